@@ -1,0 +1,224 @@
+"""Read any known model CSV (Epoch 2022-2026 exports or our registry) into one canonical table."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from gapstudy.data import layouts
+from gapstudy.errors import GapstudyError
+
+# Canonical columns, in order. `domains` holds tuples; `moe` and `notable` are booleans.
+CANONICAL_COLUMNS = (
+    "name",
+    "organization",
+    "date",
+    "parameters",
+    "active_parameters",
+    "domains",
+    "notable",
+    "confidence",
+    "moe",
+    "open_weights",
+    "link",
+    "origin",
+)
+
+# Epoch's confidence labels, ranked for `select.min_confidence` (Epoch AI data dictionary:
+# Confident > Likely > Speculative; "Unknown"/"Unverified" mean not yet assessed and rank below
+# Speculative; "Wrong" marks a known-bad row).
+CONFIDENCE_RANK = {"wrong": 0, "unknown": 1, "unverified": 1, "speculative": 2, "likely": 3, "confident": 4}
+
+# Domain tokens as Epoch spells them; keys are lower-case so typos of case (`VIsion` in the 2022
+# sheet, PROVENANCE.md) map back to the canonical token.
+_DOMAIN_CANON = {
+    t.lower(): t
+    for t in (
+        "Language", "Vision", "Biology", "Multimodal", "Image generation", "Video", "Speech",
+        "Robotics", "Games", "Audio", "Medicine", "Other", "3D modeling", "Mathematics",
+        "Recommendation", "Materials science", "Earth science", "Driving", "Search", "Psychology",
+        "Astronomy", "Cybersecurity", "Drawing",
+    )
+}
+
+# Evidence of a mixture-of-experts model in free text or names: "41B active", "8 experts",
+# "MoE", "mixture of experts", "sparse", and names such as "Mixtral 8x7B" or "Qwen3-30B-A3B".
+_MOE_NOTES = re.compile(r"\bactive\b|\bexperts?\b|\bmoe\b|mixture[- ]of[- ]experts|\bsparse\b", re.I)
+_MOE_NAME = re.compile(r"\b\d+x\d+(?:\.\d+)?B\b|-A\d+(?:\.\d+)?B\b|\bMoE\b|Switch|GLaM|Mixtral", re.I)
+
+# Anything bigger than this is a typo, not a model: 1e15 parameters is ~100x the largest
+# count in any Epoch snapshot (1e14, PROVENANCE.md) and beyond any announced system.
+MAX_PLAUSIBLE_PARAMETERS = 1e15
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a table came from: enough to check that a rerun used the same bytes."""
+
+    path: str
+    sha256: str
+    layout: str
+    layout_description: str
+    rows_read: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def sha256_of(path: Path) -> str:
+    """The file's sha256 hex digest."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _read_raw(path: Path) -> pd.DataFrame:
+    """All cells as strings; BOM, CRLF and quoted newlines handled by the CSV parser."""
+    if not path.exists():
+        raise GapstudyError(f"data file not found: {path} (check data.path)")
+    if path.is_dir():
+        raise GapstudyError(f"data.path is a directory, not a CSV file: {path}")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise GapstudyError(f"cannot read data file {path}: {exc.strerror} (check its permissions)") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise GapstudyError(
+            f"{path} is not UTF-8 text (byte {exc.start}: {raw[exc.start:exc.start+1]!r}); "
+            "re-save it as UTF-8 CSV"
+        ) from None
+    if not text.strip():
+        raise GapstudyError(f"{path} is empty; point data.path at an Epoch models CSV")
+    try:
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[], engine="c")
+    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
+        first = str(exc).strip().splitlines()[0]
+        raise GapstudyError(f"{path} is not a readable CSV ({first}); check the file is an unmodified export") from None
+    df.columns = [str(c).strip() for c in df.columns]
+    return df
+
+
+def _clean_text(col: pd.Series) -> pd.Series:
+    """Strip whitespace (names carry trailing newlines in the 2026 exports); blank -> missing."""
+    out = col.astype(str).str.strip()
+    return out.where(out != "", None)
+
+
+def _parse_dates(col: pd.Series, fmt: str) -> pd.Series:
+    """DD/MM/YYYY (sheet era, sometimes unpadded) or ISO dates; blank or unparsable -> NaT."""
+    text = col.astype(str).str.strip()
+    if fmt == "dayfirst":
+        parsed = pd.to_datetime(text, format="%d/%m/%Y", errors="coerce")
+    else:
+        parsed = pd.to_datetime(text.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+    return parsed
+
+
+def _parse_numbers(col: pd.Series) -> pd.Series:
+    """Plain or scientific numbers; blanks, zeros (the sheet's `0.00E+00`) and negatives -> NaN."""
+    values = pd.to_numeric(col.astype(str).str.replace(",", "", regex=False).str.strip(), errors="coerce")
+    values = values.astype(float)
+    return values.where(values > 0)
+
+
+def _parse_domains(col: pd.Series) -> pd.Series:
+    """Comma lists such as `Multimodal,Language,Vision` -> ('Multimodal', 'Language', 'Vision')."""
+
+    def split(cell: str) -> tuple[str, ...]:
+        tokens = [t.strip() for t in str(cell).split(",")]
+        return tuple(_DOMAIN_CANON.get(t.lower(), t) for t in tokens if t)
+
+    return col.map(split)
+
+
+def _parse_yes_no(col: pd.Series) -> pd.Series:
+    """Yes/No, true/false, 1/0 -> boolean; anything else -> missing."""
+    lookup = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
+    mapped = col.astype(str).str.strip().str.lower().map(lookup)
+    return mapped.astype("boolean")
+
+
+def load(path: str | Path) -> tuple[pd.DataFrame, Provenance]:
+    """Read a models CSV of any known layout into the canonical table and its provenance."""
+    path = Path(path).expanduser()
+    df = _read_raw(path)
+    layout = layouts.detect(list(df.columns))
+    if layout is None:
+        best, missing = layouts.closest_missing(list(df.columns))
+        raise GapstudyError(
+            f"{path} matches none of the known layouts; closest is {best.description}, "
+            f"which needs the columns {', '.join(repr(c) for c in missing)}"
+        )
+    n = len(df)
+    name = _clean_text(df[layout.name])
+    if layout.fallback_name and layout.fallback_name in df.columns:
+        name = name.fillna(_clean_text(df[layout.fallback_name]))
+    params = _parse_numbers(df[layout.parameters])
+    if layout.active_parameters and layout.active_parameters in df.columns:
+        active = _parse_numbers(df[layout.active_parameters])
+    else:
+        active = pd.Series(np.nan, index=df.index)
+    if layout.all_notable:
+        notable = pd.Series(True, index=df.index)
+    else:
+        notable = _clean_text(df[layout.notability]).notna()
+    if layout.confidence and layout.confidence in df.columns:
+        confidence = _clean_text(df[layout.confidence]).str.lower()
+    else:
+        confidence = pd.Series(None, index=df.index, dtype=object)
+    moe = pd.Series(False, index=df.index)
+    if layout.parameter_notes and layout.parameter_notes in df.columns:
+        moe |= df[layout.parameter_notes].astype(str).str.contains(_MOE_NOTES, na=False)
+    if layout.sparsity and layout.sparsity in df.columns:
+        moe |= df[layout.sparsity].astype(str).str.strip().str.lower().eq("sparse")
+    moe |= name.fillna("").str.contains(_MOE_NAME, na=False)
+    moe |= active.notna()
+    if layout.open_weights and layout.open_weights in df.columns:
+        open_weights = _parse_yes_no(df[layout.open_weights])
+    else:
+        open_weights = pd.Series(pd.NA, index=df.index, dtype="boolean")
+    link = _clean_text(df[layout.link]) if layout.link and layout.link in df.columns else None
+    out = pd.DataFrame(
+        {
+            "name": name,
+            "organization": _clean_text(df[layout.organization]),
+            "date": _parse_dates(df[layout.date], layout.date_format),
+            "parameters": params,
+            "active_parameters": active,
+            "domains": _parse_domains(df[layout.domain]),
+            "notable": notable.astype(bool),
+            "confidence": confidence,
+            "moe": moe.astype(bool),
+            "open_weights": open_weights,
+            "link": link if link is not None else pd.Series(None, index=df.index, dtype=object),
+            # data row number as a spreadsheet shows it (header is row 1)
+            "origin": [f"{path.name}:{i + 2}" for i in range(n)],
+        },
+        columns=list(CANONICAL_COLUMNS),
+    )
+    too_big = out["parameters"] > MAX_PLAUSIBLE_PARAMETERS
+    if too_big.any():
+        row = out.loc[too_big].iloc[0]
+        raise GapstudyError(
+            f"{path}: {int(too_big.sum())} row(s) have absurd parameter counts, e.g. "
+            f"{row['name']!r} with {row['parameters']:.3g} (> {MAX_PLAUSIBLE_PARAMETERS:.0e}); fix or remove them"
+        )
+    prov = Provenance(
+        path=str(path.resolve()),
+        sha256=sha256_of(path),
+        layout=layout.key,
+        layout_description=layout.description,
+        rows_read=n,
+    )
+    return out, prov
