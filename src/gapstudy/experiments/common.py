@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from omegaconf import OmegaConf
 
-from gapstudy.data import Dataset, Selection, load_dataset
+from gapstudy.data import Dataset, Selection, load_dataset, resolve_path
 from gapstudy.data.selection import validate as validate_selection
 from gapstudy.errors import GapstudyError
 
@@ -68,5 +68,6 @@ def validate_common(cfg) -> None:
     check_gap(float(cfg.gap.lower), float(cfg.gap.upper))
     if cfg.data.source not in ("registry", "epoch"):
         raise GapstudyError(f"data.source={cfg.data.source!r} is unknown; use data=registry or data=epoch data.path=FILE")
-    if cfg.data.source == "epoch" and not cfg.data.path:
-        raise GapstudyError("data=epoch needs data.path=FILE (an Epoch models CSV, e.g. from https://epoch.ai/data/all_ai_models.csv)")
+    path = resolve_path(cfg.data.source, cfg.data.path)
+    if not path.exists():
+        raise GapstudyError(f"data file not found: {path} (check data.path)")

@@ -1,0 +1,1 @@
+"""Hypotheses about the gap as generative models of log-size, fitted and scored side by side."""
