@@ -1,0 +1,269 @@
+"""Step time, memory and throughput of one training layout: one array kernel, a scalar wrapper on top."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gapstudy.costmodel.architecture import param_count
+from gapstudy.costmodel.gemm import DEFAULT_CALIBRATION, Calibration
+from gapstudy.costmodel.hardware import Hardware, get_hardware
+from gapstudy.costmodel.memory import ACT_BYTES, RECOMPUTE_CODES, model_state_coefficients
+from gapstudy.errors import GapstudyError
+
+LOGIT_BYTES = 4.0  # fp32 logits and cross-entropy buffers (Korthikanti et al. 2022: 4 s b V / t)
+SELECTIVE_ATTN_RECOMPUTE = 3.0  # extra attention-core forwards so timed FLOPs match the s/(3h) formula (science.md §4)
+
+# Invalid-layout bits (several can be set); messages say what is wrong and how to fix it.
+BAD_TENSOR = 1
+BAD_PIPELINE = 2
+BAD_BATCH = 4
+BAD_INTERLEAVE = 8
+TOO_MANY_GPUS = 16
+BAD_DEGREE = 32
+REASONS = {
+    BAD_TENSOR: "heads (and hidden) must be divisible by the tensor-parallel degree",
+    BAD_PIPELINE: "layers must be divisible by pipeline stages x interleave (no more stages than layers)",
+    BAD_BATCH: "global batch must be divisible by micro-batch x data-parallel degree",
+    BAD_INTERLEAVE: "interleaving needs pipeline > 1 and a micro-batch count divisible by the pipeline degree",
+    TOO_MANY_GPUS: "the layout needs more GPUs (tensor x pipeline x data) than available",
+    BAD_DEGREE: "every degree, the micro-batch and interleave must be positive integers; ZeRO stage 0-3",
+}
+
+
+def _f(x):
+    return np.asarray(x, dtype=np.float64)
+
+
+def evaluate(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch, tensor, pipeline, data,
+             zero_stage, recompute, sequence_parallel, interleave, hardware: Hardware, bytes_per_param=16.0,
+             reserve=0.1, calibration: Calibration = DEFAULT_CALIBRATION, max_gpus=None) -> dict[str, np.ndarray]:
+    """The model, on broadcastable arrays: every output is an array over the layouts given.
+
+    `recompute` is an integer code (memory.RECOMPUTE_CODES: 0 none, 1 selective, 2 full).
+    Ranks are placed tensor-fastest, then data, then pipeline (Megatron-LM's default order), so a
+    group crosses nodes when its span (tensor x inner degrees) exceeds chips_per_node and then pays
+    the inter-node bandwidth and latency.
+    """
+    hw = hardware
+    L, h, a, s, V, B = _f(layers), _f(hidden), _f(heads), _f(seq_len), _f(vocab), _f(global_batch)
+    b, t, p, d, v = _f(micro_batch), _f(tensor), _f(pipeline), _f(data), _f(interleave)
+    zero = np.asarray(zero_stage)
+    rc = np.asarray(recompute)
+    sp = np.asarray(sequence_parallel, dtype=bool)
+    bpp = _f(bytes_per_param)
+    peak, hbm, node = hw.peak_flops, hw.hbm_bandwidth, float(hw.chips_per_node)
+    cal = calibration
+
+    # ---- validity -------------------------------------------------------------------------
+    invalid = np.zeros(np.broadcast(L, h, a, b, t, p, d, v, zero, rc, B).shape, dtype=np.int64)
+    invalid |= np.where((np.fmod(a, t) != 0) | (np.fmod(h, t) != 0), BAD_TENSOR, 0)
+    invalid |= np.where((p * v > L) | (np.fmod(L, p * v) != 0), BAD_PIPELINE, 0)
+    invalid |= np.where(np.fmod(B, b * d) != 0, BAD_BATCH, 0)
+    m = B / (b * d)  # micro-batches per pipeline per step
+    invalid |= np.where((v > 1) & ((p == 1) | (np.fmod(m, p) != 0)), BAD_INTERLEAVE, 0)
+    n = t * p * d
+    if max_gpus is not None:
+        invalid |= np.where(n > max_gpus, TOO_MANY_GPUS, 0)
+    invalid |= np.where((np.minimum(np.minimum(t, p), np.minimum(d, b)) < 1) | (v < 1) | (zero < 0) | (zero > 3)
+                        | (rc < 0) | (rc > 2), BAD_DEGREE, 0)
+
+    # ---- compute per layer per micro-batch, forward (seconds) -------------------------------
+    e = cal.gemm_max_efficiency * peak
+    x0 = cal.gemm_size_scale * peak / hbm  # efficiency roll-off scale: k x ridge point (gemm.py)
+    bs = b * s
+    bsh = bs * h
+    h2t = h * h / t
+    # QKV (bs,h,3h/t), out-proj (bs,h/t,h), fc1 (bs,h,4h/t), fc2 (bs,4h/t,h): time of each GEMM
+    # is 2MKN/(e_max peak) x (1 + x0 (1/M + 1/K + 1/N)) = [2MKN + 2 x0 (KN + MN + MK)] / (e_max peak).
+    lin = (24.0 * bs * h2t + 2.0 * x0 * (12.0 * h2t + 12.0 * bsh / t + 4.0 * bsh)) / e
+    dh = h / a
+    # attention core: b a/t batched (s,dh,s) and (s,s,dh) GEMMs per layer
+    attn = (b * a / t) * (4.0 * s * s * dh + 4.0 * x0 * (s * s + 2.0 * s * dh)) / e
+    # elementwise kernels move the layer's stored activations (no recompute) c times at HBM speed
+    score = 5.0 * a * s * s * b / t  # softmax/dropout bytes: the 5as/h term times sbh, split over t
+    stored_full = np.where(sp, (34.0 * bsh + 5.0 * a * s * s * b) / t, bsh * (10.0 + 24.0 / t) + score)
+    elem = cal.elementwise_passes * stored_full / hbm
+    fwd = lin + attn + elem
+    recompute_t = np.where(rc == 2, fwd,
+                           np.where(rc == 1, SELECTIVE_ATTN_RECOMPUTE * attn + cal.elementwise_passes * score / hbm, 0.0))
+    layer_compute = 3.0 * fwd + recompute_t  # backward = 2x forward
+
+    # ---- tensor-parallel all-reduces: 4 per layer per micro-batch, 6 with full recompute ----
+    tp_cross = t > node
+    tp_bw = np.where(tp_cross, hw.inter_bandwidth, hw.intra_bandwidth)
+    tp_lat = np.where(tp_cross, hw.inter_node_latency_s, hw.intra_node_latency_s)
+    n_ar = np.where(rc == 2, 6.0, 4.0)
+    tp_layer = n_ar * (2.0 * (t - 1.0) / t * ACT_BYTES * bsh / tp_bw + 2.0 * (t - 1.0) * tp_lat)
+
+    # ---- logits (last stage): GEMM (bs,h,V/t) forward + 2x backward, fp32 cross-entropy -----
+    logits = 3.0 * ((2.0 * bs * h * V / t + 2.0 * x0 * (h * V / t + bs * V / t + bsh)) / e
+                    + cal.elementwise_passes * LOGIT_BYTES * bs * V / t / hbm)
+
+    layers_per_stage = L / p
+    mb_compute = layers_per_stage * layer_compute + logits
+    mb_tp = layers_per_stage * tp_layer
+    mb_time = mb_compute + mb_tp
+    bubble_mb = (p - 1.0) / v
+    compute_time = m * mb_compute
+    tp_time = m * mb_tp
+    bubble_time = bubble_mb * mb_time
+
+    # ---- pipeline point-to-point: one send forward and one backward per chunk boundary -----
+    pp_cross = (t * d * p > node) & (p > 1)
+    pp_bw = np.where(pp_cross, hw.inter_bandwidth, hw.intra_bandwidth)
+    pp_lat = np.where(pp_cross, hw.inter_node_latency_s, hw.intra_node_latency_s)
+    pp_msgs = np.where(p > 1, 2.0 * (m * v + p - 1.0), 0.0)
+    pp_time = pp_msgs * (pp_lat + ACT_BYTES * bsh / t / pp_bw)  # scatter/gather over the t ranks
+
+    # ---- model state and data-parallel traffic ---------------------------------------------
+    embed = (V + s) * h
+    psi = ((12.0 * h * h + 13.0 * h) * layers_per_stage + embed) / t  # parameters on the fullest stage
+    replicated, sharded = model_state_coefficients(zero, bpp)
+    state_bytes = psi * (replicated + sharded / d)
+    dp_cross = t * d > node
+    dp_bw = np.where(dp_cross, hw.inter_bandwidth, hw.intra_bandwidth)
+    dp_lat = np.where(dp_cross, hw.inter_node_latency_s, hw.intra_node_latency_s)
+    # gradient payloads of 2 psi bytes: all-reduce (stages 0-1) = 2 collectives' worth; stage 2
+    # reduce-scatters every micro-batch and all-gathers once; stage 3 gathers weights forward and
+    # backward and reduce-scatters, every micro-batch (Rajbhandari et al. 2020 §7).
+    n_coll = np.where(zero <= 1, 2.0, np.where(zero == 2, m + 1.0, 3.0 * m))
+    dp_time = np.where(d > 1, n_coll * ((d - 1.0) / d * PARAM_GRAD_BYTES * psi / dp_bw + (d - 1.0) * dp_lat), 0.0)
+
+    # ---- optimizer: read and write the local optimizer state once at HBM speed ------------
+    opt_params = np.where(zero >= 1, psi / d, psi)
+    opt_time = 2.0 * bpp * opt_params / hbm
+
+    step_time = compute_time + bubble_time + tp_time + pp_time + dp_time + opt_time
+
+    # ---- activations on the first stage -----------------------------------------------------
+    stored = np.where(rc == 2, np.where(sp, 2.0 * bsh / t, 2.0 * bsh),
+                      np.where(rc == 1, stored_full - score, stored_full)) * ACT_BYTES / 2.0
+    in_flight = np.minimum(p, m) * np.where(v > 1, 1.0 + (p - 1.0) / (p * v), 1.0)
+    act_bytes = (stored * layers_per_stage * in_flight
+                 + np.where(rc == 2, stored_full, 0.0)  # one layer recomputed at a time
+                 + LOGIT_BYTES * bs * V / t)
+    memory = state_bytes + act_bytes
+    fits = memory <= (1.0 - reserve) * hw.memory_bytes
+
+    hw_flops = _hardware_flops(B, s, L, h, V, rc)
+    mdl_flops = 72.0 * B * s * L * h * h * (1.0 + s / (6.0 * h) + V / (12.0 * h * L))
+    gpu_seconds = n * step_time
+    return {
+        "invalid": invalid,
+        "fits": fits & (invalid == 0),
+        "gpus": n,
+        "micro_batches": m,
+        "step_time": step_time,
+        "compute_time": compute_time,
+        "bubble_time": bubble_time,
+        "tp_comm_time": tp_time,
+        "pp_comm_time": pp_time,
+        "dp_comm_time": dp_time,
+        "optimizer_time": opt_time,
+        "hardware_flops": hw_flops,
+        "model_flops": mdl_flops,
+        "achieved_flops_per_gpu": hw_flops / gpu_seconds,
+        "mfu": mdl_flops / (gpu_seconds * peak),
+        "memory": memory,
+        "state_memory": state_bytes,
+        "activation_memory": act_bytes,
+        "params_per_gpu": psi,
+        "tokens_per_step": B * s,
+        "dollars_per_step": gpu_seconds * hw.price_per_chip_hour / 3600.0,
+    }
+
+
+PARAM_GRAD_BYTES = 2.0  # 16-bit gradients on the wire (Megatron-LM and DeepSpeed default)
+
+
+def _hardware_flops(B, s, L, h, V, rc):
+    """FLOPs the hardware executes per step: science.md §4 formulas by recompute code."""
+    base = B * s * L * h * h
+    full = 96.0 * base * (1.0 + s / (6.0 * h) + V / (16.0 * L * h))
+    selective = 72.0 * base * (1.0 + s / (3.0 * h) + V / (12.0 * h * L))
+    none = 72.0 * base * (1.0 + s / (6.0 * h) + V / (12.0 * h * L))
+    return np.where(rc == 2, full, np.where(rc == 1, selective, none))
+
+
+def describe_invalid(code: int) -> str:
+    """The reasons encoded in an invalid bitmask, joined."""
+    return "; ".join(msg for bit, msg in REASONS.items() if code & bit)
+
+
+@dataclass(frozen=True)
+class StepEstimate:
+    """One layout's predicted step: time and its parts (s), throughput, memory per GPU (bytes)."""
+
+    gpus: int
+    micro_batches: int
+    step_time: float
+    compute_time: float
+    bubble_time: float
+    tp_comm_time: float
+    pp_comm_time: float
+    dp_comm_time: float
+    optimizer_time: float
+    hardware_flops: float
+    model_flops: float
+    achieved_flops_per_gpu: float
+    mfu: float
+    memory: float
+    state_memory: float
+    activation_memory: float
+    memory_limit: float
+    params_per_gpu: float
+    params: float
+    dollars_per_step: float
+    fits: bool
+
+    @property
+    def achieved_tflops_per_gpu(self) -> float:
+        return self.achieved_flops_per_gpu / 1e12
+
+    @property
+    def memory_gb(self) -> float:
+        return self.memory / 1e9
+
+
+def _check_int(name: str, value, minimum: int = 1) -> int:
+    if isinstance(value, bool) or int(value) != value or value < minimum:
+        raise GapstudyError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def estimate_step(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch, tensor, pipeline, data,
+                  zero_stage=0, recompute="full", sequence_parallel=False, interleave=1, hardware="a100_80gb",
+                  bytes_per_param=16, reserve=0.1, calibration: Calibration = DEFAULT_CALIBRATION,
+                  max_gpus=None) -> StepEstimate:
+    """Predict one layout (the array kernel on size-1 arrays); impossible layouts raise GapstudyError."""
+    hw = get_hardware(hardware)
+    ints = dict(layers=layers, hidden=hidden, heads=heads, seq_len=seq_len, vocab=vocab, global_batch=global_batch,
+                micro_batch=micro_batch, tensor=tensor, pipeline=pipeline, data=data, interleave=interleave)
+    ints = {k: _check_int(k, v) for k, v in ints.items()}
+    zero_stage = _check_int("zero_stage", zero_stage, 0)
+    if zero_stage > 3:
+        raise GapstudyError(f"zero_stage must be 0, 1, 2 or 3, got {zero_stage}")
+    if recompute not in RECOMPUTE_CODES:
+        raise GapstudyError(f"recompute must be one of {list(RECOMPUTE_CODES)}, got {recompute!r}")
+    if bytes_per_param < 14:
+        raise GapstudyError(f"bytes_per_param must be >= 14 (2 weights + 12 optimizer), got {bytes_per_param!r}")
+    if not 0 <= reserve < 1:
+        raise GapstudyError(f"reserve must be in [0, 1), got {reserve!r}")
+    out = evaluate(**{k: np.array([v]) for k, v in ints.items()}, zero_stage=np.array([zero_stage]),
+                   recompute=np.array([RECOMPUTE_CODES[recompute]]), sequence_parallel=np.array([bool(sequence_parallel)]),
+                   hardware=hw, bytes_per_param=float(bytes_per_param), reserve=float(reserve),
+                   calibration=calibration, max_gpus=max_gpus)
+    code = int(out["invalid"][0])
+    if code:
+        layout = (f"t={ints['tensor']} p={ints['pipeline']} d={ints['data']} b={ints['micro_batch']} "
+                  f"v={ints['interleave']} (heads={ints['heads']}, layers={ints['layers']}, B={ints['global_batch']})")
+        raise GapstudyError(f"impossible layout {layout}: {describe_invalid(code)}")
+    vals = {k: float(np.asarray(v).ravel()[0]) for k, v in out.items() if k not in ("invalid", "fits", "tokens_per_step")}
+    return StepEstimate(
+        gpus=int(vals.pop("gpus")), micro_batches=int(vals.pop("micro_batches")),
+        memory_limit=(1.0 - reserve) * hw.memory_bytes,
+        params=float(param_count(layers, hidden, vocab, seq_len)),
+        fits=bool(out["fits"][0]), **vals,
+    )
