@@ -1,0 +1,89 @@
+"""Input checks shared by the tests: one GapstudyError with one clear message per mistake."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gapstudy.errors import GapstudyError
+
+
+def sample(x, *, need: int, what: str = "x") -> np.ndarray:
+    """`x` as a 1-D float array of finite values with at least `need` points, else GapstudyError."""
+    try:
+        arr = np.asarray(x, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise GapstudyError(f"{what} must be numbers; could not read it as an array ({exc})") from None
+    if arr.ndim != 1:
+        raise GapstudyError(f"{what} must be one-dimensional; got shape {arr.shape}: pass a flat array")
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        raise GapstudyError(
+            f"{what} has {int(bad.sum())} non-finite value(s) (NaN or inf) at positions "
+            f"{np.flatnonzero(bad)[:5].tolist()}; drop them before testing"
+        )
+    if arr.size < need:
+        raise GapstudyError(f"{what} has {arr.size} point(s) but this test needs at least {need}")
+    return arr
+
+
+def spread(x: np.ndarray, *, need_distinct: int = 2, what: str = "x") -> None:
+    """Raise unless `x` has at least `need_distinct` distinct values."""
+    distinct = np.unique(x).size
+    if distinct < need_distinct:
+        raise GapstudyError(
+            f"{what} has {distinct} distinct value(s) but this test needs at least {need_distinct}"
+        )
+
+
+def positive_int(value, *, name: str, minimum: int = 1) -> int:
+    """An integer option at least `minimum`, else GapstudyError."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise GapstudyError(f"{name} must be an integer >= {minimum}; got {value!r}")
+    return int(value)
+
+
+def generator(rng) -> np.random.Generator:
+    """A numpy Generator: the one given, or a fresh one from OS entropy when rng is None."""
+    if rng is None:
+        return np.random.default_rng()
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if isinstance(rng, (int, np.integer)):
+        return np.random.default_rng(int(rng))
+    raise GapstudyError(f"rng must be a numpy Generator, an int seed or None; got {type(rng).__name__}")
+
+
+def choice(value, *, name: str, allowed) -> str:
+    """One of the allowed string options, else GapstudyError listing them."""
+    if value not in allowed:
+        raise GapstudyError(f"{name} must be one of {', '.join(map(repr, allowed))}; got {value!r}")
+    return value
+
+
+def window(lower, upper) -> tuple[float, float]:
+    """log10 of a [lower, upper] window given in parameters, checked."""
+    try:
+        lo, hi = float(lower), float(upper)
+    except (TypeError, ValueError):
+        raise GapstudyError(f"window bounds must be numbers; got lower={lower!r}, upper={upper!r}") from None
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise GapstudyError(f"window bounds must be finite; got lower={lo}, upper={hi}")
+    if lo <= 0:
+        raise GapstudyError(f"window bounds are parameter counts and must be > 0; got lower={lo:g}")
+    if lo >= upper:
+        raise GapstudyError(f"lower must be below upper; got lower={lo:g} >= upper={hi:g}")
+    return float(np.log10(lo)), float(np.log10(hi))
+
+
+# Largest plausible log10(parameter count): 1e16 parameters is ~1000x the largest model announced
+# by 2026 (a few 1e12), so values above it are raw counts that were not log-transformed.
+MAX_LOG10_PARAMS = 16.0
+
+
+def log10_params(x: np.ndarray, what: str = "x") -> None:
+    """Raise if `x` looks like raw parameter counts instead of log10(parameters)."""
+    if x.max() > MAX_LOG10_PARAMS:
+        raise GapstudyError(
+            f"{what} must be log10(parameters) but has values up to {x.max():.3g}, which look like "
+            f"raw counts: pass np.log10(parameters)"
+        )

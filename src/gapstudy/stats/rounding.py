@@ -1,0 +1,95 @@
+"""Detect how parameter counts were rounded and jitter them uniformly within that precision."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gapstudy.errors import GapstudyError
+
+# Digits kept when turning log10 values back into counts: float64 carries ~15.9 significant
+# digits and 10**log10(v) loses a few ulps, so 12 digits recover the written count exactly.
+RECOVER_DIGITS = 12
+# Largest number of significant (or decimal) digits we try: beyond 12 the float round trip noise
+# above makes the answer meaningless, so such values count as unrounded.
+MAX_DIGITS = 12
+# Relative tolerance for "v is already rounded to s digits": a few float64 ulps (2.2e-16 each).
+REL_TOL = 1e-9
+
+
+def _round_sig(v: np.ndarray, digits: np.ndarray | int) -> np.ndarray:
+    """Round positive values to `digits` significant figures, elementwise."""
+    v = np.asarray(v, dtype=float)
+    exponent = np.floor(np.log10(v))
+    scale = 10.0 ** (exponent - np.asarray(digits) + 1)
+    return np.round(v / scale) * scale
+
+
+def significant_digits(values) -> np.ndarray:
+    """Fewest significant figures that reproduce each positive value (7e9 -> 1, 175e9 -> 3).
+
+    Values that need more than MAX_DIGITS get MAX_DIGITS (effectively unrounded)."""
+    v = np.asarray(values, dtype=float)
+    if v.size and (not np.all(np.isfinite(v)) or np.any(v <= 0)):
+        raise GapstudyError("significant_digits needs finite positive values (parameter counts)")
+    v = _round_sig(v, RECOVER_DIGITS)
+    digits = np.full(v.shape, MAX_DIGITS, dtype=int)
+    for s in range(MAX_DIGITS, 0, -1):
+        ok = np.abs(_round_sig(v, s) - v) <= REL_TOL * v
+        digits = np.where(ok, s, digits)
+    return digits
+
+
+def log10_rounding_interval(x_log10) -> tuple[np.ndarray, np.ndarray]:
+    """For log10 values of rounded counts, the log10 interval each true count could lie in.
+
+    A count written with s significant figures, v = d.dd..e, stands for anything in
+    [v - u/2, v + u/2] with u = 10**(floor(log10 v) - s + 1); we return log10 of those ends."""
+    x = np.asarray(x_log10, dtype=float)
+    v = _round_sig(10.0**x, RECOVER_DIGITS)
+    s = significant_digits(v)
+    unit = 10.0 ** (np.floor(np.log10(v)) - s + 1)
+    return np.log10(v - unit / 2), np.log10(v + unit / 2)
+
+
+def decimal_unit(x) -> float:
+    """The recording unit of a sample written with a common number of decimals (3.600 -> 0.001).
+
+    The finest decimal place any value needs is taken for the whole sample, since a value like 3.6
+    in a column recorded to 3 decimals is really 3.600."""
+    x = np.asarray(x, dtype=float)
+    for d in range(0, MAX_DIGITS + 1):
+        scaled = x * 10.0**d
+        if np.all(np.abs(scaled - np.round(scaled)) <= REL_TOL * np.maximum(1.0, np.abs(scaled))):
+            return 10.0**-d
+    return 0.0
+
+
+def jitter_bounds(x, mode) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper ends of the uniform jitter for each value of `x`.
+
+    mode "log10": x are log10 of rounded counts (significant figures in linear space);
+    "decimal": x itself was recorded to a common number of decimals; a float: +- that half-width."""
+    x = np.asarray(x, dtype=float)
+    if isinstance(mode, str):
+        if mode == "log10":
+            return log10_rounding_interval(x)
+        if mode == "decimal":
+            half = decimal_unit(x) / 2
+            return x - half, x + half
+        raise GapstudyError(f"jitter must be 'log10', 'decimal', a half-width or None; got {mode!r}")
+    half = float(mode)
+    if not np.isfinite(half) or half < 0:
+        raise GapstudyError(f"a numeric jitter is a half-width and must be finite and >= 0; got {mode!r}")
+    return x - half, x + half
+
+
+def jitter(x, mode, *, size: int, rng: np.random.Generator) -> np.ndarray:
+    """`size` jittered copies of `x` (shape (size, n)): each value uniform within its rounding interval."""
+    lo, hi = jitter_bounds(x, mode)
+    u = rng.random((size, np.asarray(x).size))
+    return lo + u * (hi - lo)
+
+
+def round_counts(x_log10, sig: int) -> np.ndarray:
+    """Round log10(parameters) the way counts get written: to `sig` significant figures in linear space."""
+    return np.log10(_round_sig(10.0 ** np.asarray(x_log10, dtype=float), sig))

@@ -1,0 +1,146 @@
+"""Silverman's critical-bandwidth test for the number of modes, with Hall & York's calibration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gapstudy.errors import GapstudyError
+from gapstudy.stats import _checks, kde
+
+# Relative width at which the bisection for h_crit stops: 1e-10 is far below any statistical
+# resolution and ~35 halvings of the bracket; the test suite checks the definition at 1e-3.
+BISECT_RTOL = 1e-10
+# Fewest points for a bandwidth to mean anything; Silverman's (1981) smallest example has 22.
+MIN_N = 5
+# Bootstrap draws: 1,000 puts the p-value's Monte Carlo s.e. at <= 0.016 (at p = 0.5), <= 0.007 near 0.05.
+DEFAULT_N_BOOT = 1000
+# Grid for counting modes of bootstrap KDEs: at least 4,096 points and 20 per bandwidth, so a
+# mode is resolved by many cells (binned slopes agree with exact ones to ~1e-5 relative).
+BOOT_GRID_MIN, BOOT_POINTS_PER_H, BOOT_GRID_MAX = 4096, 20, 2**16
+# Replicates processed together (bounds memory to ~ chunk x grid doubles).
+BOOT_CHUNK = 250
+
+
+def hall_york_lambda(alpha: float) -> float:
+    """Hall & York (2001, Statistica Sinica 11:515-536) calibration factor lambda_alpha for k = 1.
+
+    Their fitted rational function of alpha (valid for 0 < alpha <= 0.2); lambda(0.05) = 1.1294."""
+    a = float(alpha)
+    if not 0 < a <= 0.2:
+        raise GapstudyError(f"Hall-York calibration is fitted for 0 < alpha <= 0.2; got alpha={alpha}")
+    num = 0.94029 * a**3 - 1.59914 * a**2 + 0.17695 * a + 0.48971
+    den = a**3 - 1.77793 * a**2 + 0.36162 * a + 0.42423
+    return num / den
+
+
+def critical_bandwidth(x, k: int = 1) -> float:
+    """Smallest Gaussian-KDE bandwidth (kernel sd, in units of x) at which the KDE of `x` has at
+    most `k` modes (Silverman 1981).
+
+    The number of modes of a Gaussian KDE never increases with the bandwidth, so h_crit is found by
+    bisection on log h to a relative precision of 1e-10, with an exact mode count at each step
+    (slopes on a grid of >= 10 points per bandwidth, plus local refinement of near-critical pairs:
+    see gapstudy.stats.kde.turning_points). At h = range(x) the KDE is unimodal (Gaussians of sd h
+    whose means lie within 2h of each other have one mode), so the search starts there."""
+    x = _checks.sample(x, need=MIN_N)
+    k = _checks.positive_int(k, name="k")
+    _checks.spread(x, need_distinct=k + 1)
+    return _critical_bandwidth(np.sort(x), k)
+
+
+def _critical_bandwidth(x: np.ndarray, k: int) -> float:
+    hi = float(x[-1] - x[0])
+    lo = hi / 2
+    while kde.count_modes(x, lo) <= k:
+        hi, lo = lo, lo / 2
+        if lo < 1e-12 * (x[-1] - x[0]):  # pragma: no cover - guarded by the distinct-values check
+            raise GapstudyError("critical bandwidth search failed: the KDE never has more than k modes")
+    while hi / lo - 1 > BISECT_RTOL:
+        mid = np.sqrt(lo * hi)
+        if kde.count_modes(x, mid) <= k:
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+@dataclass(frozen=True, eq=False)
+class SilvermanResult:
+    """Silverman test outcome: `statistic` is h_crit; `null_distribution` holds the number of
+    modes of each bootstrap KDE (at lambda * h_crit), `pvalue` = (1 + #{modes > k}) / (1 + n_boot)."""
+
+    statistic: float
+    pvalue: float
+    k: int
+    calibration: str
+    lam: float
+    alpha: float
+    n_boot: int
+    null_distribution: np.ndarray
+
+
+def smoothed_bootstrap(x: np.ndarray, h: float, size: int, rng: np.random.Generator) -> np.ndarray:
+    """Silverman's (1981) rescaled smoothed bootstrap: resample, add N(0, h^2) noise, and shrink
+    towards the mean by 1/sqrt(1 + h^2/var) so the draws keep the sample variance."""
+    mean, var = x.mean(), x.var()
+    idx = rng.integers(0, x.size, size=(size, x.size))
+    draws = x[idx] - mean + h * rng.standard_normal((size, x.size))
+    return mean + draws / np.sqrt(1.0 + h * h / var)
+
+
+def modes_of_rows(samples: np.ndarray, h: float, lo: float, hi: float, count_lo: float, count_hi: float) -> np.ndarray:
+    """Modes of the KDE (bandwidth h) of each row, counted between count_lo and count_hi."""
+    size = int(np.clip(2 ** np.ceil(np.log2(BOOT_POINTS_PER_H * (hi - lo) / h)), BOOT_GRID_MIN, BOOT_GRID_MAX))
+    out = np.empty(samples.shape[0], dtype=np.int64)
+    for s in range(0, samples.shape[0], BOOT_CHUNK):
+        grid, slopes = kde.binned_slopes(samples[s : s + BOOT_CHUNK], h, lo, hi, size)
+        mask = (grid >= count_lo) & (grid <= count_hi)
+        out[s : s + BOOT_CHUNK] = kde.count_modes_rows(slopes, mask)
+    return out
+
+
+def silverman_test(
+    x,
+    *,
+    k: int = 1,
+    n_boot: int = DEFAULT_N_BOOT,
+    calibration: str = "hall-york",
+    alpha: float = 0.05,
+    rng=None,
+) -> SilvermanResult:
+    """Silverman's (1981) test of H0: at most k modes, with statistic h_crit = critical_bandwidth(x, k).
+
+    Calibration: `n_boot` smoothed-bootstrap samples are drawn from the KDE at h_crit (rescaled to the
+    sample variance, see smoothed_bootstrap); the p-value is the share of samples whose own critical
+    bandwidth exceeds lambda * h_crit, i.e. whose KDE at lambda * h_crit has more than k modes.
+    calibration="none": lambda = 1 (Silverman's original test, known to be conservative).
+    calibration="hall-york": lambda = hall_york_lambda(alpha) (Hall & York 2001; 1.1294 at
+    alpha = 0.05). The Hall-York p-value is calibrated for the decision at `alpha` only (compare it
+    with that alpha), and is defined for k = 1 only. Modes are counted on the whole line both for
+    h_crit and for the bootstrap KDEs: Hall & York also restrict both to a compact interval I, but
+    restricting only the bootstrap count (to the observed range) made the test reject 12% of
+    normal samples (n = 200) at alpha 0.05 in our checks, while whole-line counting gave ~2%."""
+    x = np.sort(_checks.sample(x, need=MIN_N))
+    k = _checks.positive_int(k, name="k")
+    n_boot = _checks.positive_int(n_boot, name="n_boot")
+    calibration = _checks.choice(calibration, name="calibration", allowed=("hall-york", "none"))
+    _checks.spread(x, need_distinct=k + 1)
+    if calibration == "hall-york":
+        if k != 1:
+            raise GapstudyError("the Hall-York calibration is derived for k = 1 only; use calibration='none' for k > 1")
+        lam = hall_york_lambda(alpha)
+    else:
+        lam = 1.0
+    gen = _checks.generator(rng)
+    h = _critical_bandwidth(x, k)
+    samples = smoothed_bootstrap(x, h, n_boot, gen)
+    hb = lam * h
+    lo, hi = min(samples.min(), x[0]) - 3 * hb, max(samples.max(), x[-1]) + 3 * hb
+    modes = modes_of_rows(samples, hb, lo, hi, lo, hi)
+    p = (1.0 + np.count_nonzero(modes > k)) / (1.0 + n_boot)
+    return SilvermanResult(
+        statistic=h, pvalue=float(p), k=k, calibration=calibration, lam=lam, alpha=float(alpha),
+        n_boot=n_boot, null_distribution=modes,
+    )
