@@ -164,6 +164,22 @@ def test_moe_rows_have_active_below_total(registry):
     assert bad.empty, f"active >= total for {list(bad)}"
 
 
+def test_moe_rows_say_so_in_notes(raw_registry):
+    """Mixture-of-experts rows carry the wording the loader's MoE detector looks for.
+
+    Rows with an active count must say so in `notes`; MoE rows whose source gives no active
+    count (Switch, GShard, NLLB-200 ...) must say "active count not stated". This keeps the
+    flag recoverable from `notes` for every MoE row, not only those with `active_parameters`.
+    """
+    moe_words = re.compile(r"\bactive\b|\bexperts?\b|\bmoe\b|mixture[- ]of[- ]experts|\bsparse\b", re.I)
+    for row in raw_registry:
+        says_moe = bool(moe_words.search(row["notes"]))
+        if row["active_parameters"]:
+            assert says_moe, f"{row['name']}: MoE row must mention it in notes"
+        elif says_moe:
+            assert "active count not stated" in row["notes"], f"{row['name']}: MoE without an active count"
+
+
 def test_raw_cells_are_plain(raw_registry):
     for row in raw_registry:
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", row["publication_date"]), row["name"]
