@@ -136,6 +136,7 @@ REGISTRY = Layout(
     link="source",
     open_weights="open_weights",
     active_parameters="active_parameters",
+    parameter_notes="notes",  # MoE rows whose source gives no active count say so here
     signature=("source",),
 )
 
