@@ -1,0 +1,79 @@
+"""The lab population: kinds, budget levels and growth per lab, release counts per kind and month."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.stats import poisson
+
+from gapstudy.competition import constants as K
+from gapstudy.competition import rng
+from gapstudy.competition.params import CompetitionParams
+
+POISSON_TAIL = 1e-12  # inverse-CDF tables stop where the Poisson tail mass is below this
+
+
+def kind_counts(p: CompetitionParams) -> np.ndarray:
+    """Labs per kind: n_labs split by kind_shares with largest remainders (same in every world)."""
+    raw = np.asarray(p.kind_shares, dtype=float) * p.n_labs
+    counts = np.floor(raw).astype(int)
+    short = p.n_labs - counts.sum()
+    if short > 0:
+        counts[np.argsort(-(raw - counts), kind="stable")[:short]] += 1
+    return counts
+
+
+def lab_kinds(p: CompetitionParams) -> np.ndarray:
+    """Kind code of each lab index (labs are numbered frontier first, then industry, academia)."""
+    return np.repeat(np.arange(K.N_KINDS, dtype=np.int8), kind_counts(p))
+
+
+def month_grid(p: CompetitionParams) -> tuple[np.ndarray, np.ndarray]:
+    """(start, middle) fractional year of each simulated month."""
+    n = int(np.ceil((p.end - K.SIM_START) * K.MONTHS_PER_YEAR - 1e-9))
+    start = K.SIM_START + np.arange(n) / K.MONTHS_PER_YEAR
+    return start, start + 0.5 / K.MONTHS_PER_YEAR
+
+
+def release_counts(p: CompetitionParams, keys: np.ndarray, t_mid: np.ndarray) -> np.ndarray:
+    """Releases per (month, world, kind): Poisson with mean labs_of_kind x rate x growth^(t - 2017).
+
+    The sum of independent per-lab Poisson counts is Poisson, so drawing per kind and then
+    picking the lab uniformly within the kind is the per-lab-month Poisson process."""
+    n_k = kind_counts(p)
+    lam = (n_k * np.asarray(p.release_rate))[None, :] * (p.release_rate_growth ** (t_mid - K.SIM_START))[:, None]
+    n_m, n_w = t_mid.size, keys.size
+    counter = np.arange(n_m * K.N_KINDS, dtype=np.uint64).reshape(n_m, 1, K.N_KINDS)
+    u = rng.uniform(keys[None, :, None], rng.STREAM_POISSON, counter)  # (months, worlds, kinds)
+    out = np.zeros((n_m, n_w, K.N_KINDS), dtype=np.int64)
+    top = int(poisson.isf(POISSON_TAIL, lam.max())) + 2 if lam.max() > 0 else 1
+    ks = np.arange(top)
+    cdf = poisson.cdf(ks[None, None, :], lam[:, :, None])  # (months, kinds, top)
+    for m in range(n_m):  # a loop over months only; worlds are vectorised
+        for k in range(K.N_KINDS):
+            if lam[m, k] > 0:
+                out[m, :, k] = np.searchsorted(cdf[m, k], u[m, :, k], side="right")
+    return out
+
+
+def lab_budgets(p: CompetitionParams, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(log budget at budget_ref_year, log yearly growth) per (world, lab), lognormal between labs."""
+    kinds = lab_kinds(p)
+    labs = np.arange(p.n_labs, dtype=np.uint64)[None, :]
+    z_level = rng.normal(keys[:, None], rng.STREAM_BUDGET, labs)
+    z_growth = rng.normal(keys[:, None], rng.STREAM_GROWTH, labs)
+    level = np.log(np.asarray(p.budget_median))[kinds][None, :] + p.budget_sigma * z_level
+    growth = np.log(np.asarray(p.budget_growth))[kinds][None, :] + p.growth_sigma * z_growth
+    return level, growth
+
+
+def device_memory_gb(year: np.ndarray) -> np.ndarray:
+    """Memory of the largest common data-centre accelerator available at `year` (K.DEVICE_MEMORY_GB)."""
+    dates = np.array([d for d, _ in K.DEVICE_MEMORY_GB])
+    gb = np.array([g for _, g in K.DEVICE_MEMORY_GB])
+    i = np.clip(np.searchsorted(dates, np.asarray(year, dtype=float), side="right") - 1, 0, gb.size - 1)
+    return gb[i]
+
+
+def own_use_cap(p: CompetitionParams, year: np.ndarray) -> np.ndarray:
+    """Largest own-use model: its weights must fit in own_use_devices accelerators for inference."""
+    return p.own_use_devices * device_memory_gb(year) * 1e9 / p.own_use_bytes_per_param

@@ -1,0 +1,135 @@
+"""CompetitionParams: every knob of the simulation, validated with one clear message per mistake."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields, replace
+
+from gapstudy.competition import constants as K
+from gapstudy.errors import GapstudyError
+
+BELIEFS = ("switch", "kaplan", "chinchilla")  # Kaplan before switch_year then Chinchilla | always one
+COSTS = ("simple", "costmodel")  # 6ND x price of the time | gapstudy.costmodel.training_cost
+UNAFFORDABLE = ("own_use", "skip")  # a would-be competitor that cannot pay builds for own use | releases nothing
+
+
+@dataclass(frozen=True)
+class CompetitionParams:
+    """All settings of one simulated population of labs. Per-kind tuples are ordered
+    (frontier industry, other industry, academia)."""
+
+    end: float = 2026.5  # simulate months up to (not including) this fractional year; 2026.5 = through June 2026
+    n_labs: int = 50  # labs per world (brief: "50 labs")
+    kind_shares: tuple[float, float, float] = (0.1, 0.4, 0.5)  # assumption: ~5 frontier labs (OpenAI, Google, DeepMind, Meta, Microsoft) of 50
+    # Releases per lab-month at 2017-01; the totals (~2 per month in 2017) match the ~25 language
+    # models with a parameter count dated 2017 in Epoch's all-models snapshot of 2026-03.
+    release_rate: tuple[float, float, float] = (0.06, 0.04, 0.04)
+    # Yearly growth factor of release rates: Epoch's 2026-03 snapshot has ~25 (2017) -> ~305 (2023)
+    # language models per year, about x1.5 per year.
+    release_rate_growth: float = 1.5
+    compete_prob: tuple[float, float, float] = (0.5, 0.1, 0.02)  # assumption (a free parameter of fit)
+    # Median single-run budget in dollars at budget_ref_year, per kind. Assumption, chosen so that
+    # own-use models have the median sizes Epoch's data shows in 2017-2020 (~1e7.5-1e8 parameters).
+    budget_median: tuple[float, float, float] = (3e5, 3e4, 1e4)
+    budget_ref_year: float = 2020.0  # the year budget_median refers to
+    # Yearly growth factor of budgets; Cottier et al. (2024, arXiv 2405.21015): the cost of
+    # frontier training runs grew ~2.4x per year since 2016; same rate assumed for other kinds.
+    budget_growth: tuple[float, float, float] = (2.4, 2.4, 2.4)
+    budget_sigma: float = 1.0  # lognormal sd (natural log) of budget levels between labs; assumption (fitted)
+    growth_sigma: float = 0.1  # lognormal sd of growth factors between labs; assumption
+    own_share_median: float = 0.1  # median share of its budget a lab spends on an own-use model; assumption
+    own_share_sigma: float = 1.0  # lognormal sd of that share (capped at 1); assumption
+    own_use_devices: float = 1.0  # own-use models must serve on this many accelerators; assumption
+    own_use_bytes_per_param: float = K.INFERENCE_BYTES_PER_PARAM  # fp16 weights
+    anchor: bool = True  # inject GPT-3 (175B, 300B tokens) in May 2020 into every world
+    beliefs: str = "switch"  # see BELIEFS
+    switch_year: float = K.CHINCHILLA_DATE  # when labs adopt Chinchilla beliefs (paper date)
+    beat_margin: float = 0.01  # a competitor aims 1% below the frontier's reducible loss; assumption
+    cost: str = "simple"  # see COSTS
+    price_per_flop: float = K.PRICE_PER_FLOP_REF  # dollars per FLOP at K.PRICE_REF_YEAR (GPT-3 estimate)
+    price_halving_years: float = K.PRICE_HALVING_YEARS  # Hobbhahn & Besiroglu (2022)
+    initial_frontier_params: float = 1.04e9  # Jozefowicz et al. (2016) BIG LSTM+CNN, largest dense LM before 2017 in Epoch's data
+    unaffordable: str = "own_use"  # see UNAFFORDABLE
+
+    def __post_init__(self) -> None:
+        for f in fields(self):  # lists from a config file become tuples, so params stay hashable
+            v = getattr(self, f.name)
+            if isinstance(v, list):
+                object.__setattr__(self, f.name, tuple(v))
+        validate(self)
+
+    def with_(self, name: str, value: float) -> "CompetitionParams":
+        """A copy with one setting changed; `name` may be `field`, `field[i]` or `field[*]`."""
+        if name.endswith("]") and "[" in name:
+            base, idx = name[:-1].split("[", 1)
+            current = getattr(self, base, None)
+            if not isinstance(current, tuple):
+                raise GapstudyError(f"competition setting {name!r}: {base!r} is not a per-kind tuple; drop the [index]")
+            if idx == "*":
+                new = tuple(float(value) for _ in current)
+            else:
+                try:
+                    i = int(idx)
+                    new = tuple(float(value) if j == i else v for j, v in enumerate(current))
+                    current[i]
+                except (ValueError, IndexError):
+                    raise GapstudyError(f"competition setting {name!r}: index must be 0..{len(current) - 1} or *") from None
+            return replace(self, **{base: new})
+        if name not in {f.name for f in fields(self)}:
+            raise GapstudyError(f"competition setting {name!r} does not exist; use one of {sorted(f.name for f in fields(self))}")
+        return replace(self, **{name: value})
+
+
+def _bad(name: str, value: object, fix: str) -> GapstudyError:
+    return GapstudyError(f"competition.{name}={value!r} is invalid; {fix}")
+
+
+def _finite(x: object) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def _per_kind(p: CompetitionParams, name: str, lo: float, hi: float, fix: str) -> None:
+    v = getattr(p, name)
+    if not isinstance(v, tuple) or len(v) != K.N_KINDS or not all(_finite(x) and lo <= x <= hi for x in v):
+        raise _bad(name, v, f"give {K.N_KINDS} numbers (frontier, industry, academia) {fix}")
+
+
+def validate(p: CompetitionParams) -> None:
+    """Raise GapstudyError naming the first bad setting and how to fix it."""
+    if not _finite(p.end) or not (K.SIM_START + 1 / 12 <= p.end <= 2100):
+        raise _bad("end", p.end, f"use a fractional year between {K.SIM_START + 1 / 12:.3f} and 2100, e.g. 2026.5")
+    if isinstance(p.n_labs, bool) or not isinstance(p.n_labs, int) or not (1 <= p.n_labs <= 32767):
+        raise _bad("n_labs", p.n_labs, "use an integer from 1 to 32767")
+    _per_kind(p, "kind_shares", 0.0, 1.0, "in [0, 1] summing to 1")
+    if abs(sum(p.kind_shares) - 1.0) > 1e-9:
+        raise _bad("kind_shares", p.kind_shares, "make the three shares sum to 1")
+    _per_kind(p, "release_rate", 0.0, 20.0, "in [0, 20] releases per lab-month")
+    _per_kind(p, "compete_prob", 0.0, 1.0, "in [0, 1]")
+    _per_kind(p, "budget_median", 1e-6, 1e15, "in dollars, positive")
+    _per_kind(p, "budget_growth", 1e-3, 1e3, "as yearly factors, e.g. 2.4 for x2.4 per year")
+    checks = [
+        ("release_rate_growth", 1e-3, 1e3, "use a positive yearly factor, e.g. 1.5"),
+        ("budget_ref_year", 1900, 2100, "use a fractional year, e.g. 2020.0"),
+        ("budget_sigma", 0.0, 10.0, "use a lognormal sd in [0, 10] (natural log)"),
+        ("growth_sigma", 0.0, 5.0, "use a lognormal sd in [0, 5]"),
+        ("own_share_median", 1e-9, 1.0, "use a share of the budget in (0, 1]"),
+        ("own_share_sigma", 0.0, 10.0, "use a lognormal sd in [0, 10]"),
+        ("own_use_devices", 1e-3, 1e6, "use a positive number of accelerators"),
+        ("own_use_bytes_per_param", 0.01, 64.0, "use bytes per parameter, e.g. 2 for fp16"),
+        ("switch_year", 1900, 2100, "use a fractional year, e.g. 2022.24"),
+        ("beat_margin", 0.0, 0.99, "use a fraction of the frontier's reducible loss in [0, 0.99)"),
+        ("price_per_flop", 1e-30, 1.0, "use dollars per FLOP, e.g. 1.46e-17"),
+        ("price_halving_years", 0.05, 1e6, "use years for the price of a FLOP to halve, e.g. 2.5"),
+        ("initial_frontier_params", 1e3, 1e16, "use a parameter count, e.g. 1.04e9"),
+    ]
+    for name, lo, hi, fix in checks:
+        v = getattr(p, name)
+        if not _finite(v) or not (lo <= v <= hi):
+            raise _bad(name, v, fix)
+    if p.beat_margin >= 0.99:
+        raise _bad("beat_margin", p.beat_margin, "use a fraction below 0.99")
+    if not isinstance(p.anchor, bool):
+        raise _bad("anchor", p.anchor, "use true or false")
+    for name, allowed in (("beliefs", BELIEFS), ("cost", COSTS), ("unaffordable", UNAFFORDABLE)):
+        if getattr(p, name) not in allowed:
+            raise _bad(name, getattr(p, name), f"use one of {', '.join(allowed)}")

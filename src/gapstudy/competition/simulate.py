@@ -1,0 +1,295 @@
+"""The simulation: releases of many replicate worlds, vectorised over worlds and releases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from gapstudy.competition import constants as K
+from gapstudy.competition import costs, labs, rng, scaling
+from gapstudy.competition.params import CompetitionParams
+from gapstudy.errors import GapstudyError
+
+DEFAULT_CHUNK_WORLDS = 256  # worlds per chunk: keeps arrays in cache and memory bounded (see bench)
+_SHARE_BITS = 22  # bits of each release's hash for the own-use share (normal by inversion)
+_COMPETE_BITS = 21  # bits for the compete decision
+_LAB_BITS = 21  # bits for the lab within its kind and the day within the month
+
+
+@dataclass
+class SimulationResult:
+    """One row per release, all worlds concatenated, ordered by world then month.
+
+    world: global world index; year: release date as a fractional year; log10_params: size;
+    competing: built to beat the frontier; attempted: the lab meant to compete (maybe could not pay);
+    kind: 0 frontier, 1 industry, 2 academia, 3 the GPT-3 anchor (K.KIND_NAMES); lab: lab index."""
+
+    params: CompetitionParams
+    seed: int
+    world_offset: int
+    n_worlds: int
+    world: np.ndarray
+    year: np.ndarray
+    log10_params: np.ndarray
+    competing: np.ndarray
+    attempted: np.ndarray
+    kind: np.ndarray
+    lab: np.ndarray
+    meta: dict = field(default_factory=dict)
+
+    ARRAYS = ("world", "year", "log10_params", "competing", "attempted", "kind", "lab")
+
+    def __len__(self) -> int:
+        return int(self.world.size)
+
+    @property
+    def worlds(self) -> np.ndarray:
+        """Global indices of the worlds simulated."""
+        return np.arange(self.world_offset, self.world_offset + self.n_worlds)
+
+    def select(self, mask: np.ndarray) -> "SimulationResult":
+        """The releases where mask is true (worlds and settings kept)."""
+        return SimulationResult(
+            self.params, self.seed, self.world_offset, self.n_worlds,
+            *(getattr(self, a)[mask] for a in self.ARRAYS), meta=dict(self.meta),
+        )
+
+    @staticmethod
+    def concat(parts: list["SimulationResult"]) -> "SimulationResult":
+        """Join results of consecutive world ranges simulated with the same settings and seed."""
+        if not parts:
+            raise GapstudyError("nothing to concatenate; simulate at least one world")
+        first = parts[0]
+        for a, b in zip(parts, parts[1:]):
+            if b.world_offset != a.world_offset + a.n_worlds or b.params != first.params or b.seed != first.seed:
+                raise GapstudyError("results to concatenate must share settings and seed and cover consecutive worlds")
+        return SimulationResult(
+            first.params, first.seed, first.world_offset, sum(p.n_worlds for p in parts),
+            *(np.concatenate([getattr(p, a) for p in parts]) for a in SimulationResult.ARRAYS),
+            meta=dict(first.meta),
+        )
+
+
+def beliefs_by_month(p: CompetitionParams, t_mid: np.ndarray) -> np.ndarray:
+    """Belief code (scaling.KAPLAN or scaling.CHINCHILLA) that labs hold in each month."""
+    if p.beliefs == "kaplan":
+        return np.zeros(t_mid.size, dtype=np.int8)
+    if p.beliefs == "chinchilla":
+        return np.ones(t_mid.size, dtype=np.int8)
+    return (t_mid >= p.switch_year).astype(np.int8)
+
+
+class _Costs:
+    """Cost questions for one simulate() call, answered by the simple rule or the cost model."""
+
+    def __init__(self, p: CompetitionParams, t_mid: np.ndarray, belief: np.ndarray, training_cost, hardware_in_use):
+        self.p, self.t_mid, self.belief = p, t_mid, belief
+        self.grids: list[costs.GridCost | None] = [None] * t_mid.size
+        self.hardware: list[str | None] = [None] * t_mid.size
+        if p.cost == "costmodel":
+            tc, hw = costs.resolve_costmodel(training_cost, hardware_in_use)
+            cache: dict[tuple[str, int], costs.GridCost] = {}
+            for m, (t, b) in enumerate(zip(t_mid, belief)):  # months only
+                name = hw(float(t))
+                if not isinstance(name, str):
+                    raise GapstudyError(f"gapstudy.costmodel.hardware_in_use({t:.3f}) returned {name!r}; it must return a hardware name")
+                if (name, int(b)) not in cache:
+                    cache[(name, int(b))] = costs.GridCost(tc, name, int(b))
+                self.grids[m], self.hardware[m] = cache[(name, int(b))], name
+
+    def target(self, m: int, size: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(chosen size, log dollars) of the cheapest model at least `size` large in month m."""
+        g = self.grids[m]
+        if g is None:
+            c = costs.simple_cost(size, int(self.belief[m]), self.t_mid[m], self.p.price_per_flop, self.p.price_halving_years)
+            return size, np.log(c)
+        return g.cheapest_at_least(size)
+
+    def own_use(self, months: np.ndarray, log_dollars: np.ndarray) -> np.ndarray:
+        """Largest size each allowance buys in its month (before the inference cap)."""
+        p = self.p
+        if self.grids[0] is None:  # closed form, per-month constants gathered per release
+            chin = self.belief == scaling.CHINCHILLA
+            a = np.where(chin, K.CHIN_TOKENS_PER_PARAM, K.KAPLAN_D_PREFACTOR)
+            inv = 1.0 / (1.0 + np.where(chin, 1.0, K.KAPLAN_D_EXPONENT))
+            log_price = np.log(costs.price_per_flop(self.t_mid, p.price_per_flop, p.price_halving_years))
+            shift = (log_price + np.log(K.FLOP_PER_PARAM_TOKEN * a)) * inv
+            return np.exp(log_dollars * inv[months] - shift[months])
+        out = np.empty(log_dollars.size)
+        grid_of = np.array([id(g) for g in self.grids])[months]
+        for g in {id(g): g for g in self.grids}.values():  # a handful of (hardware, belief) pairs
+            sel = grid_of == id(g)
+            out[sel] = g.largest_affordable(log_dollars[sel])
+        return out
+
+
+def _bits(h: np.ndarray, shift: int, width: int) -> np.ndarray:
+    """A uniform in (0, 1) from `width` bits of h starting at `shift`."""
+    mask = np.uint64((1 << width) - 1)
+    return (((h >> np.uint64(shift)) & mask).astype(np.float64) + 0.5) * 2.0**-width
+
+
+def _simulate_chunk(p: CompetitionParams, seed: int, w0: int, n_w: int, cm: _Costs, t_start, t_mid) -> dict:
+    """Simulate worlds w0 .. w0+n_w-1; returns the release arrays in world-major order."""
+    n_m = t_mid.size
+    keys = rng.world_keys(seed, np.arange(w0, w0 + n_w))
+    counts = labs.release_counts(p, keys, t_mid)  # (month, world, kind)
+    flat = counts.ravel()
+    n_r = int(flat.sum())
+    grp = np.repeat(np.arange(flat.size), flat)
+    m_r = grp // (n_w * K.N_KINDS)
+    w_r = (grp // K.N_KINDS) % n_w
+    k_r = (grp % K.N_KINDS).astype(np.int8)
+    # each release's rank within its world, in (month, kind, j) order: its random-stream counter
+    per_world = counts.transpose(1, 0, 2).reshape(n_w, -1)
+    world_off = np.cumsum(per_world, axis=1) - per_world
+    grp_start = np.cumsum(flat) - flat
+    mk = m_r * K.N_KINDS + k_r
+    ordinal = world_off[w_r, mk] + (np.arange(n_r) - grp_start[grp])
+
+    with np.errstate(over="ignore"):
+        h = rng.hash64(keys[w_r], rng.STREAM_RELEASE, ordinal.astype(np.uint64))
+    u_share = _bits(h, 0, _SHARE_BITS)
+    u_comp = _bits(h, _SHARE_BITS, _COMPETE_BITS)
+    u_lab = _bits(h, _SHARE_BITS + _COMPETE_BITS, _LAB_BITS)
+    del h
+
+    n_k = labs.kind_counts(p)
+    first_lab = np.cumsum(n_k) - n_k
+    scaled = u_lab * n_k[k_r]
+    in_kind = np.minimum(np.floor(scaled), n_k[k_r] - 1)
+    day = scaled - in_kind
+    lab_r = (first_lab[k_r] + in_kind).astype(np.int16)
+    year_r = t_start[m_r] + day / K.MONTHS_PER_YEAR
+
+    level, growth = labs.lab_budgets(p, keys)
+    log_budget = level[w_r, lab_r] + growth[w_r, lab_r] * (t_mid[m_r] - p.budget_ref_year)
+    intent = u_comp < np.asarray(p.compete_prob)[k_r]
+
+    # own-use model: a lognormal share of the budget, capped by inference memory
+    from scipy.special import ndtri
+
+    log_share = np.minimum(np.log(p.own_share_median) + p.own_share_sigma * ndtri(u_share), 0.0)
+    n_own = np.minimum(cm.own_use(m_r, log_budget + log_share), labs.own_use_cap(p, t_mid)[m_r])
+    belief_r = cm.belief[m_r]
+    d_own = np.where(belief_r == scaling.CHINCHILLA, K.CHIN_TOKENS_PER_PARAM * n_own,
+                     K.KAPLAN_D_PREFACTOR * n_own**K.KAPLAN_D_EXPONENT)
+    lc_own = scaling.chinchilla_reducible(n_own, d_own)
+
+    # Per (month, world) aggregates the frontier recursion needs. Under a cost that rises with size
+    # (or the cheapest-at-least rule), a would-be competitor that cannot pay builds an own-use model
+    # smaller (and worse) than the target, so only these maxima/minima matter.
+    cell = m_r * n_w + w_r
+    neg = np.full(n_m * n_w, -np.inf)
+    own_free_max, own_att_max, bud_att_max = neg.copy(), neg.copy(), neg.copy()
+    own_free_lc, own_att_lc = np.full(n_m * n_w, np.inf), np.full(n_m * n_w, np.inf)
+    free = ~intent
+    np.maximum.at(own_free_max, cell[free], n_own[free])
+    np.minimum.at(own_free_lc, cell[free], lc_own[free])
+    np.maximum.at(own_att_max, cell[intent], n_own[intent])
+    np.minimum.at(own_att_lc, cell[intent], lc_own[intent])
+    np.maximum.at(bud_att_max, cell[intent], log_budget[intent])
+    shape = (n_m, n_w)
+    own_free_max, own_att_max, bud_att_max = own_free_max.reshape(shape), own_att_max.reshape(shape), bud_att_max.reshape(shape)
+    own_free_lc, own_att_lc = own_free_lc.reshape(shape), own_att_lc.reshape(shape)
+    if p.unaffordable == "skip":  # a competitor that cannot pay releases nothing
+        own_att_max[:], own_att_lc[:] = -np.inf, np.inf
+
+    # the frontier, month by month (the only sequential part; worlds are vectorised). Releases of a
+    # month all see the frontier as it stood at the month's start.
+    fk = np.full(n_w, p.initial_frontier_params)  # best Kaplan loss so far = largest size so far
+    d0 = scaling.tokens_for(p.initial_frontier_params, scaling.KAPLAN)
+    fc = np.full(n_w, float(scaling.chinchilla_reducible(p.initial_frontier_params, d0)))  # best Chinchilla loss
+    target = np.empty(shape)
+    target_cost = np.empty(shape)
+    anchor_m = int(np.floor((K.GPT3_DATE - K.SIM_START) * K.MONTHS_PER_YEAR)) if p.anchor else -1
+    lc_gpt3 = float(scaling.chinchilla_reducible(K.GPT3_PARAMS, K.GPT3_TOKENS))
+    for m in range(n_m):
+        b = int(cm.belief[m])
+        want = scaling.cheapest_beating_size(fk, fc, b, p.beat_margin)
+        size_t, log_cost_t = cm.target(m, want)
+        target[m], target_cost[m] = size_t, log_cost_t
+        lc_t = scaling.chinchilla_reducible(size_t, scaling.tokens_for(size_t, b))
+        paid = bud_att_max[m] >= log_cost_t
+        fk = np.maximum(np.maximum(fk, own_free_max[m]), np.where(paid, size_t, own_att_max[m]))
+        fc = np.minimum(np.minimum(fc, own_free_lc[m]), np.where(paid, lc_t, own_att_lc[m]))
+        if m == anchor_m:
+            fk = np.maximum(fk, K.GPT3_PARAMS)
+            fc = np.minimum(fc, lc_gpt3)
+
+    competing = intent & (log_budget >= target_cost.ravel()[cell])
+    size_r = np.where(competing, target.ravel()[cell], n_own)
+    released = ~intent | competing if p.unaffordable == "skip" else None
+
+    # world-major order: position = world's first row + rank within world
+    per_world_total = per_world.sum(axis=1)
+    start_w = np.cumsum(per_world_total) - per_world_total
+    pos = np.empty(n_r, dtype=np.int64)
+    pos[start_w[w_r] + ordinal] = np.arange(n_r)
+    out = {
+        "world": (w_r[pos] + w0).astype(np.int32),
+        "year": year_r[pos],
+        "log10_params": np.log10(np.maximum(size_r[pos], 1.0)),
+        "competing": competing[pos],
+        "attempted": intent[pos],
+        "kind": k_r[pos],
+        "lab": lab_r[pos],
+    }
+    if released is not None:
+        keep = released[pos]
+        out = {k: v[keep] for k, v in out.items()}
+    if anchor_m >= 0 and anchor_m < n_m:
+        out = _insert_anchor(out, w0, n_w)
+    return out
+
+
+def _insert_anchor(out: dict, w0: int, n_w: int) -> dict:
+    """Add GPT-3 to every world, in date order within the world."""
+    worlds = np.arange(w0, w0 + n_w, dtype=np.int32)
+    # rows of world w with year < GPT-3's date come first
+    before = np.bincount(out["world"] - w0, weights=out["year"] < K.GPT3_DATE, minlength=n_w).astype(np.int64)
+    per_world = np.bincount(out["world"] - w0, minlength=n_w)
+    start = np.cumsum(per_world) - per_world
+    at = start + before  # insertion index of each world's anchor into the old arrays
+    row = {
+        "world": worlds, "year": np.full(n_w, K.GPT3_DATE), "log10_params": np.full(n_w, np.log10(K.GPT3_PARAMS)),
+        "competing": np.ones(n_w, bool), "attempted": np.ones(n_w, bool),
+        "kind": np.full(n_w, 3, np.int8), "lab": np.full(n_w, -1, np.int16),
+    }
+    return {k: np.insert(v, at, row[k]) for k, v in out.items()}
+
+
+def simulate(
+    params: CompetitionParams,
+    *,
+    n_worlds: int,
+    seed: int,
+    world_offset: int = 0,
+    chunk_worlds: int = DEFAULT_CHUNK_WORLDS,
+    training_cost: costs.TrainingCost | None = None,
+    hardware_in_use: costs.HardwareInUse | None = None,
+) -> SimulationResult:
+    """Simulate worlds world_offset .. world_offset+n_worlds-1. Each world's releases depend only
+    on (params, seed, global world index), so any split of worlds into calls gives the same rows.
+
+    With params.cost == 'costmodel', training_cost/hardware_in_use default to gapstudy.costmodel's
+    functions; pass stand-ins to test or explore other cost curves."""
+    if not isinstance(params, CompetitionParams):
+        raise GapstudyError(f"simulate needs a CompetitionParams, got {type(params).__name__}; build one with CompetitionParams(...)")
+    for name, v, lo in (("n_worlds", n_worlds, 1), ("world_offset", world_offset, 0), ("chunk_worlds", chunk_worlds, 1)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < lo:
+            raise GapstudyError(f"simulate {name}={v!r} is invalid; use an integer >= {lo}")
+    if world_offset + n_worlds > 2**31 - 1:
+        raise GapstudyError("simulate world indices must stay below 2^31; lower world_offset or n_worlds")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise GapstudyError(f"simulate seed={seed!r} is invalid; use a non-negative integer")
+    t_start, t_mid = labs.month_grid(params)
+    cm = _Costs(params, t_mid, beliefs_by_month(params, t_mid), training_cost, hardware_in_use)
+    parts = []
+    for c0 in range(0, n_worlds, chunk_worlds):  # chunks bound memory; worlds inside are vectorised
+        n_c = min(chunk_worlds, n_worlds - c0)
+        parts.append(_simulate_chunk(params, int(seed), world_offset + c0, n_c, cm, t_start, t_mid))
+    arrays = {a: np.concatenate([q[a] for q in parts]) for a in SimulationResult.ARRAYS}
+    meta = {"hardware_by_month": cm.hardware if params.cost == "costmodel" else None}
+    return SimulationResult(params, int(seed), int(world_offset), int(n_worlds), **arrays, meta=meta)
