@@ -21,23 +21,25 @@ class CompetitionParams:
     end: float = 2026.5  # simulate months up to (not including) this fractional year; 2026.5 = through June 2026
     n_labs: int = 50  # labs per world (brief: "50 labs")
     kind_shares: tuple[float, float, float] = (0.1, 0.4, 0.5)  # assumption: ~5 frontier labs (OpenAI, Google, DeepMind, Meta, Microsoft) of 50
-    # Releases per lab-month at 2017-01; the totals (~2 per month in 2017) match the ~25 language
+    # Releases per lab-month at 2017-01; the totals (~2 per month in 2017) match the 25 language
     # models with a parameter count dated 2017 in Epoch's all-models snapshot of 2026-03.
-    release_rate: tuple[float, float, float] = (0.06, 0.04, 0.04)
-    # Yearly growth factor of release rates: Epoch's 2026-03 snapshot has ~25 (2017) -> ~305 (2023)
-    # language models per year, about x1.5 per year.
-    release_rate_growth: float = 1.5
+    release_rate: tuple[float, float, float] = (0.05, 0.035, 0.03)
+    # Yearly growth factor of release rates: that snapshot has 25 (2017) -> 364 (2024) language
+    # models per year, about x1.4-1.5 per year.
+    release_rate_growth: float = 1.4
     compete_prob: tuple[float, float, float] = (0.5, 0.1, 0.02)  # assumption (a free parameter of fit)
-    # Median single-run budget in dollars at budget_ref_year, per kind. Assumption, chosen so that
-    # own-use models have the median sizes Epoch's data shows in 2017-2020 (~1e7.5-1e8 parameters).
-    budget_median: tuple[float, float, float] = (3e5, 3e4, 1e4)
+    # Median single-run budget in dollars at budget_ref_year, per kind. Assumption: with
+    # own_share_median below, own-use models get the median sizes of Epoch's 2026-03 snapshot in
+    # 2017-2022 (log10 ~7.4 in 2017, ~8.1 in 2019, ~8.9 in 2021), and the frontier labs' richest can
+    # afford a ~10B Kaplan model in 2019 (Megatron-LM 8.3B, T5 11B).
+    budget_median: tuple[float, float, float] = (1e6, 3e4, 1e4)
     budget_ref_year: float = 2020.0  # the year budget_median refers to
     # Yearly growth factor of budgets; Cottier et al. (2024, arXiv 2405.21015): the cost of
     # frontier training runs grew ~2.4x per year since 2016; same rate assumed for other kinds.
     budget_growth: tuple[float, float, float] = (2.4, 2.4, 2.4)
     budget_sigma: float = 1.0  # lognormal sd (natural log) of budget levels between labs; assumption (fitted)
     growth_sigma: float = 0.1  # lognormal sd of growth factors between labs; assumption
-    own_share_median: float = 0.1  # median share of its budget a lab spends on an own-use model; assumption
+    own_share_median: float = 0.02  # median share of its budget a lab spends on an own-use model; assumption
     own_share_sigma: float = 1.0  # lognormal sd of that share (capped at 1); assumption
     own_use_devices: float = 1.0  # own-use models must serve on this many accelerators; assumption
     own_use_bytes_per_param: float = K.INFERENCE_BYTES_PER_PARAM  # fp16 weights
