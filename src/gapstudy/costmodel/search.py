@@ -197,8 +197,14 @@ def search(params: float | None = None, *, layers=None, hidden=None, heads=None,
     base = dict(shape=shape, hardware=hw.name, global_batch=batch, tokens=tokens, objective=objective,
                 evaluated=len(lay))
     if len(lay) == 0:
+        why = []
+        if not any(batch % b == 0 for b in micro_batches):
+            why.append(f"global batch {batch} is not divisible by any micro-batch in {tuple(micro_batches)}")
+        if cap < 1:
+            why.append("no GPUs allowed")
+        reason = "; ".join(why) or "no combination of degrees fits the constraints"
         return SearchResult(**base, valid=0, fitting=0, layout=None, estimate=None, dollars=math.nan, days=math.nan,
-                            reason=f"no layout to evaluate with at most {cap} GPUs")
+                            reason=f"no layout to evaluate with at most {cap} GPUs: {reason}")
     steps = tokens / (batch * seq_len)
     scan = scan_layouts(shape, batch, lay, hw, steps=steps, objective=objective, max_days=max_days,
                         bytes_per_param=bytes_per_param, reserve=reserve, calibration=calibration, max_gpus=cap)

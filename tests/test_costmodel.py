@@ -1,0 +1,247 @@
+"""Cost model units: catalogue, shapes, FLOP formulas, memory, the step kernel, search, regimes, API."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+import gapstudy.costmodel as cm
+from gapstudy.costmodel.architecture import PUBLISHED_SHAPES, hardware_flops, model_flops, param_count
+from gapstudy.costmodel.hardware import load_catalogue
+from gapstudy.costmodel.memory import activation_bytes_per_layer
+from gapstudy.costmodel.regimes import band_mask, chinchilla_loss, classify
+from gapstudy.costmodel.search import Layout, enumerate_layouts, evaluate_layouts
+from gapstudy.costmodel.step import evaluate
+from gapstudy.errors import GapstudyError
+
+BASE = dict(layers=48, hidden=8192, heads=64, seq_len=2048, vocab=51200, global_batch=1536, micro_batch=1,
+            tensor=8, pipeline=2, data=32, interleave=2, hardware="a100_80gb")
+
+
+def test_catalogue_has_every_chip_with_sane_values():
+    cat = load_catalogue()
+    assert {"v100_16gb", "v100_32gb", "a100_40gb", "a100_80gb", "h100", "h200", "tpu_v3", "tpu_v4"} <= set(cat)
+    assert cat["a100_40gb"].peak_flops == 312e12 and cat["h100"].peak_flops == 989e12
+    assert cat["tpu_v4"].chips_per_node >= 1024 and cat["tpu_v4"].inter_node_bandwidth_gbs == cat["tpu_v4"].intra_node_bandwidth_gbs
+
+
+def test_extra_directory_adds_a_chip(tmp_path):
+    src = (cm.hardware.default_directory() / "a100_80gb.yaml").read_text()
+    (tmp_path / "b200.yaml").write_text(src.replace("name: a100_80gb", "name: b200").replace("memory_gb: 80.0", "memory_gb: 192.0"))
+    cat = load_catalogue(tmp_path)
+    assert cat["b200"].memory_gb == 192.0 and "a100_80gb" in cat
+
+
+@pytest.mark.parametrize("edit,field", [
+    (lambda s: s.replace("memory_gb: 80.0", "memory_gb: -1"), "memory_gb"),
+    (lambda s: s.replace("chips_per_node: 8", "chips_per_node: eight"), "chips_per_node"),
+    (lambda s: "\n".join(l for l in s.splitlines() if not l.startswith("peak_flops")), "peak_flops"),
+    (lambda s: s + "\nbogus: 1\n", "bogus"),
+])
+def test_bad_hardware_file_names_file_and_field(tmp_path, edit, field):
+    src = (cm.hardware.default_directory() / "a100_80gb.yaml").read_text()
+    (tmp_path / "a100_80gb.yaml").write_text(edit(src))
+    with pytest.raises(GapstudyError) as exc:
+        load_catalogue(tmp_path)
+    assert "a100_80gb.yaml" in str(exc.value) and field in str(exc.value)
+
+
+def test_hardware_in_use_by_year():
+    assert cm.hardware_in_use(2019) == "v100_32gb"
+    assert cm.hardware_in_use(2021) == "a100_40gb"
+    assert cm.hardware_in_use(2022) == "a100_80gb"
+    assert cm.hardware_in_use(2024) == "h100"
+    with pytest.raises(GapstudyError):
+        cm.hardware_in_use(1990)
+
+
+def test_param_formula_matches_published_shapes():
+    # Megatron Table 1 rows use V = 51200, s = 2048
+    for name, n, layers, hidden, heads in PUBLISHED_SHAPES:
+        if name.startswith("Megatron"):
+            assert param_count(layers, hidden) == pytest.approx(n, rel=0.01), name
+
+
+@pytest.mark.parametrize("n", [1e9, 7e9, 2e10, 7e10, 1.75e11, 1e12])
+def test_shape_rule(n):
+    s = cm.shape_for_params(n)
+    assert s.hidden % 128 == 0 and s.hidden // s.heads == 128 and s.heads % 8 == 0
+    assert s.params == pytest.approx(n, rel=0.1)
+
+
+def test_flop_formulas():
+    B, s, L, h, V = 512, 2048, 24, 2304, 51200
+    full = hardware_flops(B, s, L, h, V, "full")
+    assert full == pytest.approx(96 * B * s * L * h**2 * (1 + s / (6 * h) + V / (16 * L * h)))
+    assert model_flops(B, s, L, h, V) == pytest.approx(72 * B * s * L * h**2 * (1 + s / (6 * h) + V / (12 * h * L)))
+    # full recompute = model FLOPs + one more forward of the layers (logits not recomputed)
+    assert full - model_flops(B, s, L, h, V) == pytest.approx(24 * B * s * L * h**2 * (1 + s / (6 * h)))
+    assert hardware_flops(B, s, L, h, V, "none") < hardware_flops(B, s, L, h, V, "selective") < full
+    with pytest.raises(GapstudyError):
+        hardware_flops(B, s, L, h, V, "partial")
+
+
+def test_activation_formulas_korthikanti():
+    s, b, h, a = 2048, 1, 8192, 64
+    sbh = s * b * h
+    assert activation_bytes_per_layer(s, b, h, a, 1, False, 0) == pytest.approx(sbh * (34 + 5 * a * s / h))
+    assert activation_bytes_per_layer(s, b, h, a, 8, False, 0) == pytest.approx(sbh * (10 + 24 / 8 + 5 * a * s / (h * 8)))
+    assert activation_bytes_per_layer(s, b, h, a, 8, True, 1) == pytest.approx(sbh * 34 / 8)
+    assert activation_bytes_per_layer(s, b, h, a, 8, False, 2) == pytest.approx(2 * sbh)
+
+
+def test_estimate_step_parts_add_up_and_flops_match():
+    e = cm.estimate_step(**BASE)
+    parts = e.compute_time + e.bubble_time + e.tp_comm_time + e.pp_comm_time + e.dp_comm_time + e.optimizer_time
+    assert e.step_time == pytest.approx(parts)
+    assert e.gpus == 512 and e.micro_batches == 48
+    assert e.hardware_flops == pytest.approx(float(hardware_flops(1536, 2048, 48, 8192, 51200, "full")))
+    assert e.achieved_flops_per_gpu == pytest.approx(e.hardware_flops / (512 * e.step_time))
+    assert 0.2 < e.mfu < 0.7 and e.fits
+    assert e.memory == pytest.approx(e.state_memory + e.activation_memory)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        e.step_time = 1.0
+
+
+def test_scalar_and_vector_paths_agree():
+    shape = cm.make_shape(layers=48, hidden=8192, heads=64)
+    lay = enumerate_layouts(shape, 1536, 1024)
+    hw = cm.get_hardware("a100_80gb")
+    r = evaluate_layouts(shape, 1536, lay, hw)
+    rng = np.random.default_rng(0)
+    checked = 0
+    for i in rng.choice(len(lay), 200, replace=False):
+        if r["invalid"][i]:
+            continue
+        L = lay.layout(int(i))
+        e = cm.estimate_step(layers=48, hidden=8192, heads=64, seq_len=2048, vocab=51200, global_batch=1536,
+                             micro_batch=L.micro_batch, tensor=L.tensor, pipeline=L.pipeline, data=L.data,
+                             zero_stage=L.zero_stage, recompute=L.recompute, sequence_parallel=L.sequence_parallel,
+                             interleave=L.interleave, hardware=hw)
+        assert e.step_time == pytest.approx(r["step_time"][i], rel=1e-12)
+        assert e.memory == pytest.approx(r["memory"][i], rel=1e-12)
+        assert e.fits == bool(r["fits"][i])
+        checked += 1
+    assert checked > 20
+
+
+@pytest.mark.parametrize("change,msg", [
+    (dict(tensor=3), "heads"),
+    (dict(pipeline=96), "layers"),
+    (dict(pipeline=5, interleave=1), "layers"),
+    (dict(global_batch=1000), "global batch"),
+    (dict(pipeline=1, interleave=2), "interleav"),
+    (dict(zero_stage=4), "zero_stage"),
+    (dict(recompute="some"), "recompute"),
+    (dict(micro_batch=0), "micro_batch"),
+])
+def test_bad_layouts_raise(change, msg):
+    with pytest.raises(GapstudyError, match=msg):
+        cm.estimate_step(**{**BASE, **change})
+
+
+def test_too_few_gpus():
+    with pytest.raises(GapstudyError, match="more GPUs"):
+        cm.estimate_step(**BASE, max_gpus=256)
+
+
+def _kernel(**over):
+    shape = cm.make_shape(layers=48, hidden=8192, heads=64)
+    lay = enumerate_layouts(shape, 1536, 2048)
+    hw = cm.get_hardware("a100_40gb").replace(**over)
+    return lay, evaluate_layouts(shape, 1536, lay, hw)
+
+
+def test_more_memory_never_makes_a_layout_infeasible():
+    _, small = _kernel()
+    _, big = _kernel(memory_gb=80.0)
+    assert np.all(big["fits"] | ~small["fits"]) and big["fits"].sum() > small["fits"].sum()
+
+
+@pytest.mark.parametrize("field", ["inter_node_bandwidth_gbs", "intra_node_bandwidth_gbs"])
+def test_doubling_bandwidth_never_slows_a_step(field):
+    _, base = _kernel()
+    hw = cm.get_hardware("a100_40gb")
+    _, fast = _kernel(**{field: 2 * getattr(hw, field)})
+    assert np.all(fast["step_time"] <= base["step_time"] * (1 + 1e-12))
+
+
+def test_cross_node_tensor_parallel_pays_inter_node_bandwidth():
+    common = {**BASE, "pipeline": 1, "interleave": 1, "data": 1, "global_batch": 64, "hardware": "a100_80gb"}
+    within = cm.estimate_step(**{**common, "tensor": 8})
+    across = cm.estimate_step(**{**common, "tensor": 16})
+    # twice the GPUs but the all-reduces run ~12x slower: more tensor-parallel time, not less
+    assert across.tp_comm_time > within.tp_comm_time
+    assert across.achieved_flops_per_gpu < within.achieved_flops_per_gpu
+
+
+def test_gemm_efficiency_penalises_thin_splits():
+    common = {**BASE, "pipeline": 1, "interleave": 1, "data": 1, "global_batch": 64}
+    a = cm.estimate_step(**{**common, "tensor": 2})
+    b = cm.estimate_step(**{**common, "tensor": 8})
+    assert b.compute_time * 8 > a.compute_time * 2  # per-GPU work shrinks less than 4x
+
+
+def test_search_finds_cheapest_fitting_layout_and_counts():
+    r = cm.search(2e10, hardware="a100_40gb")
+    assert r.found and r.estimate.fits and r.evaluated > 10_000 and 0 < r.fitting <= r.valid <= r.evaluated
+    assert r.estimate.gpus == r.layout.gpus
+    assert r.dollars == pytest.approx(r.estimate.dollars_per_step * r.tokens / (r.global_batch * 2048))
+    # restricting the options can only make it worse
+    r0 = cm.search(2e10, hardware="a100_40gb", zero_stages=(0,), recomputes=("full",))
+    assert r0.dollars >= r.dollars * (1 - 1e-12)
+
+
+def test_search_time_objective_respects_gpu_budget():
+    r = cm.search(2e10, hardware="a100_80gb", gpus=64)
+    assert r.found and r.layout.gpus <= 64 and r.objective == "time"
+    r2 = cm.search(2e10, hardware="a100_80gb", gpus=256)
+    assert r2.days <= r.days
+
+
+def test_search_explains_infeasibility():
+    r = cm.search(1e12, hardware="v100_16gb", max_gpus=64)
+    assert not r.found and "memory" in r.reason and "GB" in r.reason
+    r = cm.search(1e11, hardware="a100_80gb", max_days=1)
+    assert not r.found and "days" in r.reason
+    r = cm.search(layers=7, hidden=1024, heads=8, global_batch=7, hardware="a100_80gb", gpus=1, micro_batches=(2,))
+    assert not r.found and "global batch" in r.reason
+
+
+def test_classify_regimes():
+    hw = cm.get_hardware("a100_40gb")
+    mk = lambda t, p, d, z=0: Layout(t, p, d, 1, z, "full", False, 1)
+    assert classify(mk(1, 1, 1), hw) == "one GPU"
+    assert classify(mk(1, 1, 8), hw) == "data parallel"
+    assert classify(mk(1, 1, 8, 1), hw) == "ZeRO data parallel"
+    assert classify(mk(8, 1, 4), hw) == "tensor parallel within a node"
+    assert classify(mk(8, 4, 4), hw) == "tensor+pipeline across nodes"
+    assert classify(mk(8, 4, 4), cm.get_hardware("tpu_v4")) == "tensor+pipeline within a node"
+
+
+def test_chinchilla_loss():
+    assert chinchilla_loss(70e9, 1.4e12) == pytest.approx(1.69 + 406.4 / 70e9**0.34 + 410.7 / 1.4e12**0.28)
+
+
+def test_band_mask_finds_a_bump():
+    n = np.logspace(9, 12, 16)
+    c = np.ones(16)
+    c[6:8] = 1.2
+    mask = band_mask(n, c)
+    assert mask[6] and mask[7] and mask.sum() == 2
+    assert not band_mask(n, np.linspace(1, 2, 16)).any()  # monotone: no band
+
+
+def test_training_cost_and_predicted_band_api():
+    n = np.array([1e9, 2e10, 7e10])
+    d = 20 * n
+    cost = cm.training_cost(n, d, "a100_80gb")
+    assert cost.shape == (3,) and np.all(np.diff(cost) > 0)
+    # doubling tokens doubles the cost (no deadline: the layout does not depend on the budget)
+    assert cm.training_cost(n, 2 * d, "a100_80gb") == pytest.approx(2 * cost)
+    band = cm.predicted_band(2021)
+    assert band is None or (band[0] <= band[1])
+    with pytest.raises(GapstudyError):
+        cm.training_cost(n, d, "a100_80gb", warp_drive=True)

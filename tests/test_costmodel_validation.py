@@ -1,0 +1,56 @@
+"""The cost model against published measurements: Narayanan et al. (2021) Table 1 and the ZeRO worked example."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gapstudy.costmodel import state_threshold
+from gapstudy.costmodel.gemm import DEFAULT_CALIBRATION
+from gapstudy.costmodel.memory import model_state_bytes
+from gapstudy.costmodel.validation import NARAYANAN_TABLE1, error_summary, fit_calibration, leave_one_out, validate
+
+
+def test_table1_all_rows_within_tolerance():
+    rows = validate()
+    assert len(rows) == 10
+    summary = error_summary(rows)
+    assert summary["mean_abs_error"] <= 0.05, summary
+    assert summary["max_abs_error"] <= 0.10, summary
+    for row, ref in zip(rows, NARAYANAN_TABLE1):
+        assert row.data == ref[6] // (ref[4] * ref[5])  # d = GPUs / (t p), as the table implies
+
+
+def test_defaults_are_the_grid_fit():
+    # the shipped constants are exactly what the documented global fit returns
+    assert fit_calibration() == DEFAULT_CALIBRATION
+
+
+@pytest.mark.slow
+def test_leave_one_out_errors_stay_small():
+    grid = {"gemm_max_efficiency": (0.60, 0.62, 0.64, 0.66), "gemm_size_scale": (0.2, 0.3, 0.5),
+            "elementwise_passes": (0.75, 1.0, 1.25)}
+    errs = np.abs(leave_one_out(grid))
+    assert errs.mean() <= 0.06 and errs.max() <= 0.10, errs
+
+
+@pytest.mark.parametrize("stage,expected_gb", [(0, 120.0), (1, 31.4), (2, 16.6), (3, 1.9)])
+def test_zero_paper_worked_example(stage, expected_gb):
+    # Rajbhandari et al. (2020) Figure 1: 7.5B parameters, 64-way data parallel, K = 12
+    got = model_state_bytes(7.5e9, 64, stage, 16.0) / 1e9
+    assert got == pytest.approx(expected_gb, abs=0.05)
+
+
+def test_node_state_threshold_moves_with_memory_and_zero():
+    assert state_threshold("a100_40gb") == pytest.approx(20e9)
+    assert state_threshold("a100_80gb") == pytest.approx(40e9)
+    assert state_threshold("h100") == pytest.approx(40e9)
+    assert state_threshold("v100_32gb") == pytest.approx(16e9)
+    assert state_threshold("h200") > 40e9
+    # ZeRO-1 across many replicas leaves 4 bytes/param per node: 4x the threshold
+    assert state_threshold("a100_40gb", zero_stage=1, data=1e9) == pytest.approx(80e9, rel=1e-6)
+    assert state_threshold("a100_40gb", zero_stage=2, data=1e9) == pytest.approx(160e9, rel=1e-6)
+    assert state_threshold("a100_40gb", zero_stage=1, data=8) == pytest.approx(320e9 / 5.5)
+    assert state_threshold("a100_40gb", zero_stage=3, data=1e9) > 1e15
+    # Megatron as run keeps 18 bytes/param
+    assert state_threshold("a100_40gb", bytes_per_param=18) == pytest.approx(320e9 / 18)
