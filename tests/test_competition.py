@@ -1,0 +1,194 @@
+"""The competition simulation on small worlds with known answers."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import diptest
+import numpy as np
+import pytest
+from scipy.optimize import brentq
+
+from gapstudy.competition import CompetitionParams, SimulationResult, simulate
+from gapstudy.competition import constants as K
+from gapstudy.competition import costs, scaling
+from gapstudy.errors import GapstudyError
+
+SMALL = dict(end=2023.0)  # shorter worlds keep the tests fast
+
+
+def lone(**kw) -> CompetitionParams:
+    """One frontier lab that always competes, can always pay, and releases often."""
+    base = dict(
+        n_labs=1, kind_shares=(1.0, 0.0, 0.0), release_rate=(0.8, 0.0, 0.0), release_rate_growth=1.0,
+        compete_prob=(1.0, 0.0, 0.0), budget_median=(1e14, 1.0, 1.0), budget_sigma=0.0, growth_sigma=0.0,
+        anchor=False, beliefs="kaplan", beat_margin=0.05, end=2019.0,
+    )
+    base.update(kw)
+    return CompetitionParams(**base)
+
+
+def test_lone_competitor_kaplan_steps_up_the_frontier_by_the_law():
+    p = lone()
+    r = simulate(p, n_worlds=3, seed=11)
+    assert len(r) > 0 and r.competing.all()
+    ratio = (1 - p.beat_margin) ** (-1 / K.KAPLAN_ALPHA_N)  # (N_c/N)^a lower by 5% <=> N up by this factor
+    for w in range(3):
+        rows = r.world == w
+        month = np.floor((r.year[rows] - K.SIM_START) * 12).astype(int)
+        # the k-th month with a release builds N0 * ratio^k (releases of one month share a target)
+        step = np.searchsorted(np.unique(month), month) + 1
+        expect = np.log10(p.initial_frontier_params) + step * np.log10(ratio)
+        np.testing.assert_allclose(r.log10_params[rows], expect, rtol=0, atol=1e-9)
+
+
+def test_lone_competitor_chinchilla_solves_the_loss_equation():
+    p = lone(beliefs="chinchilla")
+    r = simulate(p, n_worlds=2, seed=5)
+    n0 = p.initial_frontier_params
+    d0 = K.KAPLAN_D_PREFACTOR * n0**K.KAPLAN_D_EXPONENT  # the initial frontier was trained Kaplan-style
+    target = 0.95 * (406.4 / n0**0.34 + 410.7 / d0**0.28)
+    n1 = np.exp(brentq(lambda x: 406.4 / np.exp(x) ** 0.34 + 410.7 / (20 * np.exp(x)) ** 0.28 - target, 10, 40, xtol=1e-14))
+    first = r.log10_params[r.world == 0][0]
+    assert first == pytest.approx(np.log10(n1), abs=1e-9)
+
+
+def test_competitor_that_cannot_pay_builds_for_itself_or_skips():
+    p = lone(budget_median=(1e-3, 1.0, 1.0))
+    r = simulate(p, n_worlds=2, seed=1)
+    assert r.attempted.all() and not r.competing.any()
+    assert np.all(r.log10_params < np.log10(p.initial_frontier_params))
+    skip = simulate(dataclasses.replace(p, unaffordable="skip"), n_worlds=2, seed=1)
+    assert len(skip) == 0
+
+
+def test_release_counts_have_the_poisson_mean():
+    p = CompetitionParams(n_labs=10, release_rate=(0.3, 0.3, 0.3), release_rate_growth=1.0, end=2019.0, anchor=False)
+    r = simulate(p, n_worlds=400, seed=3)
+    per_world = np.bincount(r.world, minlength=400)
+    expect = 10 * 0.3 * 24  # labs x rate x months
+    assert per_world.mean() == pytest.approx(expect, rel=0.02)
+    assert per_world.var() == pytest.approx(expect, rel=0.2)  # Poisson: variance = mean
+    assert r.lab.max() < 10 and r.lab.min() >= 0
+
+
+def test_no_anchor_one_kind_without_competition_is_unimodal():
+    p = CompetitionParams(anchor=False, kind_shares=(0.0, 0.0, 1.0), compete_prob=(0.0, 0.0, 0.0), **SMALL)
+    r = simulate(p, n_worlds=30, seed=4)
+    x = r.log10_params[(r.year >= 2021) & (r.year < 2022)]
+    x = np.random.default_rng(0).choice(x, 400, replace=False)
+    assert diptest.diptest(x)[1] > 0.05
+
+
+def test_anchor_mechanism_keeps_kaplan_competitors_above_gpt3_and_out_of_the_gap():
+    base = dict(unaffordable="skip", **SMALL)
+    on = simulate(CompetitionParams(anchor=True, **base), n_worlds=60, seed=9)
+    off = simulate(CompetitionParams(anchor=False, **base), n_worlds=60, seed=9)
+    after = (on.year >= 2020 + 5 / 12) & (on.year < K.CHINCHILLA_DATE - 1 / 12)
+    comp = after & on.competing
+    assert comp.any()
+    assert np.all(on.log10_params[comp] > np.log10(K.GPT3_PARAMS))  # the cheapest model that beats GPT-3
+    assert (on.kind == 3).sum() == 60  # GPT-3 itself, once per world
+
+    def gap_counts(r: SimulationResult) -> np.ndarray:
+        s = (r.year >= 2020 + 5 / 12) & (r.year < K.CHINCHILLA_DATE - 1 / 12)
+        lo, hi = np.log10(K.GAP_LOWER), np.log10(K.GAP_UPPER)
+        ins = s & (r.log10_params >= lo) & (r.log10_params <= hi)
+        return np.bincount(r.world[ins], minlength=60)
+
+    # own-use releases are identical with the same seed; competitors can only leave the gap
+    assert np.all(gap_counts(on) <= gap_counts(off))
+    pre_on, pre_off = on.year < 2020 + 4 / 12, off.year < 2020 + 4 / 12
+    np.testing.assert_array_equal(on.log10_params[pre_on], off.log10_params[pre_off])
+
+
+def test_same_seed_same_worlds_other_seed_other_worlds():
+    p = CompetitionParams(**SMALL)
+    a, b = simulate(p, n_worlds=20, seed=7), simulate(p, n_worlds=20, seed=7)
+    for name in SimulationResult.ARRAYS:
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+    c = simulate(p, n_worlds=20, seed=8)
+    assert len(a) != len(c) or not np.array_equal(a.log10_params, c.log10_params)
+
+
+def test_chunked_and_split_jobs_give_identical_worlds():
+    p = CompetitionParams(**SMALL)
+    one = simulate(p, n_worlds=100, seed=21)
+    jobs = SimulationResult.concat([simulate(p, n_worlds=25, seed=21, world_offset=o) for o in (0, 25, 50, 75)])
+    small_chunks = simulate(p, n_worlds=100, seed=21, chunk_worlds=7)
+    for other in (jobs, small_chunks):
+        for name in SimulationResult.ARRAYS:
+            np.testing.assert_array_equal(getattr(one, name), getattr(other, name))
+    # rows come world by world, in date order within a month
+    assert np.all(np.diff(one.world) >= 0)
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("end", 2010.0), ("n_labs", 0), ("kind_shares", (0.5, 0.5, 0.5)), ("release_rate", (0.1, -1.0, 0.1)),
+        ("compete_prob", (1.5, 0.1, 0.1)), ("budget_sigma", -1.0), ("beliefs", "gpt4"), ("cost", "cheap"),
+        ("beat_margin", 1.0), ("anchor", "yes"), ("unaffordable", "borrow"), ("budget_growth", (2.0, 2.0)),
+    ],
+)
+def test_bad_settings_name_the_setting(field, value):
+    with pytest.raises(GapstudyError, match=f"competition.{field}="):
+        CompetitionParams(**{field: value})
+
+
+def test_bad_simulate_arguments():
+    p = CompetitionParams(**SMALL)
+    for kw in (dict(n_worlds=0, seed=1), dict(n_worlds=2, seed=-1), dict(n_worlds=2, seed=1, world_offset=-3)):
+        with pytest.raises(GapstudyError, match="simulate"):
+            simulate(p, **kw)
+    with pytest.raises(GapstudyError, match="CompetitionParams"):
+        simulate({"anchor": True}, n_worlds=1, seed=1)
+    with pytest.raises(GapstudyError, match="does not exist"):
+        p.with_("budget_sigmas", 1.0)
+    assert p.with_("budget_growth[*]", 3.0).budget_growth == (3.0, 3.0, 3.0)
+    assert p.with_("compete_prob[1]", 0.4).compete_prob == (0.5, 0.4, 0.02)
+
+
+def test_costmodel_missing_is_a_clear_error(monkeypatch):
+    import gapstudy.costmodel as cm
+
+    monkeypatch.delattr(cm, "training_cost", raising=False)
+    with pytest.raises(GapstudyError, match="cost=simple"):
+        simulate(CompetitionParams(cost="costmodel", **SMALL), n_worlds=1, seed=1)
+
+
+def flat_price(params, tokens, hardware):
+    return 6.0 * params * tokens * 1e-17
+
+
+def test_costmodel_coupling_with_a_monotone_stand_in_matches_the_law():
+    p = lone(cost="costmodel")
+    r = simulate(p, n_worlds=2, seed=11, training_cost=flat_price, hardware_in_use=lambda y: "standin")
+    s = simulate(dataclasses.replace(p, cost="simple"), n_worlds=2, seed=11)
+    np.testing.assert_allclose(r.log10_params, s.log10_params, atol=1e-9)
+    assert r.meta["hardware_by_month"][0] == "standin"
+
+
+def test_costmodel_cost_jump_makes_sizes_just_past_it_rarer():
+    # a stand-in where 20B-30B models cost 10x more than their FLOP: a target of ~23B is skipped
+    def jumpy(params, tokens, hardware):
+        return flat_price(params, tokens, hardware) * np.where((params > 20e9) & (params < 30e9), 10.0, 1.0)
+
+    p = lone(cost="costmodel", initial_frontier_params=20e9, beat_margin=0.01, end=2017.25)
+    r = simulate(p, n_worlds=1, seed=2, training_cost=jumpy, hardware_in_use=lambda y: "standin")
+    first = 10 ** r.log10_params[0]
+    assert 30e9 <= first <= 30.5e9  # the cheapest model at least as large as the ~22.8B target
+    g = costs.GridCost(jumpy, "standin", scaling.KAPLAN)
+    size, _ = g.cheapest_at_least(np.array([22.8e9, 35e9]))
+    assert 30e9 <= size[0] <= 30.5e9 and size[1] == pytest.approx(35e9)
+    assert g.largest_affordable(np.log(flat_price(np.array([25e9]), scaling.tokens_for(25e9, 0), "")))[0] < 20.1e9
+
+
+def test_scaling_inverses():
+    n = np.array([1e8, 3e10, 2e12])
+    np.testing.assert_allclose(scaling.kaplan_size_for_loss(scaling.kaplan_loss(n)), n, rtol=1e-12)
+    red = scaling.chinchilla_reducible(n, 20 * n)
+    np.testing.assert_allclose(scaling.chinchilla_size_for_reducible(red), n, rtol=1e-10)
+    np.testing.assert_allclose(scaling.size_for_compute(scaling.compute_for_size(n, 0), 0), n, rtol=1e-12)
+    # GPT-3 lies on the Kaplan-era allocation by construction
+    assert scaling.tokens_for(K.GPT3_PARAMS, scaling.KAPLAN) == pytest.approx(K.GPT3_TOKENS)
