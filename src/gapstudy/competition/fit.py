@@ -111,8 +111,8 @@ def fit_abc(
 ) -> FitResult:
     """ABC rejection: draw the free settings from uniform priors, simulate worlds up to the end of
     the last period, keep the `accept` share of (draw, world) pairs whose summary statistics are
-    nearest the observed ones (each statistic standardized by its median absolute deviation over
-    all simulations). Returns posterior medians, sds and 5-95% ranges."""
+    nearest the observed ones (each statistic standardized by its sd over all simulations).
+    Returns posterior medians, sds and 5-95% ranges."""
     base = base or CompetitionParams()
     if not free:
         raise GapstudyError("fit_abc needs at least one free setting, e.g. free={'budget_sigma': (0.2, 2.5)}")
@@ -139,9 +139,7 @@ def fit_abc(
         res = simulate(p, n_worlds=worlds_per_draw, seed=seed, world_offset=i * worlds_per_draw, **simulate_kwargs)
         stats[i] = result_stats(res, periods)
     flat = stats.reshape(-1, obs.size)
-    med = np.nanmedian(flat, axis=0)
-    mad = np.nanmedian(np.abs(flat - med), axis=0) * 1.4826  # MAD -> sd under normality
-    scale = np.where(np.isfinite(mad) & (mad > 0), mad, np.nanstd(flat, axis=0))
+    scale = np.nanstd(flat, axis=0)  # spread over the prior predictive (shares are often 0: no MAD)
     scale = np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
     usable = np.isfinite(obs)
     z2 = ((flat[:, usable] - obs[usable]) / scale[usable]) ** 2

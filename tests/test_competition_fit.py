@@ -1,0 +1,85 @@
+"""Summaries, predictive density and the ABC fitter of the competition simulation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gapstudy.competition import CompetitionParams, simulate
+from gapstudy.competition import density, fit, summaries
+from gapstudy.errors import GapstudyError
+
+
+@pytest.fixture(scope="module")
+def result():
+    return simulate(CompetitionParams(end=2024.0), n_worlds=40, seed=13)
+
+
+def test_histograms_count_every_release(result):
+    h = summaries.year_histograms(result)
+    assert h.counts.shape[:2] == (40, 7) and h.counts.sum() == len(result)
+    np.testing.assert_array_equal(h.counts.sum(axis=2), h.bands.sum(axis=2))
+    lo, mid, hi = h.band()
+    assert np.all(lo <= mid) and np.all(mid <= hi)
+    share = summaries.gap_share(result, 2021.0, 2022.0)
+    pooled = h.bands[:, 4, 1].sum() / h.bands[:, 4, :].sum()
+    assert share["pooled"] == pytest.approx(pooled)
+
+
+def test_streamed_histograms_match_one_shot(result):
+    streamed = summaries.simulate_histograms(CompetitionParams(end=2024.0), n_worlds=40, seed=13, chunk_worlds=15)
+    np.testing.assert_array_equal(streamed.counts, summaries.year_histograms(result).counts)
+
+
+def test_count_distance_is_small_for_the_simulated_mean(result):
+    h = summaries.year_histograms(result)
+    mean = h.bands.mean(axis=0).round().astype(int)
+    obs = {int(y): tuple(mean[i]) for i, y in enumerate(h.years)}
+    near = summaries.count_distance(h, obs)
+    far = summaries.count_distance(h, {int(y): (0, 500, 0) for y in h.years})
+    assert near["chi2_counts"] < near["cells"] < far["chi2_counts"]
+    assert len(near["per_year"]) == 7
+    with pytest.raises(GapstudyError, match="below, inside, above"):
+        summaries.count_distance(h, {2020: (1, 2)})
+
+
+def test_predictive_density_is_a_density(result):
+    d = density.predictive_logpdf(result, (2022.0, 2024.0))
+    assert np.sum(d.density * np.diff(d.edges)) == pytest.approx(1.0)
+    lp = d.logpdf(np.array([3.0, 9.0, 10.5, 16.0]))
+    assert np.isneginf(lp[0]) and np.isneginf(lp[3]) and np.all(np.isfinite(lp[1:3]))
+    sel = (result.year >= 2022) & (result.year < 2024) & (result.kind != 3)
+    share = summaries.band_of(result.log10_params[sel]).__eq__(1).mean()
+    assert d.mass(np.log10(20e9), np.log10(70e9)) == pytest.approx(share, abs=0.03)
+    with pytest.raises(GapstudyError, match="end > start"):
+        density.predictive_logpdf(result, (2024.0, 2022.0))
+
+
+def test_summary_stats_by_hand():
+    year = np.array([2018.1, 2018.5, 2018.7, 2018.9, 2019.2])
+    x = np.array([8.0, 10.5, 11.0, 9.0, 7.0])
+    s = fit.summary_stats(np.zeros(5, int), year, x, 1, periods=((2018.0, 2019.0), (2020.0, 2021.0)))[0]
+    np.testing.assert_allclose(s[:4], [0.25, 0.25, 9.0, 10.5])  # lower median and lower 90th percentile
+    assert np.all(np.isnan(s[4:]))
+
+
+def test_abc_recovers_a_known_growth_rate():
+    truth = CompetitionParams(budget_growth=(3.0, 3.0, 3.0), end=2022.5)
+    obs = simulate(truth, n_worlds=1, seed=99, world_offset=10_000)
+    f = fit.fit_abc(obs.year, obs.log10_params, free={"budget_growth[*]": (1.5, 5.0)},
+                    n_draws=120, worlds_per_draw=1, accept=0.1, seed=4)
+    assert f.q05["budget_growth[*]"] <= 3.0 <= f.q95["budget_growth[*]"]
+    # one world of 2018..mid-2022 pins growth only loosely (the 2020 level is fixed, so growth
+    # shows mainly in the 2018-2019 medians), but the data still narrow the prior
+    assert f.shrinkage()["budget_growth[*]"] < 0.9
+    pred = fit.predict(f, n_draws=5, worlds_per_draw=2)
+    assert pred.n_worlds == 10 and pred.year.max() > 2026
+
+
+def test_abc_rejects_bad_priors():
+    with pytest.raises(GapstudyError, match="high > low"):
+        fit.fit_abc(np.array([2019.0]), np.array([9.0]), free={"budget_sigma": (2.0, 1.0)})
+    with pytest.raises(GapstudyError, match="does not exist"):
+        fit.fit_abc(np.array([2019.0]), np.array([9.0]), free={"nope": (0.0, 1.0)})
+    with pytest.raises(GapstudyError, match="fitting periods"):
+        fit.fit_abc(np.array([2010.0]), np.array([9.0]))
