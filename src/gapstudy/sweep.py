@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,39 @@ from gapstudy.runner import ERROR_FILE, RESULTS_FILE
 
 # Names of failed jobs seen by the last combined report in this process (the CLI exits 2 if any).
 FAILED_JOBS: list[str] = []
+
+# Ray turns a node address of 127.0.0.1 into the machine's reachable IP and listens there (and, in
+# places, on every interface) unless multi-node clusters are switched off with this variable; then
+# a single-node instance uses the loopback address for all of its servers
+# (ray._private.ray_constants.ENABLE_RAY_CLUSTER and services.get_node_ip_address, ray 2.60).
+_RAY_SINGLE_NODE_ENV = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}
+# Ray's opt-out of usage-statistics reporting (docs.ray.io, "Usage Stats Collection").
+_RAY_NO_USAGE_STATS_ENV = {"RAY_USAGE_STATS_ENABLED": "0"}
+
+
+def prepare_ray(config: DictConfig) -> bool:
+    """Before a Ray launcher imports ray: keep a private local instance on loopback (when the
+    launcher config asks for _node_ip_address 127.0.0.1 and no cluster address) and switch off
+    usage reporting. Returns whether a loopback instance was requested."""
+    launcher = config.hydra.get("launcher") or {}
+    if "hydra_ray_launcher" not in str(launcher.get("_target_", "")):
+        return False
+    for key, value in _RAY_NO_USAGE_STATS_ENV.items():
+        os.environ.setdefault(key, value)
+    init = (launcher.get("ray") or {}).get("init") or {}
+    loopback = init.get("address") in (None, "", "local") and init.get("_node_ip_address") in ("127.0.0.1", "localhost")
+    if loopback:
+        for key, value in _RAY_SINGLE_NODE_ENV.items():
+            os.environ.setdefault(key, value)
+    return loopback
+
+
+def stop_ray() -> None:
+    """Shut down the Ray instance this process started, if any (the Ray launcher leaves it running
+    until interpreter exit)."""
+    ray = sys.modules.get("ray")
+    if ray is not None and ray.is_initialized():
+        ray.shutdown()
 
 
 def _overrides_of(job_dir: Path) -> list[str]:
@@ -92,7 +127,11 @@ def combined(sweep_dir: str | Path) -> dict:
 class CombinedReportCallback(Callback):
     """Hydra callback: after a multirun, write the combined report at the sweep's root."""
 
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        prepare_ray(config)
+
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        stop_ray()
         sweep_dir = Path(config.hydra.sweep.dir)
         if not sweep_dir.is_dir():
             return
