@@ -1,12 +1,25 @@
-"""Settings of the competition experiment."""
+"""Settings of the competition experiment: scenarios, world counts, the fit and the prediction."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any, Dict, List
 
 
 @dataclass
 class CompetitionConfig:
-    """Settings of the competition experiment (fields added as the experiment is built)."""
+    """Settings of the competition experiment (hypothesis b as a simulation, science.md section 5)."""
 
-    progress_every: int = 0  # placeholder until the experiment defines its settings
+    n_worlds: int = 200  # replicate worlds per scenario
+    chunk_worlds: int = 256  # worlds simulated together (memory bound; results do not depend on it)
+    anchors: List[bool] = field(default_factory=lambda: [True, False])  # GPT-3 jump on / off
+    beliefs: List[str] = field(default_factory=lambda: ["switch", "kaplan"])  # Chinchilla from 2022-03 / Kaplan throughout
+    costs: List[str] = field(default_factory=lambda: ["simple", "costmodel"])  # 6ND x price / gapstudy.costmodel
+    params: Dict[str, Any] = field(default_factory=dict)  # overrides of CompetitionParams fields, e.g. {n_labs: 80}
+    gap_start: float = 2020.0  # the window of years whose gap share is reported (the paper's era)
+    gap_end: float = 2022.5  # idem, exclusive: the paper's data end mid-2022
+    fit_draws: int = 300  # ABC parameter draws
+    fit_worlds_per_draw: int = 1  # worlds simulated per draw (each compared with the data on its own)
+    fit_accept: float = 0.05  # share of simulations kept
+    predict_draws: int = 40  # posterior draws simulated for the out-of-sample prediction
+    predict_worlds_per_draw: int = 5  # worlds per posterior draw

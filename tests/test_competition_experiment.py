@@ -1,0 +1,34 @@
+"""The competition experiment end to end through the CLI, with small settings."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+FAST = ["competition.n_worlds=20", "competition.fit_draws=30", "competition.fit_accept=0.2",
+        "competition.predict_draws=3", "competition.predict_worlds_per_draw=2", "competition.costs=[simple]"]
+
+
+def gapstudy(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "gapstudy", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def test_competition_run_writes_results(tmp_path, epoch_dir):
+    out = tmp_path / "run"
+    proc = gapstudy("experiment=competition", "data=epoch", f"data.path={epoch_dir / 'all_ai_models_2026-03-30.csv'}",
+                    f"hydra.run.dir={out}", "-q", *FAST, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads((out / "results.json").read_text())
+    assert doc["experiment"] == "competition" and len(doc["scenarios"]) == 4
+    assert {s["name"] for s in doc["scenarios"]} >= {"anchor=on, beliefs=switch, cost=simple"}
+    assert set(doc["fit"]["estimate"]) == {"compete_prob[0]", "budget_sigma", "budget_growth[*]"}
+    assert len(doc["prediction"]) == 4
+    assert "Competition with the frontier" in (out / "summary.md").read_text()
+
+
+def test_competition_bad_setting_is_one_line(tmp_path):
+    for arg, text in (("competition.beliefs=[gpt4]", "competition.beliefs='gpt4'"),
+                      ("+competition.params.n_labs=0", "competition.n_labs=0")):
+        proc = gapstudy("experiment=competition", arg, f"hydra.run.dir={tmp_path / 'x'}", cwd=tmp_path)
+        assert proc.returncode == 2 and text in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
