@@ -1,0 +1,115 @@
+"""The Hypothesis interface (a conditional density of log10 size given date) and the registry by name."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, Callable
+
+import numpy as np
+
+from gapstudy.errors import GapstudyError
+
+
+class Unavailable(Exception):
+    """A hypothesis cannot be fitted here (a dependency is missing); the message says why."""
+
+
+class Hypothesis(ABC):
+    """A generative model of log10(parameters) given the publication date (fractional year).
+
+    Subclasses set `key` (the registry name), `label` and `description`, and implement `fit`,
+    `logpdf`, `cdf` and `sample`. `n_params` is the number of parameters fitted to data (it
+    drives AIC and BIC); settings taken from elsewhere (a cost model's band) do not count."""
+
+    key: str = ""
+    label: str = ""
+    description: str = ""
+
+    def __init__(self, **options: Any) -> None:
+        self.options = dict(options)
+        self.fitted = False
+        self.notes: list[str] = []
+
+    def availability(self) -> str | None:
+        """None when the hypothesis can be fitted, else the reason it cannot."""
+        return None
+
+    @property
+    @abstractmethod
+    def n_params(self) -> int:
+        """Number of parameters fitted to data."""
+
+    @abstractmethod
+    def fit(self, t: np.ndarray, y: np.ndarray, *, rng: np.random.Generator) -> "Hypothesis":
+        """Fit by maximum likelihood to dates t (fractional years) and sizes y (log10); returns self."""
+
+    @abstractmethod
+    def logpdf(self, y: np.ndarray, t: np.ndarray) -> np.ndarray:
+        """log density of log10 size y for a model released at t (elementwise)."""
+
+    @abstractmethod
+    def cdf(self, y: np.ndarray, t: np.ndarray) -> np.ndarray:
+        """P(log10 size <= y | date t) (elementwise)."""
+
+    @abstractmethod
+    def sample(self, t: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """One simulated log10 size per date in t."""
+
+    def params(self) -> dict[str, float]:
+        """The fitted parameters by name (for the report)."""
+        return {}
+
+    def prob_between(self, lo: np.ndarray | float, hi: np.ndarray | float, t: np.ndarray) -> np.ndarray:
+        """P(lo <= log10 size <= hi | t) for each date."""
+        t = np.asarray(t, float)
+        lo = np.broadcast_to(np.asarray(lo, float), t.shape)
+        hi = np.broadcast_to(np.asarray(hi, float), t.shape)
+        return np.clip(self.cdf(hi, t) - self.cdf(lo, t), 0.0, 1.0)
+
+    def _need_fit(self) -> None:
+        if not self.fitted:
+            raise GapstudyError(f"hypothesis {self.key} is not fitted; call .fit(t, y, rng=...) first")
+
+
+REGISTRY: dict[str, type[Hypothesis]] = {}
+
+
+def register(cls: type[Hypothesis]) -> type[Hypothesis]:
+    """Class decorator: make a hypothesis available by its `key` (one class = one config entry)."""
+    if not cls.key:
+        raise GapstudyError(f"{cls.__name__} has no key; set key = 'NAME' on the class")
+    if cls.key in REGISTRY and REGISTRY[cls.key] is not cls:
+        raise GapstudyError(f"hypothesis key {cls.key!r} is taken by {REGISTRY[cls.key].__name__}; choose another key")
+    REGISTRY[cls.key] = cls
+    return cls
+
+
+def names() -> list[str]:
+    """Registered hypothesis names, in registration order."""
+    return list(REGISTRY)
+
+
+def create(name: str, **options: Any) -> Hypothesis:
+    """A fresh, unfitted hypothesis by registry name."""
+    if name not in REGISTRY:
+        raise GapstudyError(f"unknown hypothesis {name!r}; choose from {', '.join(REGISTRY)} (compare.hypotheses)")
+    try:
+        return REGISTRY[name](**options)
+    except TypeError as exc:
+        raise GapstudyError(f"bad options for hypothesis {name!r}: {exc}; see compare.hypothesis_options") from None
+
+
+def check_inputs(t, y, *, need: int, what: str = "training data") -> tuple[np.ndarray, np.ndarray]:
+    """Dates and sizes as equal-length finite float arrays with at least `need` points."""
+    t = np.asarray(t, dtype=float).ravel()
+    y = np.asarray(y, dtype=float).ravel()
+    if t.shape != y.shape:
+        raise GapstudyError(f"{what}: {t.size} dates but {y.size} sizes; pass one date per model")
+    if not (np.isfinite(t).all() and np.isfinite(y).all()):
+        raise GapstudyError(f"{what} has non-finite dates or sizes; drop models without a date or a parameter count")
+    if t.size < need:
+        raise GapstudyError(f"{what} has {t.size} models but a fit needs at least {need}; widen the selection")
+    return t, y
+
+
+BandFn = Callable[[int], "tuple[float, float] | None"]
