@@ -55,3 +55,13 @@ def hydra_app(cfg: DictConfig) -> None:
             print(f"gapstudy: job {hc.job.num} failed: {exc}", file=sys.stderr, flush=True)
             return
         fail(str(exc))
+    except Exception as exc:  # a bug, not a user mistake: keep its traceback in the job folder
+        if hc.mode != RunMode.MULTIRUN:
+            raise
+        import traceback
+
+        message = f"{type(exc).__name__}: {exc}"
+        write_json_atomic(f"{out}/{ERROR_FILE}", {"error": message, "overrides": list(hc.overrides.task),
+                                                  "traceback": traceback.format_exc()})
+        # the other jobs of the sweep go on; the combined report lists this one under 'Failed jobs'
+        print(f"gapstudy: job {hc.job.num} failed: {message} (traceback in {out}/{ERROR_FILE})", file=sys.stderr, flush=True)
