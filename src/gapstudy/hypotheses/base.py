@@ -24,8 +24,12 @@ class Hypothesis(ABC):
     key: str = ""
     label: str = ""
     description: str = ""
+    allowed_options: tuple[str, ...] = ()  # constructor options the class understands
 
     def __init__(self, **options: Any) -> None:
+        unknown = sorted(set(options) - set(self.allowed_options))
+        if unknown:
+            raise GapstudyError(f"hypothesis {self.key}: unknown option(s) {unknown}; allowed: {list(self.allowed_options) or 'none'}")
         self.options = dict(options)
         self.fitted = False
         self.notes: list[str] = []
@@ -93,10 +97,7 @@ def create(name: str, **options: Any) -> Hypothesis:
     """A fresh, unfitted hypothesis by registry name."""
     if name not in REGISTRY:
         raise GapstudyError(f"unknown hypothesis {name!r}; choose from {', '.join(REGISTRY)} (compare.hypotheses)")
-    try:
-        return REGISTRY[name](**options)
-    except TypeError as exc:
-        raise GapstudyError(f"bad options for hypothesis {name!r}: {exc}; see compare.hypothesis_options") from None
+    return REGISTRY[name](**options)
 
 
 def check_inputs(t, y, *, need: int, what: str = "training data") -> tuple[np.ndarray, np.ndarray]:

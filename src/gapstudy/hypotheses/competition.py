@@ -124,8 +124,13 @@ def fit_simulation(t, y, *, seed: int, cost: str = "simple", abc_draws: int = AB
     return out
 
 
+SIM_OPTIONS = ("seed", "cost", "abc_draws", "abc_worlds", "predict_draws", "predict_worlds")
+
+
 class _SimBased(Hypothesis):
     """Shared fitting of the simulation for H2 and H1+H2."""
+
+    allowed_options = SIM_OPTIONS
 
     def availability(self):
         try:
@@ -137,7 +142,7 @@ class _SimBased(Hypothesis):
     def _fit_sim(self, t, y, rng):
         t, y = check_inputs(t, y, need=MIN_MODELS)
         seed = int(self.options.get("seed", rng.integers(0, 2**31 - 1)))
-        opts = {k: self.options[k] for k in ("cost", "abc_draws", "abc_worlds", "predict_draws", "predict_worlds") if k in self.options}
+        opts = {k: self.options[k] for k in SIM_OPTIONS[1:] if k in self.options}
         self.sim = fit_simulation(t, y, seed=seed, **opts)
         self.n_free = int(self.sim.fit_summary["n_free"])
         return t, y
@@ -186,6 +191,7 @@ class CompetitionParallelismH12(_SimBased):
     key = "H1+H2"
     label = "H1+H2 competition + parallelism cost"
     description = "H2 thinned in the cost model's band; depth fitted"
+    allowed_options = SIM_OPTIONS + ("band", "assumptions")
 
     def availability(self):
         reason = super().availability()

@@ -31,6 +31,7 @@ class ParallelismH1(Hypothesis):
     key = "H1"
     label = "H1 parallelism cost"
     description = "H0 thinned in the cost model's band for the hardware of the year; depth fitted"
+    allowed_options = ("band", "assumptions")
 
     def availability(self):
         try:

@@ -1,0 +1,126 @@
+"""The compare experiment: a run's files and tables, the verdict written from the numbers, sweeps, bad settings."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+from hydra import compose, initialize_config_module
+
+from gapstudy import schema
+from gapstudy.errors import GapstudyError
+from gapstudy.experiments import compare
+from gapstudy.runner import execute
+
+# fast settings: no competition (its ABC fit takes seconds), no robustness reruns, few simulations
+FAST = ["compare.hypotheses=[H0,H1,M2]", "+compare.hypothesis_options={H1:{band:[2.0e10,7.0e10]}}",
+        "compare.robustness=false", "compare.n_sim=300", "quiet=true"]
+
+
+def config(*overrides):
+    schema.register()
+    with initialize_config_module(config_module="gapstudy.conf", version_base="1.3"):
+        return compose(config_name="config", overrides=["experiment=compare", *overrides])
+
+
+@pytest.fixture(scope="module")
+def fast_doc(tmp_path_factory):
+    out = tmp_path_factory.mktemp("compare")
+    doc = execute(config(*FAST), out)
+    return doc, out
+
+
+def test_run_writes_files_and_ranks_every_hypothesis(fast_doc):
+    doc, out = fast_doc
+    assert {p.name for p in out.iterdir()} >= {"results.json", "summary.md", "report.html"}
+    saved = json.loads((out / "results.json").read_text())
+    assert saved["experiment"] == "compare"
+    rows = {r["hypothesis"]: r for r in doc["main"]["ranking"]}
+    assert set(rows) == {"H0", "H1", "M2"}
+    for r in rows.values():
+        assert r["status"] == "ok" and None not in (r["loglik"], r["aic"], r["bic"], r["oos_lpd"], r["rolling_lpd"])
+        assert r["aic"] == pytest.approx(2 * r["k"] - 2 * r["loglik"])
+    assert sorted(r["rank_bic"] for r in rows.values()) == [1, 2, 3]
+    periods = doc["main"]["out_of_sample"]["periods"]
+    assert periods[0]["start"] == "2022-07-01"
+    assert periods[-1]["period"].endswith(doc["main"]["last"][:7])  # out-of-sample table reaches the newest data
+    assert sum(p["n"] for p in periods) == doc["main"]["out_of_sample"]["n_test"]
+    summary = (out / "summary.md").read_text()
+    assert "## Verdict" in summary and "## Ranking" in summary and "2022-07..2022-12" in summary
+    assert "Plotly.newPlot" in (out / "report.html").read_text()
+
+
+def test_verdict_changes_with_the_numbers(fast_doc):
+    doc, _ = fast_doc
+    before = compare.verdict(doc)
+    changed = copy.deepcopy(doc)
+    rows = changed["main"]["ranking"]
+    worst = max(rows, key=lambda r: r["bic"])
+    worst["bic"] = min(r["bic"] for r in rows) - 50.0
+    best_oos = max(rows, key=lambda r: r["oos_lpd"])
+    best_oos["oos_lpd"] = min(r["oos_lpd"] for r in rows) - 1.0
+    after = compare.verdict(changed)
+    assert after != before
+    assert after[0].startswith(f"In sample, BIC ranks {worst['hypothesis']} first with strong evidence")
+    assert best_oos["hypothesis"] not in after[1].split("predicts best")[0]
+
+
+def test_unavailable_hypothesis_is_reported_not_faked(monkeypatch):
+    from gapstudy.hypotheses import parallelism
+    from gapstudy.hypotheses.base import Unavailable
+
+    def missing(options):
+        raise Unavailable("gapstudy.costmodel.predicted_band is not available yet (test)")
+
+    monkeypatch.setattr(parallelism, "resolve_band", missing)
+    doc = compare.run(config("compare.hypotheses=[H0,H1]", "compare.robustness=false", "compare.rolling=false",
+                             "compare.n_sim=200", "quiet=true"))
+    h1 = next(r for r in doc["main"]["ranking"] if r["hypothesis"] == "H1")
+    assert h1["status"].startswith("unavailable: gapstudy.costmodel.predicted_band") and h1["bic"] is None
+    assert any(line.startswith("H1: unavailable") for line in compare.verdict(doc))
+
+
+def test_headline_and_combine_across_windows(fast_doc):
+    doc, _ = fast_doc
+    other = copy.deepcopy(doc)
+    other["gap"] = {"lower": 3e10, "upper": 1e11}
+    docs = [dict(doc, _job={"dir": "a"}), dict(other, _job={"dir": "b"})]
+    hl = compare.headline(doc)
+    assert hl["best BIC"] in {"H0", "H1", "M2"} and hl["gap lower"] == 2e10
+    secs = compare.combine(docs)
+    assert secs[0].title == "Hypotheses across the runs"
+    assert len(secs[0].tables[0].rows) == 2 and "2 run(s)" in secs[0].text[0]
+
+
+@pytest.mark.parametrize("override, message", [
+    ("compare.hypotheses=[H0,H7]", "unknown hypothesis 'H7'"),
+    ("compare.cutoff=mid-2022", "not a date"),
+    ("compare.gap_windows=[[7e10,2e10]]", "must be below"),
+    ("compare.n_sim=10", "at least 100"),
+    ("compare.hypotheses=[H0,H0]", "twice"),
+])
+def test_bad_settings_raise_clear_errors(override, message):
+    with pytest.raises(GapstudyError, match=message):
+        compare.validate(config(override))
+
+
+def test_missing_snapshot_is_skipped_with_a_note(tmp_path):
+    doc = compare.run(config("compare.hypotheses=[H0]", "compare.rolling=false", "compare.n_sim=200", "quiet=true",
+                             f"compare.snapshot_dir={tmp_path}",
+                             "compare.variants=[{name: gone, source: epoch, path: nothing.csv}]"))
+    v = doc["robustness"][0]
+    assert v["skipped"].startswith("skipped: snapshot") and "nothing.csv" in v["skipped"]
+
+
+@pytest.mark.slow
+def test_default_compare_on_bundled_data_and_snapshots(tmp_path, epoch_dir):
+    doc = execute(config("quiet=true", f"compare.snapshot_dir={epoch_dir}"), tmp_path)
+    names = [r["hypothesis"] for r in doc["main"]["ranking"]]
+    assert names == ["H0", "H1", "H2", "H1+H2", "M2"]
+    for r in doc["main"]["ranking"]:
+        assert r["status"] == "ok" or r["status"].startswith("unavailable: ")
+        if r["status"] == "ok":
+            assert r["bic"] is not None and r["oos_lpd"] is not None
+    done = [v for v in doc["robustness"] if "ranking" in v]
+    assert len(done) == len(doc["robustness"])  # every snapshot is in ../shared

@@ -1,0 +1,180 @@
+"""Hypotheses as generative models: densities match hand computation and each wins on data it generated."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import integrate, stats
+
+from gapstudy import hypotheses as H
+from gapstudy.errors import GapstudyError
+from gapstudy.hypotheses.base import Hypothesis
+
+GAP = (np.log10(20e9), np.log10(70e9))
+
+
+class StdNormal(Hypothesis):
+    """A fixed N(10, 1) density (nothing fitted): scores can be computed by hand."""
+
+    key = "test-normal"
+
+    @property
+    def n_params(self):
+        return 2
+
+    def fit(self, t, y, *, rng):
+        self.fitted = True
+        return self
+
+    def logpdf(self, y, t):
+        return stats.norm.logpdf(y, 10, 1)
+
+    def cdf(self, y, t):
+        return stats.norm.cdf(y, 10, 1)
+
+    def sample(self, t, rng):
+        return rng.normal(10, 1, np.shape(t))
+
+
+def test_scores_match_hand_computation():
+    h = StdNormal().fit(None, None, rng=None)
+    t = np.array([2021.0, 2021.5, 2022.0])
+    y = np.array([9.0, 10.0, 12.0])
+    # log N(y; 10, 1) = -0.5 log(2 pi) - (y - 10)^2 / 2
+    c = -0.5 * np.log(2 * np.pi)
+    ll = 3 * c - 0.5 * (1 + 0 + 4)
+    s = H.in_sample(h, t, y)
+    assert s["loglik"] == pytest.approx(ll)
+    assert s["aic"] == pytest.approx(2 * 2 - 2 * ll)
+    assert s["bic"] == pytest.approx(2 * np.log(3) - 2 * ll)
+    assert H.mean_log_density(h, t, y)["mean_log_density"] == pytest.approx(ll / 3)
+    # window [9.5, 10.5]: P = Phi(0.5) - Phi(-0.5) per model, one model inside
+    p = stats.norm.cdf(0.5) - stats.norm.cdf(-0.5)
+    d = H.deficit_check(h, t, y, 9.5, 10.5, n_sim=4000, rng=np.random.default_rng(0))
+    assert d["observed"] == 1 and d["expected"] == pytest.approx(3 * p)
+    # P(count <= 1) for Binomial(3, p)
+    assert d["p_low"] == pytest.approx(stats.binom.cdf(1, 3, p), abs=0.03)
+    rows = H.yearly_counts(h, t, y, 9.5, 10.5)
+    assert [(r["year"], r["below"], r["inside"], r["above"]) for r in rows] == [(2021, 1, 1, 0), (2022, 0, 0, 1)]
+    assert rows[0]["exp_inside"] == pytest.approx(2 * p)
+
+
+def _h0_data(n=400, seed=1):
+    rng = np.random.default_rng(seed)
+    t = rng.uniform(2020, 2026, n)
+    y = stats.skewnorm.rvs(1.5, loc=9.0 + 0.3 * (t - 2023), scale=0.9, random_state=rng)
+    return t, y
+
+
+def test_h0_density_is_the_skew_normal():
+    t, y = _h0_data(300)
+    h = H.create("H0").fit(t, y, rng=np.random.default_rng(0))
+    p = h.params()
+    loc = p["intercept_at_t0"] + p["slope_oom_per_year"] * (t - p["t0"])
+    assert np.allclose(h.logpdf(y, t), stats.skewnorm.logpdf(y, p["shape"], loc, p["scale"]))
+    assert np.allclose(h.cdf(y, t), stats.skewnorm.cdf(y, p["shape"], loc, p["scale"]), atol=1e-9)
+    assert p["slope_oom_per_year"] == pytest.approx(0.3, abs=0.08)
+
+
+@pytest.mark.parametrize("name", ["H0", "H1", "M2"])
+def test_density_integrates_to_one_and_matches_cdf(name):
+    rng = np.random.default_rng(3)
+    t, y = _gapped_data(rng)
+    h = H.create(name, **({"band": [20e9, 70e9]} if name == "H1" else {})).fit(t, y, rng=rng)
+    for date in (2020.3, 2024.7):
+        f = lambda v: float(np.exp(h.logpdf(np.array([v]), np.array([date])))[0])  # noqa: E731
+        total = sum(integrate.quad(f, a, b, limit=200)[0] for a, b in ((0, GAP[0]), GAP, (GAP[1], 20)))
+        assert total == pytest.approx(1.0, abs=2e-3)
+        part = sum(integrate.quad(f, a, b, limit=200)[0] for a, b in ((0, GAP[0]), (GAP[0], 10.5)))
+        assert float(h.cdf(np.array([10.5]), np.array([date]))[0]) == pytest.approx(part, abs=2e-3)
+
+
+def _gapped_data(rng, n=400):
+    """Two groups either side of 20B-70B (M2-like, a deep gap) drifting with date."""
+    t = rng.uniform(2020, 2026, n)
+    high = rng.random(n) < 0.4
+    y = np.where(high, 11.3, 9.4) + 0.05 * (t - 2023) + rng.normal(0, 0.3, n)
+    return t, y
+
+
+def _bic(name, t, y, rng, **opts):
+    h = H.create(name, **opts).fit(t, y, rng=rng)
+    return H.in_sample(h, t, y)["bic"]
+
+
+def test_gapped_data_m2_and_h1_beat_h0():
+    rng = np.random.default_rng(7)
+    t, y = _gapped_data(rng)
+    b0 = _bic("H0", t, y, rng)
+    assert _bic("M2", t, y, rng) < b0 - 10
+    h1 = H.create("H1", band=[20e9, 70e9]).fit(t, y, rng=rng)
+    assert H.in_sample(h1, t, y)["bic"] < b0 - 10
+    assert h1.params()["depth"] > 0.8
+
+
+def test_smooth_data_h0_wins_on_bic():
+    t, y = _h0_data(500, seed=11)
+    rng = np.random.default_rng(5)
+    b0 = _bic("H0", t, y, rng)
+    assert b0 < _bic("M2", t, y, rng)
+    assert b0 < _bic("H1", t, y, rng, band=[20e9, 70e9])
+
+
+def test_simulated_deficit_reproduced_only_by_gapped_hypothesis():
+    rng = np.random.default_rng(9)
+    t, y = _gapped_data(rng)
+    h0 = H.create("H0").fit(t, y, rng=rng)
+    m2 = H.create("M2").fit(t, y, rng=rng)
+    d0 = H.deficit_check(h0, t, y, *GAP, n_sim=2000, rng=np.random.default_rng(1))
+    d2 = H.deficit_check(m2, t, y, *GAP, n_sim=2000, rng=np.random.default_rng(1))
+    assert d0["p_low"] < 0.01 < d2["p_low"]
+
+
+def test_sampling_follows_the_density():
+    rng = np.random.default_rng(2)
+    t, y = _gapped_data(rng)
+    for name, opts in (("H0", {}), ("M2", {}), ("H1", {"band": [20e9, 70e9]})):
+        h = H.create(name, **opts).fit(t, y, rng=rng)
+        tt = np.full(20000, 2023.0)
+        draws = h.sample(tt, np.random.default_rng(4))
+        assert np.mean(draws <= 10.5) == pytest.approx(float(h.cdf(np.array([10.5]), np.array([2023.0]))[0]), abs=0.015)
+
+
+def test_registry_and_bad_input():
+    assert {"H0", "H1", "H2", "H1+H2", "M2"} <= set(H.names())
+    with pytest.raises(GapstudyError, match="unknown hypothesis"):
+        H.create("H9")
+    with pytest.raises(GapstudyError, match="unknown option"):
+        H.create("H0", nonsense=1)
+    with pytest.raises(GapstudyError, match="needs at least"):
+        H.create("H0").fit([2020.0, 2021.0], [9.0, 10.0], rng=np.random.default_rng(0))
+    with pytest.raises(GapstudyError, match="not fitted"):
+        H.create("M2").logpdf(np.array([9.0]), np.array([2020.0]))
+    with pytest.raises(GapstudyError, match="band"):
+        H.create("H1", band=[70e9, 20e9]).fit(*_h0_data(50), rng=np.random.default_rng(0))
+
+
+def test_new_hypothesis_plugs_in_as_one_class():
+    @H.register
+    class Plugged(StdNormal):
+        key = "test-plugged"
+
+    assert "test-plugged" in H.names() and isinstance(H.create("test-plugged"), Plugged)
+    with pytest.raises(GapstudyError, match="taken"):
+        @H.register
+        class Clash(StdNormal):
+            key = "H0"
+
+
+@pytest.mark.slow
+def test_competition_hypotheses_fit_and_normalise():
+    rng = np.random.default_rng(0)
+    t, y = _h0_data(150)
+    h2 = H.create("H2").fit(t, y, rng=np.random.default_rng(1))
+    assert h2.n_params >= 1 and np.isfinite(H.in_sample(h2, t, y)["loglik"])
+    f = lambda v: float(np.exp(h2.logpdf(np.array([v]), np.array([2023.5])))[0])  # noqa: E731
+    assert sum(integrate.quad(f, a, a + 1, limit=200)[0] for a in range(4, 15)) == pytest.approx(1.0, abs=1e-3)
+    h12 = H.create("H1+H2", band=[20e9, 70e9]).fit(t, y, rng=np.random.default_rng(1))
+    assert h12.n_params == h2.n_params + 1 and 0 <= h12.params()["depth"] < 1
+    assert float(h12.cdf(np.array([20.0]), np.array([2023.5]))[0]) == pytest.approx(1.0)
+    assert rng is not None
