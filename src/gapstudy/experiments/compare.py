@@ -153,6 +153,10 @@ def analyse(cfg, table: pd.DataFrame, context: str, *, rolling: bool, n_sim: int
         for name in names if fits[name]["h"] is not None
     }
     out["deficit_reference"] = "H0" if ref is not None else "each hypothesis itself"
+    out["stats_deficit_test"] = {
+        "all": stats_deficit(y, cfg, context, "all"),
+        "after cutoff": stats_deficit(y[(dates >= cutoff).to_numpy()], cfg, context, "after"),
+    }
     if detail:
         out["observed_yearly"] = H.yearly_counts(None, t, y, lo, hi)
         out["yearly"] = {name: H.yearly_counts(fits[name]["h"], t, y, lo, hi) for name in names if fits[name]["h"] is not None}
@@ -196,6 +200,13 @@ def analyse(cfg, table: pd.DataFrame, context: str, *, rolling: bool, n_sim: int
                                   rng=rng_for(cfg.seed, "compare", "oos-check", context, name))
             for name in names if ofits[name]["h"] is not None
         }
+        tr = train.to_numpy()
+        tref = float(H.region_probs(oref, t[tr], lo, hi)[:, 1].sum()) if oref is not None else None
+        oos["train_deficit"] = {
+            name: H.deficit_check(ofits[name]["h"], t[tr], y[tr], lo, hi, n_sim=n_sim, reference_expected=tref,
+                                  rng=rng_for(cfg.seed, "compare", "train-check", context, name))
+            for name in names if ofits[name]["h"] is not None
+        }
         if detail:
             oos["yearly"] = {name: H.yearly_counts(ofits[name]["h"], t[test], y[test], lo, hi)
                              for name in names if ofits[name]["h"] is not None}
@@ -227,6 +238,21 @@ def analyse(cfg, table: pd.DataFrame, context: str, *, rolling: bool, n_sim: int
         out["rolling"] = roll
     out["ranking"] = ranking(out, names)
     return out
+
+
+def stats_deficit(y: np.ndarray, cfg, context: str, part: str) -> dict:
+    """gapstudy.stats.deficit_test on the pooled sizes (a date-free smooth null), for comparison with the
+    date-aware checks above; reports why when that function or enough data is missing."""
+    try:
+        from gapstudy.stats.deficit import deficit_test
+    except ImportError as exc:
+        return {"unavailable": f"gapstudy.stats.deficit_test is not available ({exc})"}
+    try:
+        r = deficit_test(y, float(cfg.gap.lower), float(cfg.gap.upper), n_sim=int(cfg.compare.n_sim),
+                         rng=rng_for(cfg.seed, "compare", "stats-deficit", context, part))
+    except GapstudyError as exc:
+        return {"unavailable": str(exc)}
+    return {"n": int(y.size), "observed": r.observed, "expected": r.expected, "statistic": r.statistic, "pvalue": r.pvalue}
 
 
 def ranking(a: dict, names: list[str]) -> list[dict]:
@@ -378,13 +404,26 @@ def verdict(results: dict) -> list[str]:
             head += f", {fmt(h0['D_observed'])} times the {fmt(h0['expected'])} the smooth trend (H0) expects (p = {fmt(h0['p_low'])} for so few)"
         rep = [n for n, r in d.items() if _reproduces(r, th["alpha"])]
         miss = [n for n, r in d.items() if not _reproduces(r, th["alpha"])]
+        sd = (main.get("stats_deficit_test") or {}).get("all") or {}
+        if "statistic" in sd:
+            head += f"; gapstudy.stats.deficit_test with a date-free smooth null gives {fmt(sd['statistic'])} (p = {fmt(sd['pvalue'])})"
         out.append(f"{head}. The observed count is inside the central {int(round((1 - th['alpha']) * 100))}% of simulated counts for "
                    f"{', '.join(rep) or 'no hypothesis'}" + (f"; outside it for {', '.join(miss)}." if miss else "."))
+    td = oos.get("train_deficit") or {}
+    if td:
+        any_d = next(iter(td.values()))
+        h0 = td.get("H0")
+        rep = [n for n, r in td.items() if _reproduces(r, th["alpha"])]
+        out.append(f"Before the cutoff (the data the 2022 paper saw) {any_d['observed']} of {oos['n_train']} models lie in the window"
+                   + (f", {fmt(h0['D_observed'])} times H0's expectation of {fmt(h0['expected'])} (p = {fmt(h0['p_low'])})" if h0 else "")
+                   + f"; fits to those data reproduce the count for {', '.join(rep) or 'no hypothesis'}.")
     od = oos.get("deficit") or {}
     if od:
         any_d = next(iter(od.values()))
         rep = [n for n, r in od.items() if _reproduces(r, th["alpha"])]
-        out.append(f"After the cutoff {any_d['observed']} of {oos['n_test']} models lie in the window; the pre-cutoff fits reproduce that count for "
+        sd = (main.get("stats_deficit_test") or {}).get("after cutoff") or {}
+        extra = f" (date-free deficit_test on them: {fmt(sd['statistic'])}, p = {fmt(sd['pvalue'])})" if "statistic" in sd else ""
+        out.append(f"After the cutoff {any_d['observed']} of {oos['n_test']} models lie in the window{extra}; the pre-cutoff fits reproduce that count for "
                    f"{', '.join(rep) or 'no hypothesis'} (the gap's filling is the hardest test).")
     unavailable = [r for r in rows if r["status"] != "ok"]
     for r in unavailable:
