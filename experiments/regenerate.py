@@ -1,0 +1,127 @@
+"""Rerun every experiment on its default data and rewrite the findings section of experiments/<name>/README.md."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+START = "<!-- findings:start (written by experiments/regenerate.py; edits here are overwritten) -->"
+END = "<!-- findings:end -->"
+_BLOCK = re.compile(r"<!-- findings:start[^>]*-->.*?<!-- findings:end -->", re.S)
+
+# The experiments with a folder here, in the order of the science (science.md sections 1, 3, 4, 5, 6);
+# extra overrides per experiment (none: the findings come from the defaults a user gets).
+EXPERIMENTS: dict[str, list[str]] = {
+    "trends": [],
+    "gap_tests": [],
+    "calibration": [],
+    "parallelism_cost": [],
+    "competition": [],
+    "compare": [],
+}
+
+
+def _git_commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True, timeout=10)
+        return out.stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def _demote(markdown: str, levels: int = 2) -> str:
+    """Headings one or two levels down so the findings sit under the README's own headings."""
+    return re.sub(r"^(#+) ", lambda m: "#" * min(len(m.group(1)) + levels, 6) + " ", markdown, flags=re.M)
+
+
+def run_one(name: str, overrides: list[str]) -> tuple[str, float]:
+    """Run an experiment through gapstudy.runner.execute into a temporary folder; its summary.md and wall time."""
+    from hydra import compose, initialize_config_module
+
+    from gapstudy import schema
+    from gapstudy.runner import execute
+
+    schema.register()
+    with initialize_config_module(config_module="gapstudy.conf", version_base="1.3"):
+        cfg = compose(config_name="config", overrides=[f"experiment={name}", "quiet=true", *overrides])
+    with tempfile.TemporaryDirectory(prefix=f"gapstudy-{name}-") as out:
+        t0 = time.perf_counter()
+        execute(cfg, out)
+        wall = time.perf_counter() - t0
+        return (Path(out) / "summary.md").read_text(encoding="utf-8"), wall
+
+
+def write_findings(readme: Path, body: str) -> None:
+    """Replace the text between the markers (append the markers if the README has none)."""
+    text = readme.read_text(encoding="utf-8") if readme.exists() else f"# {readme.parent.name}\n"
+    block = f"{START}\n{body.strip()}\n{END}"
+    if _BLOCK.search(text):
+        text = _BLOCK.sub(lambda _: block, text, count=1)
+    else:
+        text = text.rstrip() + "\n\n## Latest findings\n\n" + block + "\n"
+    readme.write_text(text, encoding="utf-8")
+
+
+def _previous(readme: Path) -> str:
+    if not readme.exists():
+        return ""
+    m = _BLOCK.search(readme.read_text(encoding="utf-8"))
+    if not m:
+        return ""
+    inner = m.group(0).split("\n", 1)[1].rsplit("\n", 1)[0]
+    return "\n".join(ln for ln in inner.splitlines() if not ln.startswith("> Not refreshed"))
+
+
+def regenerate(names: list[str], dry_run: bool = False) -> int:
+    """Regenerate the named experiments; returns the number that failed (skipped ones do not count)."""
+    from gapstudy import __version__, experiments
+
+    available = experiments.available()
+    failures = 0
+    stamp = f"{dt.date.today().isoformat()}, gapstudy {__version__}, commit {_git_commit()}"
+    for name in names:
+        readme = HERE / name / "README.md"
+        if name not in available:
+            body = f"> Not available yet: there is no `conf/experiment/{name}.yaml` in this version ({stamp}).\n\n{_previous(readme)}"
+            print(f"[regenerate] {name}: skipped (experiment not available yet)")
+        else:
+            try:
+                summary, wall = run_one(name, EXPERIMENTS.get(name, []))
+                cmd = " ".join(["python -m gapstudy", f"experiment={name}", *EXPERIMENTS.get(name, [])])
+                body = f"_Regenerated {stamp} by `{cmd}` ({wall:.0f} s)._\n\n{_demote(summary)}"
+                print(f"[regenerate] {name}: ok ({wall:.0f} s)")
+            except Exception as exc:  # one broken experiment must not stop the others
+                failures += 1
+                first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                body = f"> Not refreshed on {stamp}: the run failed ({type(exc).__name__}: {first}).\n\n{_previous(readme)}"
+                print(f"[regenerate] {name}: FAILED\n{traceback.format_exc()}", file=sys.stderr)
+        if dry_run:
+            print(body[:2000])
+        else:
+            readme.parent.mkdir(parents=True, exist_ok=True)
+            write_findings(readme, body)
+    return failures
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("names", nargs="*", help=f"experiments to regenerate (default: all of {', '.join(EXPERIMENTS)})")
+    ap.add_argument("--dry-run", action="store_true", help="print the findings instead of writing the READMEs")
+    args = ap.parse_args(argv)
+    unknown = [n for n in args.names if n not in EXPERIMENTS]
+    if unknown:
+        print(f"regenerate: error: unknown experiment(s) {unknown}; choose from {', '.join(EXPERIMENTS)}", file=sys.stderr)
+        return 2
+    return 1 if regenerate(args.names or list(EXPERIMENTS), args.dry_run) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
