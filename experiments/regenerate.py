@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.util
 import re
 import subprocess
 import sys
@@ -89,8 +90,13 @@ def regenerate(names: list[str], dry_run: bool = False) -> int:
     stamp = f"{dt.date.today().isoformat()}, gapstudy {__version__}, commit {_git_commit()}"
     for name in names:
         readme = HERE / name / "README.md"
+        missing = None
         if name not in available:
-            body = f"> Not available yet: there is no `conf/experiment/{name}.yaml` in this version ({stamp}).\n\n{_previous(readme)}"
+            missing = f"there is no `conf/experiment/{name}.yaml` in this version"
+        elif importlib.util.find_spec(f"gapstudy.experiments.{name}") is None:
+            missing = f"there is no module `gapstudy.experiments.{name}` in this version"
+        if missing:
+            body = f"> Not available yet: {missing} ({stamp}).\n\n{_previous(readme)}"
             print(f"[regenerate] {name}: skipped (experiment not available yet)")
         else:
             try:
