@@ -13,10 +13,12 @@ import time
 import traceback
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent  # experiments/, one folder per experiment
+# markers around the generated part of each README; everything outside them is written by hand
 START = "<!-- findings:start (written by experiments/regenerate.py; edits here are overwritten) -->"
 END = "<!-- findings:end -->"
-_BLOCK = re.compile(r"<!-- findings:start[^>]*-->.*?<!-- findings:end -->", re.S)
+_BLOCK = re.compile(  # the whole generated block, markers included
+    r"<!-- findings:start[^>]*-->.*?<!-- findings:end -->", re.S)
 
 # The experiments with a folder here, in the order of the science (science.md sections 1, 3, 4, 5, 6);
 # extra overrides per experiment (none: the findings come from the defaults a user gets).

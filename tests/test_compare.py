@@ -124,3 +124,27 @@ def test_default_compare_on_bundled_data_and_snapshots(tmp_path, epoch_dir):
             assert r["bic"] is not None and r["oos_lpd"] is not None
     done = [v for v in doc["robustness"] if "ranking" in v]
     assert len(done) == len(doc["robustness"])  # every snapshot is in ../shared
+
+
+def test_regenerate_rewrites_only_between_markers_and_skips_missing(tmp_path, monkeypatch):
+    import importlib.util
+    import sys
+
+    from gapstudy import experiments
+
+    spec = importlib.util.spec_from_file_location("regenerate", experiments.__file__.rsplit("/src/", 1)[0] + "/experiments/regenerate.py")
+    if spec is None or not spec.loader:
+        pytest.skip("experiments/regenerate.py is not beside this checkout")
+    regen = importlib.util.module_from_spec(spec)
+    sys.modules["regenerate"] = regen
+    spec.loader.exec_module(regen)
+    monkeypatch.setattr(regen, "HERE", tmp_path)
+    readme = tmp_path / "x" / "README.md"
+    readme.parent.mkdir()
+    readme.write_text(f"# x\nhand-written\n{regen.START}\nold findings\n{regen.END}\ntail\n")
+    regen.write_findings(readme, "| a |\n|---|\n| 1 |")
+    text = readme.read_text()
+    assert "hand-written" in text and "tail" in text and "old findings" not in text and "| 1 |" in text
+    monkeypatch.setattr(experiments, "available", lambda: [])
+    assert regen.regenerate(["x"]) == 0
+    assert "Not available yet" in readme.read_text() and "| 1 |" in readme.read_text()

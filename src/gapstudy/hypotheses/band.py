@@ -14,7 +14,7 @@ from gapstudy.hypotheses.base import Unavailable
 # -inf; 1 - 1e-6 keeps every score finite while being indistinguishable from an empty band.
 MAX_DEPTH = 1.0 - 1e-6
 
-BandFn = Callable[[int], "tuple[float, float] | None"]
+BandFn = Callable[[int], "tuple[float, float] | None"]  # year -> (lower, upper) parameter counts, or None
 
 
 def costmodel_band_fn(assumptions: dict | None = None) -> BandFn:

@@ -75,7 +75,7 @@ class Hypothesis(ABC):
             raise GapstudyError(f"hypothesis {self.key} is not fitted; call .fit(t, y, rng=...) first")
 
 
-REGISTRY: dict[str, type[Hypothesis]] = {}
+REGISTRY: dict[str, type[Hypothesis]] = {}  # name -> class, filled by @register as the modules are imported
 
 
 def register(cls: type[Hypothesis]) -> type[Hypothesis]:
@@ -113,4 +113,4 @@ def check_inputs(t, y, *, need: int, what: str = "training data") -> tuple[np.nd
     return t, y
 
 
-BandFn = Callable[[int], "tuple[float, float] | None"]
+BandFn = Callable[[int], "tuple[float, float] | None"]  # year -> (lower, upper) parameter counts, or None
