@@ -13,9 +13,9 @@ from gapstudy.stats.silverman import _critical_bandwidth
 MIN_N = 10
 # Bootstrap draws; as for the Silverman test, 1,000 gives a Monte Carlo s.e. <= 0.007 near p = 0.05.
 DEFAULT_N_BOOT = 1000
-# Grid on which the calibration density is tabulated and inverted for sampling (2**14 points:
-# cell width ~1e-4 of the span, far below any bandwidth that occurs).
-CALIB_GRID = 2**14
+# Grid on which the calibration density is tabulated and inverted for sampling (2**12 points:
+# h_crit is at least ~1/100 of the data range in practice, so each bandwidth spans >= 30 cells).
+CALIB_GRID = 2**12
 # The calibration density reaches this many h_crit beyond the data (Gaussian tail mass < 1e-9).
 CALIB_PAD = 6.0
 # Limits on the factor that rescales the KDE's curvature at a mode/antimode: beyond 1/8..8 the

@@ -1,0 +1,107 @@
+"""Dip test: equals R's diptest on the reference samples; invariances; jitter; bad input."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from gapstudy.errors import GapstudyError
+from gapstudy.stats import dip_test
+from gapstudy.stats.rounding import round_counts
+
+R_VALUES = Path(__file__).with_name("test_stats_dip_r_reference.csv")
+
+
+def _reference():
+    return pd.read_csv(R_VALUES, comment="#")
+
+
+def _sample(reference_dir, name):
+    return pd.read_csv(reference_dir / name)["x"].to_numpy()
+
+
+def test_dip_matches_stored_r_values(reference_dir):
+    ref = _reference()
+    assert len(ref) == len(list(reference_dir.glob("*.csv")))
+    for row in ref.itertuples():
+        x = _sample(reference_dir, row.file)
+        assert x.size == row.n
+        res = dip_test(x, jitter=None)
+        assert res.raw_statistic == pytest.approx(row.dip, abs=1e-9), row.file
+        assert res.statistic == res.raw_statistic
+        assert res.raw_pvalue == pytest.approx(row.pvalue, abs=1e-6), row.file
+
+
+def test_dip_matches_live_rscript(reference_dir):
+    if shutil.which("Rscript") is None:
+        pytest.skip("Rscript not on PATH (apt-get install r-cran-diptest to compare live)")
+    probe = subprocess.run(["Rscript", "-e", "library(diptest)"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        pytest.skip("R is installed but its diptest package is not (apt-get install r-cran-diptest)")
+    code = (
+        'library(diptest); for (f in sort(list.files(".", pattern="csv$"))) '
+        '{ x <- read.csv(f)$x; cat(f, sprintf("%.17g", dip(x)), "\\n") }'
+    )
+    out = subprocess.run(["Rscript", "-e", code], cwd=reference_dir, capture_output=True, text=True, check=True)
+    rows = [line.split() for line in out.stdout.splitlines() if line.strip()]
+    assert len(rows) == len(list(reference_dir.glob("*.csv")))
+    for name, value in rows:
+        assert dip_test(_sample(reference_dir, name), jitter=None).raw_statistic == pytest.approx(float(value), abs=1e-9)
+
+
+def test_dip_is_affine_invariant(reference_dir):
+    x = _sample(reference_dir, "galaxy.csv")
+    d = dip_test(x, jitter=None).statistic
+    for a, b in [(2.5, -3.0), (1e-3, 7.0), (-4.0, 1.0)]:
+        assert dip_test(a * x + b, jitter=None).statistic == pytest.approx(d, abs=1e-12)
+
+
+def test_same_seed_same_result_and_bootstrap_null(reference_dir):
+    x = np.log10(_sample(reference_dir, "chondrite.csv"))
+    r1 = dip_test(x, method="bootstrap", n_boot=300, rng=np.random.default_rng(7))
+    r2 = dip_test(x, method="bootstrap", n_boot=300, rng=np.random.default_rng(7))
+    assert r1.statistic == r2.statistic and r1.pvalue == r2.pvalue
+    np.testing.assert_array_equal(r1.null_distribution, r2.null_distribution)
+    # p-value is the +1-corrected share of uniform-null dips at least as large
+    expect = (1 + np.sum(r1.null_distribution >= r1.raw_statistic - 1e-12)) / 301
+    assert r1.raw_pvalue == pytest.approx(expect)
+
+
+def test_bimodal_faithful_rejected(reference_dir):
+    x = _sample(reference_dir, "faithful_eruptions.csv")
+    assert dip_test(x, jitter="decimal", rng=np.random.default_rng(0)).pvalue < 0.001
+    assert dip_test(x, method="bootstrap", n_boot=500, rng=np.random.default_rng(0)).pvalue < 0.01
+
+
+def test_jitter_breaks_ties_of_rounded_sizes():
+    # 1-significant-figure sizes (7B, 10B, 30B ...) tie heavily; the raw dip rejects a normal null
+    rng = np.random.default_rng(3)
+    x = round_counts(rng.normal(9.5, 1.0, 300), 1)
+    res = dip_test(x, n_jitter=30, rng=rng)
+    assert np.unique(x).size < 80
+    assert res.raw_pvalue < 0.01  # ties alone make the raw dip "significant"
+    assert res.pvalue > 0.05
+    assert res.jittered_statistics.shape == (30,)
+    assert res.statistic < res.raw_statistic
+
+
+@pytest.mark.parametrize(
+    "x, kwargs, match",
+    [
+        ([1.0, 2.0, 3.0], {}, "3 point"),
+        ([1.0, np.nan, 3.0, 4.0, 5.0], {}, "non-finite"),
+        ([1.0, 2.0, 3.0, 4.0, np.inf], {}, "non-finite"),
+        ([1.0, 2.0, 3.0, 4.0, 5.0], {"method": "exact"}, "method"),
+        ([1.0, 2.0, 3.0, 4.0, 5.0], {"jitter": "fuzzy"}, "jitter"),
+        ([1.0, 2.0, 3.0, 4.0, 5.0], {"method": "bootstrap", "n_boot": 0}, "n_boot"),
+        ([[1.0, 2.0], [3.0, 4.0]], {}, "one-dimensional"),
+    ],
+)
+def test_bad_input(x, kwargs, match):
+    with pytest.raises(GapstudyError, match=match):
+        dip_test(x, **kwargs)
