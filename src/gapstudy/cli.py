@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import sys
+from pathlib import Path
 
 from gapstudy.errors import GapstudyError
 
@@ -59,6 +60,64 @@ def _experiment_of(overrides: list[str]) -> list[str]:
     return names
 
 
+def _output_dir(overrides: list[str], multirun: bool) -> Path:
+    """The folder a run (hydra.run.dir) or sweep (hydra.sweep.dir) writes into, up to its first
+    interpolation; the defaults live under the working directory (outputs/, multirun/)."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    key = "hydra.sweep.dir" if multirun else "hydra.run.dir"
+    value = None
+    for ov in OverridesParser.create().parse_overrides(overrides):
+        if ov.key_or_group == key:
+            value = ov.get_value_element_as_str()
+    if value is None:
+        return Path.cwd() / ("multirun" if multirun else "outputs")
+    return Path(value.split("${", 1)[0] or ".").expanduser().absolute()
+
+
+def check_output_dir(overrides: list[str], multirun: bool) -> None:
+    """Fail before the run when its output folder cannot be created or written (Hydra would stop
+    with a traceback, or the run would lose its results at the end)."""
+    import tempfile
+
+    target = _output_dir(overrides, multirun)
+    what = "hydra.sweep.dir" if multirun else "hydra.run.dir"
+    probe = target
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir():
+        raise GapstudyError(f"cannot create the output folder {target}: {probe} is a file; set {what}= to a writable folder")
+    try:
+        Path(tempfile.mkdtemp(prefix=".gapstudy-write-test-", dir=probe)).rmdir()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise GapstudyError(f"cannot create the output folder {target}: {reason} in {probe}; set {what}= to a writable folder") from None
+
+
+# Launchers that need an optional extra of gapstudy (pyproject.toml), by config name.
+_LAUNCHER_EXTRAS = {"ray_local": "ray", "ray": "ray", "slurm": "slurm", "slurm_local": "slurm",
+                    "submitit_local": "slurm", "submitit_slurm": "slurm"}
+
+
+def check_launcher(overrides: list[str]) -> None:
+    """A hydra/launcher=NAME choice must exist and its plugin be installed (inside a compose context)."""
+    from hydra import compose
+    from hydra.core.global_hydra import GlobalHydra
+    from hydra.errors import HydraException
+    from omegaconf.errors import OmegaConfBaseException
+
+    names = [ov.split("=", 1)[1].strip() for ov in overrides if ov.split("=", 1)[0].lstrip("+~") == "hydra/launcher"]
+    for name in names:
+        try:
+            compose(config_name="config", overrides=[f"hydra/launcher={name}"], return_hydra_config=True)
+        except (HydraException, OmegaConfBaseException, ImportError):
+            extra = _LAUNCHER_EXTRAS.get(name)
+            if extra:
+                raise GapstudyError(f"hydra/launcher={name} needs the optional launcher: pip install 'gapstudy[{extra}]'") from None
+            options = GlobalHydra.instance().config_loader().get_group_options("hydra/launcher")
+            raise GapstudyError(f"unknown launcher hydra/launcher={name}; choose one of {', '.join(sorted(options))}") from None
+
+
 def preflight(overrides: list[str], multirun: bool) -> int:
     """Validate the experiment name and compose every job's config; returns the number of jobs."""
     from hydra import compose, initialize_config_module
@@ -91,6 +150,11 @@ def preflight(overrides: list[str], multirun: bool) -> int:
             validate = getattr(module, "validate", None)
             if validate is not None:
                 validate(cfg)
+        check_launcher(overrides)
+    try:
+        check_output_dir(overrides, multirun)
+    except (HydraException, OmegaConfBaseException) as exc:
+        raise GapstudyError(f"cannot parse the overrides: {_first_line(exc)}") from None
     return len(jobs)
 
 

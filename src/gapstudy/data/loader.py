@@ -57,6 +57,11 @@ _MOE_NAME = re.compile(r"\b\d+x\d+(?:\.\d+)?B\b|-A\d+(?:\.\d+)?B\b|\bMoE\b|Switc
 # count in any Epoch snapshot (1e14, PROVENANCE.md) and beyond any announced system.
 MAX_PLAUSIBLE_PARAMETERS = 1e15
 
+# Larger files are refused before they are read: the biggest Epoch export (all_ai_models,
+# 2026-03-30) is 6.3 MB, so 100 MB leaves room for growth while a wrong file (a 200 MB dump, a log)
+# fails at once instead of filling memory while pandas parses it.
+MAX_FILE_BYTES = 100_000_000
+
 
 @dataclass(frozen=True)
 class Provenance:
@@ -87,10 +92,21 @@ def _read_raw(path: Path) -> pd.DataFrame:
         raise GapstudyError(f"data file not found: {path} (check data.path)")
     if path.is_dir():
         raise GapstudyError(f"data.path is a directory, not a CSV file: {path}")
+    if not path.is_file():  # a device, pipe or socket could stream without end
+        raise GapstudyError(f"data.path is not a regular file: {path}; point it at a CSV file")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise GapstudyError(
+            f"{path} is {size / 1e6:.0f} MB, too large for a table of models (limit {MAX_FILE_BYTES / 1e6:.0f} MB; "
+            "Epoch's largest export is 6.3 MB); check data.path"
+        )
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise GapstudyError(f"cannot read data file {path}: {exc.strerror} (check its permissions)") from None
+    if len(raw) > MAX_FILE_BYTES:  # grew after the size check
+        raise GapstudyError(f"{path} is larger than {MAX_FILE_BYTES / 1e6:.0f} MB, too large for a table of models; check data.path")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -106,6 +122,8 @@ def _read_raw(path: Path) -> pd.DataFrame:
         first = str(exc).strip().splitlines()[0]
         raise GapstudyError(f"{path} is not a readable CSV ({first}); check the file is an unmodified export") from None
     df.columns = [str(c).strip() for c in df.columns]
+    if df.empty:
+        raise GapstudyError(f"{path} has a header but no rows; point data.path at a models CSV with data")
     return df
 
 
