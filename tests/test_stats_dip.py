@@ -105,3 +105,8 @@ def test_jitter_breaks_ties_of_rounded_sizes():
 def test_bad_input(x, kwargs, match):
     with pytest.raises(GapstudyError, match=match):
         dip_test(x, **kwargs)
+
+
+def test_log10_jitter_on_raw_scale_data_is_refused(reference_dir):
+    with pytest.raises(GapstudyError, match="jitter='decimal'"):
+        dip_test(_sample(reference_dir, "galaxy.csv"))

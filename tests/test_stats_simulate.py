@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from gapstudy.errors import GapstudyError
-from gapstudy.stats import jitter, round_counts, sample_gapped, sample_mixture, sample_null, significant_digits, size_and_power
+from gapstudy.stats import jitter, sample_gapped, sample_mixture, sample_null, significant_digits, size_and_power
 from gapstudy.stats.rounding import decimal_unit, log10_rounding_interval
 
 

@@ -12,7 +12,7 @@ from scipy.optimize import brentq, minimize_scalar
 from gapstudy.errors import GapstudyError
 from gapstudy.stats import _checks
 
-RULES = ("scott", "silverman", "cv", "isj")
+RULES = ("scott", "silverman", "cv", "isj")  # the rules select_bandwidth knows (see its docstring)
 # Scott (1992, Multivariate Density Estimation, eq. 6.17): h = (4/3)^(1/5) sigma n^(-1/5) = 1.059 sigma n^(-1/5).
 SCOTT = (4.0 / 3.0) ** 0.2
 # Silverman (1986, Density Estimation, eq. 3.31): h = 0.9 min(sd, IQR/1.34) n^(-1/5).

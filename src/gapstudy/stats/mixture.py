@@ -34,7 +34,7 @@ BURN_IN = 10
 DEFAULT_N_BOOT = 500
 # Bootstrap replicates fitted together (memory ~ chunk x starts x n doubles per work array).
 CHUNK = 200
-LOG_2PI = np.log(2 * np.pi)
+LOG_2PI = np.log(2 * np.pi)  # normal log-density constant
 
 
 def _loglik_normal(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

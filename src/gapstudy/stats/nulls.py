@@ -11,7 +11,7 @@ from scipy.special import ndtr
 from gapstudy.stats import _checks
 from gapstudy.stats.silverman import _critical_bandwidth
 
-NULL_KINDS = ("kde", "normal", "skewnormal")
+NULL_KINDS = ("kde", "normal", "skewnormal")  # the nulls fit_null knows (see its docstring)
 # Terrell's (1990, JASA 85:470-477) maximal-smoothing constant for the Gaussian kernel:
 # h_os = 1.144 s n^(-1/5) is the largest bandwidth any density with sd s can call for.
 TERRELL_OS = 1.144

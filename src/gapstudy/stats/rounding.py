@@ -12,6 +12,8 @@ RECOVER_DIGITS = 12
 # Largest number of significant (or decimal) digits we try: beyond 12 the float round trip noise
 # above makes the answer meaningless, so such values count as unrounded.
 MAX_DIGITS = 12
+# Largest log10 value turned back into a count: 10**300 is near float64's limit (1.8e308).
+MAX_LOG10 = 300.0
 # Relative tolerance for "v is already rounded to s digits": a few float64 ulps (2.2e-16 each).
 REL_TOL = 1e-9
 
@@ -45,6 +47,11 @@ def log10_rounding_interval(x_log10) -> tuple[np.ndarray, np.ndarray]:
     A count written with s significant figures, v = d.dd..e, stands for anything in
     [v - u/2, v + u/2] with u = 10**(floor(log10 v) - s + 1); we return log10 of those ends."""
     x = np.asarray(x_log10, dtype=float)
+    if x.size and x.max() > MAX_LOG10:
+        raise GapstudyError(
+            f"jitter='log10' expects log10(parameters) but x has values up to {x.max():.4g}; "
+            "for data on their own scale use jitter='decimal', a half-width, or None"
+        )
     v = _round_sig(10.0**x, RECOVER_DIGITS)
     s = significant_digits(v)
     unit = 10.0 ** (np.floor(np.log10(v)) - s + 1)

@@ -14,8 +14,6 @@ from gapstudy.stats.nulls import FittedNull, fit_null
 MIN_N = 10
 # Default grid: 50 equally spaced log10 bounds over the data range, so 50*49/2 = 1,225 windows.
 DEFAULT_GRID_POINTS = 50
-# The brief asks for a scan over at least this many windows; fewer is allowed but reported.
-MIN_WINDOWS = 1000
 # Null replicates for the maximum statistic: 10,000 gives a corrected p-value s.e. <= 0.0022 near 0.05.
 DEFAULT_N_SIM = 10_000
 # Replicates per chunk: chunk x windows int32 counts (~5 MB at 1,225 windows) bound the memory.

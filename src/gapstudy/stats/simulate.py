@@ -12,7 +12,7 @@ from gapstudy.errors import GapstudyError
 from gapstudy.stats import _checks
 from gapstudy.stats.rounding import round_counts
 
-NULL_SHAPES = ("normal", "skewnormal", "t4")
+NULL_SHAPES = ("normal", "skewnormal", "t4")  # unimodal shapes the calibration needs: symmetric, skewed, heavy-tailed
 # Default centre and spread in log10 parameters: the order of language models 2018-2022 (a few
 # billion parameters, about one decade of spread); the calibration experiment sets its own.
 LOC, SCALE = 9.5, 1.0
