@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import diptest
 import numpy as np
 
 from gapstudy.stats import _checks, kde
@@ -110,9 +111,7 @@ def _excess_mass_rows(samples: np.ndarray, k: int) -> np.ndarray:
     """Excess-mass statistic of each row (rows need not be sorted)."""
     samples = np.sort(samples, axis=1)
     n = samples.shape[1]
-    if k == 1:
-        import diptest  # noqa: PLC0415  - fast C code for the k = 1 identity Delta = 2 dip
-
+    if k == 1:  # fast C code through the identity Delta_{n,2} = 2 dip
         return np.array([2.0 * diptest.dipstat(r, sort_x=False) for r in samples])
     out = np.empty(samples.shape[0])
     for s in range(0, samples.shape[0], DP_CHUNK):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import fft as sfft
-from scipy.optimize import minimize_scalar
+from scipy.optimize import brentq, minimize_scalar
 from scipy.special import ndtr
 
 # Grid points per bandwidth when counting modes exactly: 10 keeps neighbouring modes of a
@@ -111,8 +111,6 @@ def turning_points(x: np.ndarray, h: float, *, polish: bool = True) -> tuple[np.
         if fa == 0 or fb == 0 or np.sign(fa) == np.sign(fb):
             root = a if fa == 0 else b if fb == 0 else 0.5 * (a + b)
         else:
-            from scipy.optimize import brentq  # noqa: PLC0415
-
             root = brentq(fd, a, b, xtol=1e-14 * max(1.0, abs(a)), rtol=1e-15)
         (modes if is_mode else antimodes).append(root)
     return np.sort(np.array(modes)), np.sort(np.array(antimodes))
