@@ -55,14 +55,26 @@ def release_counts(p: CompetitionParams, keys: np.ndarray, t_mid: np.ndarray) ->
     return out
 
 
-def lab_budgets(p: CompetitionParams, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(log budget at budget_ref_year, log yearly growth) per (world, lab), lognormal between labs."""
+def lab_budgets(p: CompetitionParams, keys: np.ndarray, pw: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(log budget at budget_ref_year, log yearly growth) per (world, lab), lognormal between labs.
+    `pw` optionally holds per-world arrays of budget_median, budget_growth (n, 3), budget_sigma and
+    growth_sigma (n,) for the worlds of `keys` (see params.world_settings)."""
+    pw = pw or {}
     kinds = lab_kinds(p)
     labs = np.arange(p.n_labs, dtype=np.uint64)[None, :]
     z_level = rng.normal(keys[:, None], rng.STREAM_BUDGET, labs)
     z_growth = rng.normal(keys[:, None], rng.STREAM_GROWTH, labs)
-    level = np.log(np.asarray(p.budget_median))[kinds][None, :] + p.budget_sigma * z_level
-    growth = np.log(np.asarray(p.budget_growth))[kinds][None, :] + p.growth_sigma * z_growth
+
+    def per_kind(name):
+        v = pw.get(name)
+        return np.log(np.asarray(getattr(p, name)))[kinds][None, :] if v is None else np.log(v)[:, kinds]
+
+    def scalar(name):
+        v = pw.get(name)
+        return getattr(p, name) if v is None else np.asarray(v)[:, None]
+
+    level = per_kind("budget_median") + scalar("budget_sigma") * z_level
+    growth = per_kind("budget_growth") + scalar("growth_sigma") * z_growth
     return level, growth
 
 

@@ -32,6 +32,10 @@ class CompetitionParams:
     # own_share_median below, own-use models get the median sizes of Epoch's 2026-03 snapshot in
     # 2017-2022 (log10 ~7.4 in 2017, ~8.1 in 2019, ~8.9 in 2021), and the frontier labs' richest can
     # afford a ~10B Kaplan model in 2019 (Megatron-LM 8.3B, T5 11B).
+    # Cross-check for the frontier value: with budget_sigma = 1 the richest of 5 frontier labs has
+    # ~e^1.16 (expected maximum of 5 standard normals) x 1e6 x 2.4^0.4 ~ $4.4M in May 2020, close to
+    # Lambda Labs' $4.6M estimate of GPT-3's training (K.PRICE_PER_FLOP_REF): GPT-3 was affordable
+    # to the richest frontier lab and to few others.
     budget_median: tuple[float, float, float] = (1e6, 3e4, 1e4)
     budget_ref_year: float = 2020.0  # the year budget_median refers to
     # Yearly growth factor of budgets; Cottier et al. (2024, arXiv 2405.21015): the cost of
@@ -52,6 +56,16 @@ class CompetitionParams:
     price_halving_years: float = K.PRICE_HALVING_YEARS  # Hobbhahn & Besiroglu (2022)
     initial_frontier_params: float = 1.04e9  # Jozefowicz et al. (2016) BIG LSTM+CNN, largest dense LM before 2017 in Epoch's data
     unaffordable: str = "own_use"  # see UNAFFORDABLE
+    # Competitive budget response: a lab that decides to compete raises its budget toward the cost of
+    # beating the frontier as it stood response_lag_months earlier (the time to secure compute and
+    # train): log B_eff = log B + response_strength x max(0, log cost_target(t - lag) - log B).
+    # 0: budgets ignore the frontier (the original model); 1: every competitor can pay what beating
+    # the lagged frontier cost. Assumption, fitted (science.md section 1: labs "compete with" GPT-3).
+    response_strength: float = 0.5
+    # Months from a frontier jump to competitors' budgets matching it. Assumption informed by the
+    # first >70B models from other labs after GPT-3 (May 2020): PanGu-alpha (Apr 2021), HyperCLOVA
+    # (May 2021), Jurassic-1 (Aug 2021), MT-NLG and Yuan 1.0 (Oct 2021), Gopher (Dec 2021), 11-19 months.
+    response_lag_months: float = 12.0
 
     def __post_init__(self) -> None:
         for f in fields(self):  # lists from a config file become tuples, so params stay hashable
@@ -123,6 +137,8 @@ def validate(p: CompetitionParams) -> None:
         ("price_per_flop", 1e-30, 1.0, "use dollars per FLOP, e.g. 1.46e-17"),
         ("price_halving_years", 0.05, 1e6, "use years for the price of a FLOP to halve, e.g. 2.5"),
         ("initial_frontier_params", 1e3, 1e16, "use a parameter count, e.g. 1.04e9"),
+        ("response_strength", 0.0, 1.0, "use a share in [0, 1] (0: no budget response to the frontier)"),
+        ("response_lag_months", 0.0, 120.0, "use months in [0, 120], e.g. 12"),
     ]
     for name, lo, hi, fix in checks:
         v = getattr(p, name)
@@ -135,3 +151,49 @@ def validate(p: CompetitionParams) -> None:
     for name, allowed in (("beliefs", BELIEFS), ("cost", COSTS), ("unaffordable", UNAFFORDABLE)):
         if getattr(p, name) not in allowed:
             raise _bad(name, getattr(p, name), f"use one of {', '.join(allowed)}")
+
+
+# Settings that may differ between the worlds of one simulate() call (simulate_batch): each world
+# then carries its own value. Release rates and lab kinds stay shared (they fix the release counts).
+PER_WORLD = (
+    "compete_prob", "budget_median", "budget_growth", "budget_sigma", "growth_sigma", "own_share_median",
+    "own_share_sigma", "response_strength", "response_lag_months", "beat_margin",
+)
+
+
+def split_name(name: str) -> tuple[str, str | None]:
+    """'field[i]' -> ('field', 'i'); 'field' -> ('field', None)."""
+    if name.endswith("]") and "[" in name:
+        base, idx = name[:-1].split("[", 1)
+        return base, idx
+    return name, None
+
+
+def world_settings(base: CompetitionParams, values: dict[str, "np.ndarray"]) -> dict[str, "np.ndarray"]:
+    """Per-world arrays of the settings named in `values` (names as in CompetitionParams.with_:
+    'field', 'field[i]', 'field[*]'), one entry per world; unnamed settings keep base's value.
+    Returns {field: (n,) or (n, 3) array}. Every value is checked against the setting's range."""
+    import numpy as np
+
+    n = None
+    out: dict[str, np.ndarray] = {}
+    for name, v in values.items():
+        v = np.asarray(v, dtype=float)
+        if v.ndim != 1 or (n is not None and v.size != n):
+            raise GapstudyError(f"per-world values of {name!r} must be one number per world, all of the same length")
+        n = v.size
+        field, idx = split_name(name)
+        if field not in PER_WORLD:
+            raise GapstudyError(f"competition setting {name!r} cannot vary between worlds; use one of {list(PER_WORLD)}")
+        if v.size:
+            base.with_(name, float(v.min())), base.with_(name, float(v.max()))  # validates the name and the range
+        cur = getattr(base, field)
+        if field not in out:
+            out[field] = np.tile(np.asarray(cur, dtype=float), (v.size, 1)) if isinstance(cur, tuple) else np.full(v.size, float(cur))
+        if idx is None:
+            out[field] = v
+        elif idx == "*":
+            out[field][:] = v[:, None]
+        else:
+            out[field][:, int(idx)] = v
+    return out

@@ -130,8 +130,10 @@ def _bits(h: np.ndarray, shift: int, width: int) -> np.ndarray:
     return (((h >> np.uint64(shift)) & mask).astype(np.float64) + 0.5) * 2.0**-width
 
 
-def _simulate_chunk(p: CompetitionParams, seed: int, w0: int, n_w: int, cm: _Costs, t_start, t_mid) -> dict:
-    """Simulate worlds w0 .. w0+n_w-1; returns the release arrays in world-major order."""
+def _simulate_chunk(p: CompetitionParams, seed: int, w0: int, n_w: int, cm: _Costs, t_start, t_mid, pw: dict | None = None) -> dict:
+    """Simulate worlds w0 .. w0+n_w-1; returns the release arrays in world-major order.
+    `pw`: optional per-world settings of these worlds (params.world_settings), else p's for all."""
+    pw = pw or {}
     n_m = t_mid.size
     keys = rng.world_keys(seed, np.arange(w0, w0 + n_w))
     counts = labs.release_counts(p, keys, t_mid)  # (month, world, kind)
@@ -163,14 +165,17 @@ def _simulate_chunk(p: CompetitionParams, seed: int, w0: int, n_w: int, cm: _Cos
     lab_r = (first_lab[k_r] + in_kind).astype(np.int16)
     year_r = t_start[m_r] + day / K.MONTHS_PER_YEAR
 
-    level, growth = labs.lab_budgets(p, keys)
+    level, growth = labs.lab_budgets(p, keys, pw)
     log_budget = level[w_r, lab_r] + growth[w_r, lab_r] * (t_mid[m_r] - p.budget_ref_year)
-    intent = u_comp < np.asarray(p.compete_prob)[k_r]
+    cp = pw.get("compete_prob")
+    intent = u_comp < (np.asarray(p.compete_prob)[k_r] if cp is None else cp[w_r, k_r])
 
     # own-use model: a lognormal share of the budget, capped by inference memory
     from scipy.special import ndtri
 
-    log_share = np.minimum(np.log(p.own_share_median) + p.own_share_sigma * ndtri(u_share), 0.0)
+    osm, oss = pw.get("own_share_median"), pw.get("own_share_sigma")
+    log_osm = np.log(p.own_share_median) if osm is None else np.log(osm)[w_r]
+    log_share = np.minimum(log_osm + (p.own_share_sigma if oss is None else oss[w_r]) * ndtri(u_share), 0.0)
     n_own = np.minimum(cm.own_use(m_r, log_budget + log_share), labs.own_use_cap(p, t_mid)[m_r])
     belief_r = cm.belief[m_r]
     d_own = np.where(belief_r == scaling.CHINCHILLA, K.CHIN_TOKENS_PER_PARAM * n_own,
@@ -179,7 +184,8 @@ def _simulate_chunk(p: CompetitionParams, seed: int, w0: int, n_w: int, cm: _Cos
 
     # Per (month, world) aggregates the frontier recursion needs. Under a cost that rises with size
     # (or the cheapest-at-least rule), a would-be competitor that cannot pay builds an own-use model
-    # smaller (and worse) than the target, so only these maxima/minima matter.
+    # smaller (and worse) than the target, so only these maxima/minima matter. The budget response
+    # (below) is non-decreasing in the lab's own budget, so the richest competitor is the one to test.
     cell = m_r * n_w + w_r
     neg = np.full(n_m * n_w, -np.inf)
     own_free_max, own_att_max, bud_att_max = neg.copy(), neg.copy(), neg.copy()
@@ -196,6 +202,13 @@ def _simulate_chunk(p: CompetitionParams, seed: int, w0: int, n_w: int, cm: _Cos
     if p.unaffordable == "skip":  # a competitor that cannot pay releases nothing
         own_att_max[:], own_att_lc[:] = -np.inf, np.inf
 
+    # competitive response: strength and lag (whole months) per world
+    r_w = np.broadcast_to(np.asarray(pw.get("response_strength", p.response_strength), dtype=float), (n_w,))
+    lag_w = np.rint(np.broadcast_to(np.asarray(pw.get("response_lag_months", p.response_lag_months), dtype=float), (n_w,))).astype(np.int64)
+    margin = np.asarray(pw.get("beat_margin", p.beat_margin), dtype=float)
+    respond = bool(np.any(r_w > 0))
+    cols = np.arange(n_w)
+
     # the frontier, month by month (the only sequential part; worlds are vectorised). Releases of a
     # month all see the frontier as it stood at the month's start.
     fk = np.full(n_w, p.initial_frontier_params)  # best Kaplan loss so far = largest size so far
@@ -203,22 +216,32 @@ def _simulate_chunk(p: CompetitionParams, seed: int, w0: int, n_w: int, cm: _Cos
     fc = np.full(n_w, float(scaling.chinchilla_reducible(p.initial_frontier_params, d0)))  # best Chinchilla loss
     target = np.empty(shape)
     target_cost = np.empty(shape)
+    lagged_cost = np.full(shape, -np.inf)  # log cost of beating the frontier response_lag months before
     anchor_m = int(np.floor((K.GPT3_DATE - K.SIM_START) * K.MONTHS_PER_YEAR)) if p.anchor else -1
     lc_gpt3 = float(scaling.chinchilla_reducible(K.GPT3_PARAMS, K.GPT3_TOKENS))
     for m in range(n_m):
         b = int(cm.belief[m])
-        want = scaling.cheapest_beating_size(fk, fc, b, p.beat_margin)
+        want = scaling.cheapest_beating_size(fk, fc, b, margin)
         size_t, log_cost_t = cm.target(m, want)
         target[m], target_cost[m] = size_t, log_cost_t
         lc_t = scaling.chinchilla_reducible(size_t, scaling.tokens_for(size_t, b))
-        paid = bud_att_max[m] >= log_cost_t
+        bud = bud_att_max[m]
+        if respond:
+            back = m - lag_w
+            lagged_cost[m] = np.where(back >= 0, target_cost[np.maximum(back, 0), cols], -np.inf)
+            with np.errstate(invalid="ignore"):  # no competitor this month: bud = -inf stays -inf
+                bud = np.where(np.isfinite(bud), bud + r_w * np.maximum(lagged_cost[m] - bud, 0.0), bud)
+        paid = bud >= log_cost_t
         fk = np.maximum(np.maximum(fk, own_free_max[m]), np.where(paid, size_t, own_att_max[m]))
         fc = np.minimum(np.minimum(fc, own_free_lc[m]), np.where(paid, lc_t, own_att_lc[m]))
         if m == anchor_m:
             fk = np.maximum(fk, K.GPT3_PARAMS)
             fc = np.minimum(fc, lc_gpt3)
 
-    competing = intent & (log_budget >= target_cost.ravel()[cell])
+    eff_budget = log_budget
+    if respond:
+        eff_budget = log_budget + r_w[w_r] * np.maximum(lagged_cost.ravel()[cell] - log_budget, 0.0)
+    competing = intent & (eff_budget >= target_cost.ravel()[cell])
     size_r = np.where(competing, target.ravel()[cell], n_own)
     released = ~intent | competing if p.unaffordable == "skip" else None
 
@@ -260,6 +283,31 @@ def _insert_anchor(out: dict, w0: int, n_w: int) -> dict:
     return {k: np.insert(v, at, row[k]) for k, v in out.items()}
 
 
+def _check_call(params, n_worlds, seed, world_offset, chunk_worlds) -> None:
+    if not isinstance(params, CompetitionParams):
+        raise GapstudyError(f"simulate needs a CompetitionParams, got {type(params).__name__}; build one with CompetitionParams(...)")
+    for name, v, lo in (("n_worlds", n_worlds, 1), ("world_offset", world_offset, 0), ("chunk_worlds", chunk_worlds, 1)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < lo:
+            raise GapstudyError(f"simulate {name}={v!r} is invalid; use an integer >= {lo}")
+    if world_offset + n_worlds > 2**31 - 1:
+        raise GapstudyError("simulate world indices must stay below 2^31; lower world_offset or n_worlds")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise GapstudyError(f"simulate seed={seed!r} is invalid; use a non-negative integer")
+
+
+def _run(params, n_worlds, seed, world_offset, chunk_worlds, training_cost, hardware_in_use, pw) -> SimulationResult:
+    t_start, t_mid = labs.month_grid(params)
+    cm = _Costs(params, t_mid, beliefs_by_month(params, t_mid), training_cost, hardware_in_use)
+    parts = []
+    for c0 in range(0, n_worlds, chunk_worlds):  # chunks bound memory; worlds inside are vectorised
+        n_c = min(chunk_worlds, n_worlds - c0)
+        pw_c = {k: v[c0:c0 + n_c] for k, v in pw.items()} if pw else None
+        parts.append(_simulate_chunk(params, int(seed), world_offset + c0, n_c, cm, t_start, t_mid, pw_c))
+    arrays = {a: np.concatenate([q[a] for q in parts]) for a in SimulationResult.ARRAYS}
+    meta = {"hardware_by_month": cm.hardware if params.cost == "costmodel" else None}
+    return SimulationResult(params, int(seed), int(world_offset), int(n_worlds), **arrays, meta=meta)
+
+
 def simulate(
     params: CompetitionParams,
     *,
@@ -275,21 +323,32 @@ def simulate(
 
     With params.cost == 'costmodel', training_cost/hardware_in_use default to gapstudy.costmodel's
     functions; pass stand-ins to test or explore other cost curves."""
-    if not isinstance(params, CompetitionParams):
-        raise GapstudyError(f"simulate needs a CompetitionParams, got {type(params).__name__}; build one with CompetitionParams(...)")
-    for name, v, lo in (("n_worlds", n_worlds, 1), ("world_offset", world_offset, 0), ("chunk_worlds", chunk_worlds, 1)):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < lo:
-            raise GapstudyError(f"simulate {name}={v!r} is invalid; use an integer >= {lo}")
-    if world_offset + n_worlds > 2**31 - 1:
-        raise GapstudyError("simulate world indices must stay below 2^31; lower world_offset or n_worlds")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise GapstudyError(f"simulate seed={seed!r} is invalid; use a non-negative integer")
-    t_start, t_mid = labs.month_grid(params)
-    cm = _Costs(params, t_mid, beliefs_by_month(params, t_mid), training_cost, hardware_in_use)
-    parts = []
-    for c0 in range(0, n_worlds, chunk_worlds):  # chunks bound memory; worlds inside are vectorised
-        n_c = min(chunk_worlds, n_worlds - c0)
-        parts.append(_simulate_chunk(params, int(seed), world_offset + c0, n_c, cm, t_start, t_mid))
-    arrays = {a: np.concatenate([q[a] for q in parts]) for a in SimulationResult.ARRAYS}
-    meta = {"hardware_by_month": cm.hardware if params.cost == "costmodel" else None}
-    return SimulationResult(params, int(seed), int(world_offset), int(n_worlds), **arrays, meta=meta)
+    _check_call(params, n_worlds, seed, world_offset, chunk_worlds)
+    return _run(params, n_worlds, seed, world_offset, chunk_worlds, training_cost, hardware_in_use, None)
+
+
+def simulate_batch(
+    params: CompetitionParams,
+    values: dict[str, np.ndarray],
+    *,
+    seed: int,
+    world_offset: int = 0,
+    chunk_worlds: int = DEFAULT_CHUNK_WORLDS,
+    training_cost: costs.TrainingCost | None = None,
+    hardware_in_use: costs.HardwareInUse | None = None,
+) -> SimulationResult:
+    """One world per entry of `values` ({setting name: one value per world}, names as in
+    CompetitionParams.with_, settings in params.PER_WORLD), all simulated together: world
+    world_offset + i uses params with the i-th values. World i's rows are the rows
+    simulate(params with those values, n_worlds=1, seed, world_offset=world_offset + i) gives.
+    result.params is `params`; result.meta['per_world'] holds the values."""
+    from gapstudy.competition.params import world_settings
+
+    if not values:
+        raise GapstudyError("simulate_batch needs at least one per-world setting; use simulate() otherwise")
+    pw = world_settings(params, values)
+    n_worlds = int(next(iter(pw.values())).shape[0])
+    _check_call(params, n_worlds, seed, world_offset, chunk_worlds)
+    res = _run(params, n_worlds, seed, world_offset, chunk_worlds, training_cost, hardware_in_use, pw)
+    res.meta["per_world"] = {k: np.asarray(v) for k, v in values.items()}
+    return res
