@@ -163,6 +163,10 @@ def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     if set(argv) & _QUIET_FLAGS:
         argv = [a for a in argv if a not in _QUIET_FLAGS] + ["quiet=true"]
+    if any(a.lower() in ("quiet=true", "quiet=1", "quiet=yes") for a in argv) and not any(
+        a.startswith("hydra/hydra_logging=") for a in argv
+    ):
+        argv.append("hydra/hydra_logging=disabled")  # quiet silences Hydra's own launcher lines too
     if not (set(argv) & _INFO_FLAGS):
         overrides = [a for a in argv if not a.startswith("-")]
         multirun = bool(set(argv) & _MULTIRUN_FLAGS)
