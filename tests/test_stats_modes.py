@@ -168,3 +168,16 @@ def test_size_on_unimodal_data(shape):
 def test_bad_input(call, match):
     with pytest.raises(GapstudyError, match=match):
         call()
+
+
+def test_interval_restricts_the_mode_count():
+    # a far outlier gets its own mode at small h; counting only inside the bulk ignores it
+    rng = np.random.default_rng(0)
+    x = np.r_[rng.normal(size=200), 12.0]
+    whole = critical_bandwidth(x)
+    inner = critical_bandwidth(x, interval=(-3.0, 3.0))
+    assert inner < whole
+    res = silverman_test(x, n_boot=100, interval=(-3.0, 3.0), rng=np.random.default_rng(1))
+    assert res.statistic == pytest.approx(inner) and res.interval == (-3.0, 3.0)
+    with pytest.raises(GapstudyError, match="interval"):
+        critical_bandwidth(x, interval=(3.0, -3.0))

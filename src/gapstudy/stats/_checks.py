@@ -75,9 +75,10 @@ def window(lower, upper) -> tuple[float, float]:
     return float(np.log10(lo)), float(np.log10(hi))
 
 
-# Largest plausible log10(parameter count): 1e16 parameters is ~1000x the largest model announced
-# by 2026 (a few 1e12), so values above it are raw counts that were not log-transformed.
-MAX_LOG10_PARAMS = 16.0
+# Largest accepted log10(parameter count). Raw counts of real models are >= ~1e3, so any value
+# above 100 is a count that was not log-transformed; 100 (not ~13, the largest real model) leaves
+# room for heavy-tailed simulated nulls such as Student t with 4 df.
+MAX_LOG10_PARAMS = 100.0
 
 
 def log10_params(x: np.ndarray, what: str = "x") -> None:
