@@ -22,7 +22,7 @@ def lone(**kw) -> CompetitionParams:
     base = dict(
         n_labs=1, kind_shares=(1.0, 0.0, 0.0), release_rate=(0.8, 0.0, 0.0), release_rate_growth=1.0,
         compete_prob=(1.0, 0.0, 0.0), budget_median=(1e14, 1.0, 1.0), budget_sigma=0.0, growth_sigma=0.0,
-        anchor=False, beliefs="kaplan", beat_margin=0.05, end=2019.0,
+        anchor=False, beliefs="kaplan", beat_margin=0.05, end=2019.0, plan_lag_months=0.0, response_strength=0.0,
     )
     base.update(kw)
     return CompetitionParams(**base)
@@ -84,7 +84,9 @@ def test_anchor_mechanism_keeps_kaplan_competitors_above_gpt3_and_out_of_the_gap
     base = dict(unaffordable="skip", **SMALL)
     on = simulate(CompetitionParams(anchor=True, **base), n_worlds=60, seed=9)
     off = simulate(CompetitionParams(anchor=False, **base), n_worlds=60, seed=9)
-    after = (on.year >= 2020 + 5 / 12) & (on.year < K.CHINCHILLA_DATE - 1 / 12)
+    # competitors planned after GPT-3 (released plan_lag_months later) beat it
+    planned_after = 2020 + 5 / 12 + CompetitionParams().plan_lag_months / 12
+    after = (on.year >= planned_after) & (on.year < K.CHINCHILLA_DATE - 1 / 12)
     comp = after & on.competing
     assert comp.any()
     assert np.all(on.log10_params[comp] > np.log10(K.GPT3_PARAMS))  # the cheapest model that beats GPT-3

@@ -57,15 +57,17 @@ class CompetitionParams:
     initial_frontier_params: float = 1.04e9  # Jozefowicz et al. (2016) BIG LSTM+CNN, largest dense LM before 2017 in Epoch's data
     unaffordable: str = "own_use"  # see UNAFFORDABLE
     # Competitive budget response: a lab that decides to compete raises its budget toward the cost of
-    # beating the frontier as it stood response_lag_months earlier (the time to secure compute and
-    # train): log B_eff = log B + response_strength x max(0, log cost_target(t - lag) - log B).
-    # 0: budgets ignore the frontier (the original model); 1: every competitor can pay what beating
-    # the lagged frontier cost. Assumption, fitted (science.md section 1: labs "compete with" GPT-3).
+    # the model it plans: log B_eff = log B + response_strength x max(0, log cost_target - log B).
+    # 0: budgets ignore the frontier (the original model); 1: every competitor can pay for its target.
+    # Assumption, fitted (science.md section 1: labs "compete with" GPT-3, e.g. with new funding).
     response_strength: float = 0.5
-    # Months from a frontier jump to competitors' budgets matching it. Assumption informed by the
-    # first >70B models from other labs after GPT-3 (May 2020): PanGu-alpha (Apr 2021), HyperCLOVA
-    # (May 2021), Jurassic-1 (Aug 2021), MT-NLG and Yuan 1.0 (Oct 2021), Gopher (Dec 2021), 11-19 months.
-    response_lag_months: float = 12.0
+    # Planning lag: a competitor released in month m was sized (and funded) to beat the frontier as it
+    # stood plan_lag_months earlier, and is released as planned. 0 = the original model (beat
+    # today's frontier, so every success raises the bar for the next month's competitors).
+    # Assumption informed by the first >70B models from other labs after GPT-3 (May 2020): PanGu-alpha
+    # (Apr 2021), HyperCLOVA (May 2021), Jurassic-1 (Aug 2021), MT-NLG and Yuan 1.0 (Oct 2021),
+    # Gopher (Dec 2021): 11-19 months.
+    plan_lag_months: float = 12.0
 
     def __post_init__(self) -> None:
         for f in fields(self):  # lists from a config file become tuples, so params stay hashable
@@ -138,7 +140,7 @@ def validate(p: CompetitionParams) -> None:
         ("price_halving_years", 0.05, 1e6, "use years for the price of a FLOP to halve, e.g. 2.5"),
         ("initial_frontier_params", 1e3, 1e16, "use a parameter count, e.g. 1.04e9"),
         ("response_strength", 0.0, 1.0, "use a share in [0, 1] (0: no budget response to the frontier)"),
-        ("response_lag_months", 0.0, 120.0, "use months in [0, 120], e.g. 12"),
+        ("plan_lag_months", 0.0, 120.0, "use months in [0, 120], e.g. 12"),
     ]
     for name, lo, hi, fix in checks:
         v = getattr(p, name)
@@ -157,7 +159,7 @@ def validate(p: CompetitionParams) -> None:
 # then carries its own value. Release rates and lab kinds stay shared (they fix the release counts).
 PER_WORLD = (
     "compete_prob", "budget_median", "budget_growth", "budget_sigma", "growth_sigma", "own_share_median",
-    "own_share_sigma", "response_strength", "response_lag_months", "beat_margin",
+    "own_share_sigma", "response_strength", "plan_lag_months", "beat_margin",
 )
 
 

@@ -202,35 +202,36 @@ def _simulate_chunk(p: CompetitionParams, seed: int, w0: int, n_w: int, cm: _Cos
     if p.unaffordable == "skip":  # a competitor that cannot pay releases nothing
         own_att_max[:], own_att_lc[:] = -np.inf, np.inf
 
-    # competitive response: strength and lag (whole months) per world
+    # competitive response (strength) and planning lag (whole months), per world
     r_w = np.broadcast_to(np.asarray(pw.get("response_strength", p.response_strength), dtype=float), (n_w,))
-    lag_w = np.rint(np.broadcast_to(np.asarray(pw.get("response_lag_months", p.response_lag_months), dtype=float), (n_w,))).astype(np.int64)
+    lag_w = np.rint(np.broadcast_to(np.asarray(pw.get("plan_lag_months", p.plan_lag_months), dtype=float), (n_w,))).astype(np.int64)
     margin = np.asarray(pw.get("beat_margin", p.beat_margin), dtype=float)
-    respond = bool(np.any(r_w > 0))
     cols = np.arange(n_w)
 
     # the frontier, month by month (the only sequential part; worlds are vectorised). Releases of a
-    # month all see the frontier as it stood at the month's start.
+    # month all see the frontier as it stood at the month's start; competitors were sized to beat the
+    # frontier of plan_lag months before (fk_hist, fc_hist: the frontier at each month's start) and
+    # are released as planned even when the frontier has moved on meanwhile (they compete with the
+    # reference model of their planning time, as the >70B models of 2021 did with GPT-3).
     fk = np.full(n_w, p.initial_frontier_params)  # best Kaplan loss so far = largest size so far
     d0 = scaling.tokens_for(p.initial_frontier_params, scaling.KAPLAN)
     fc = np.full(n_w, float(scaling.chinchilla_reducible(p.initial_frontier_params, d0)))  # best Chinchilla loss
+    fk_hist, fc_hist = np.empty(shape), np.empty(shape)
     target = np.empty(shape)
     target_cost = np.empty(shape)
-    lagged_cost = np.full(shape, -np.inf)  # log cost of beating the frontier response_lag months before
     anchor_m = int(np.floor((K.GPT3_DATE - K.SIM_START) * K.MONTHS_PER_YEAR)) if p.anchor else -1
     lc_gpt3 = float(scaling.chinchilla_reducible(K.GPT3_PARAMS, K.GPT3_TOKENS))
     for m in range(n_m):
         b = int(cm.belief[m])
-        want = scaling.cheapest_beating_size(fk, fc, b, margin)
+        fk_hist[m], fc_hist[m] = fk, fc
+        back = np.maximum(m - lag_w, 0)
+        want = scaling.cheapest_beating_size(fk_hist[back, cols], fc_hist[back, cols], b, margin)
         size_t, log_cost_t = cm.target(m, want)
         target[m], target_cost[m] = size_t, log_cost_t
         lc_t = scaling.chinchilla_reducible(size_t, scaling.tokens_for(size_t, b))
         bud = bud_att_max[m]
-        if respond:
-            back = m - lag_w
-            lagged_cost[m] = np.where(back >= 0, target_cost[np.maximum(back, 0), cols], -np.inf)
-            with np.errstate(invalid="ignore"):  # no competitor this month: bud = -inf stays -inf
-                bud = np.where(np.isfinite(bud), bud + r_w * np.maximum(lagged_cost[m] - bud, 0.0), bud)
+        with np.errstate(invalid="ignore"):  # no competitor this month: bud = -inf stays -inf
+            bud = np.where(np.isfinite(bud), bud + r_w * np.maximum(log_cost_t - bud, 0.0), bud)
         paid = bud >= log_cost_t
         fk = np.maximum(np.maximum(fk, own_free_max[m]), np.where(paid, size_t, own_att_max[m]))
         fc = np.minimum(np.minimum(fc, own_free_lc[m]), np.where(paid, lc_t, own_att_lc[m]))
@@ -238,10 +239,9 @@ def _simulate_chunk(p: CompetitionParams, seed: int, w0: int, n_w: int, cm: _Cos
             fk = np.maximum(fk, K.GPT3_PARAMS)
             fc = np.minimum(fc, lc_gpt3)
 
-    eff_budget = log_budget
-    if respond:
-        eff_budget = log_budget + r_w[w_r] * np.maximum(lagged_cost.ravel()[cell] - log_budget, 0.0)
-    competing = intent & (eff_budget >= target_cost.ravel()[cell])
+    cost_r = target_cost.ravel()[cell]
+    eff_budget = log_budget + r_w[w_r] * np.maximum(cost_r - log_budget, 0.0)
+    competing = intent & (eff_budget >= cost_r)
     size_r = np.where(competing, target.ravel()[cell], n_own)
     released = ~intent | competing if p.unaffordable == "skip" else None
 
