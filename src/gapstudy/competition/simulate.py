@@ -90,6 +90,7 @@ class _Costs:
         if p.cost == "costmodel":
             tc, hw = costs.resolve_costmodel(training_cost, hardware_in_use)
             cache: dict[tuple[str, int], costs.GridCost] = {}
+            self._tc, self._grid_cache = tc, cache
             for m, (t, b) in enumerate(zip(t_mid, belief)):  # months only
                 name = hw(float(t))
                 if not isinstance(name, str):
@@ -105,6 +106,24 @@ class _Costs:
             c = costs.simple_cost(size, int(self.belief[m]), self.t_mid[m], self.p.price_per_flop, self.p.price_halving_years)
             return size, np.log(c)
         return g.cheapest_at_least(size)
+
+    def target_planned(self, m: int, size: np.ndarray, belief: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """As target(), for models planned under per-world beliefs (tokens follow the plan's belief),
+        trained and priced in month m."""
+        size = np.asarray(size, dtype=float)
+        out_n, out_c = np.empty(size.size), np.empty(size.size)
+        for b in np.unique(belief):  # at most two beliefs
+            sel = belief == b
+            g = self.grids[m]
+            if g is None:
+                out_n[sel] = size[sel]
+                out_c[sel] = np.log(costs.simple_cost(size[sel], int(b), self.t_mid[m], self.p.price_per_flop, self.p.price_halving_years))
+                continue
+            key = (self.hardware[m], int(b))
+            if key not in self._grid_cache:
+                self._grid_cache[key] = costs.GridCost(self._tc, self.hardware[m], int(b))
+            out_n[sel], out_c[sel] = self._grid_cache[key].cheapest_at_least(size[sel])
+        return out_n, out_c
 
     def own_use(self, months: np.ndarray, log_dollars: np.ndarray) -> np.ndarray:
         """Largest size each allowance buys in its month (before the inference cap)."""
@@ -222,13 +241,19 @@ def _simulate_chunk(p: CompetitionParams, seed: int, w0: int, n_w: int, cm: _Cos
     anchor_m = int(np.floor((K.GPT3_DATE - K.SIM_START) * K.MONTHS_PER_YEAR)) if p.anchor else -1
     lc_gpt3 = float(scaling.chinchilla_reducible(K.GPT3_PARAMS, K.GPT3_TOKENS))
     for m in range(n_m):
-        b = int(cm.belief[m])
         fk_hist[m], fc_hist[m] = fk, fc
         back = np.maximum(m - lag_w, 0)
-        want = scaling.cheapest_beating_size(fk_hist[back, cols], fc_hist[back, cols], b, margin)
-        size_t, log_cost_t = cm.target(m, want)
+        bel = cm.belief[back]  # competitors plan (size, tokens) with the beliefs of their planning month
+        chin = bel == scaling.CHINCHILLA
+        want = np.empty(n_w)
+        for b, sel in ((scaling.KAPLAN, ~chin), (scaling.CHINCHILLA, chin)):
+            if sel.any():
+                want[sel] = scaling.cheapest_beating_size(fk_hist[back[sel], cols[sel]], fc_hist[back[sel], cols[sel]], b,
+                                                          margin if margin.ndim == 0 else margin[sel])
+        size_t, log_cost_t = cm.target_planned(m, want, bel)
         target[m], target_cost[m] = size_t, log_cost_t
-        lc_t = scaling.chinchilla_reducible(size_t, scaling.tokens_for(size_t, b))
+        d_t = np.where(chin, K.CHIN_TOKENS_PER_PARAM * size_t, K.KAPLAN_D_PREFACTOR * size_t**K.KAPLAN_D_EXPONENT)
+        lc_t = scaling.chinchilla_reducible(size_t, d_t)
         bud = bud_att_max[m]
         with np.errstate(invalid="ignore"):  # no competitor this month: bud = -inf stays -inf
             bud = np.where(np.isfinite(bud), bud + r_w * np.maximum(log_cost_t - bud, 0.0), bud)

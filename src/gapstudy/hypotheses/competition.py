@@ -17,8 +17,8 @@ MIN_MODELS = 8  # same floor as H0: fewer models give no usable summary statisti
 # ABC and prediction sizes: gapstudy.competition.fit defaults are n_draws=200, worlds_per_draw=2 for
 # the fit and 50 x 4 worlds for the prediction; smaller here so that the compare experiment, which
 # refits at every origin and robustness variant, stays within its time budget (bench_compare.py).
-ABC_DRAWS = 150
-ABC_WORLDS = 2
+ABC_DRAWS = 4000  # one world per draw, two ABC-PMC generations (gapstudy.competition.fit); ~2 s per fit
+ABC_WORLDS = 1
 PREDICT_DRAWS = 25
 PREDICT_WORLDS = 4
 _CACHE: dict[tuple, "SimDensity"] = {}  # one ABC fit per (data, settings, seed): H2 and H1+H2 share it

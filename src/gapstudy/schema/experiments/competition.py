@@ -18,8 +18,13 @@ class CompetitionConfig:
     params: Dict[str, Any] = field(default_factory=dict)  # overrides of CompetitionParams fields, e.g. {n_labs: 80}
     gap_start: float = 2020.0  # the window of years whose gap share is reported (the paper's era)
     gap_end: float = 2022.5  # idem, exclusive: the paper's data end mid-2022
-    fit_draws: int = 300  # ABC parameter draws
+    fit_draws: int = 8000  # ABC parameter draws, one world each, over all generations (~4 s on one core)
     fit_worlds_per_draw: int = 1  # worlds simulated per draw (each compared with the data on its own)
-    fit_accept: float = 0.05  # share of simulations kept
+    fit_accept: float = 0.03  # share of each generation's simulations kept (120 of 4000)
+    fit_rounds: int = 2  # ABC population Monte Carlo generations (1 = plain rejection)
+    deficit_worlds: int = 200  # worlds per scenario given gapstudy.stats.deficit_test
+    deficit_sample_size: int = 0  # releases drawn per world for the test; 0 = as many as the data have in the window
+    deficit_null: str = "kde"  # smooth unimodal null of deficit_test (kde | normal | skewnormal)
+    deficit_n_sim: int = 2000  # Monte Carlo draws per test (p-value s.e. ~0.005 near 0.05)
     predict_draws: int = 40  # posterior draws simulated for the out-of-sample prediction
     predict_worlds_per_draw: int = 5  # worlds per posterior draw
