@@ -194,3 +194,20 @@ def test_scaling_inverses():
     np.testing.assert_allclose(scaling.size_for_compute(scaling.compute_for_size(n, 0), 0), n, rtol=1e-12)
     # GPT-3 lies on the Kaplan-era allocation by construction
     assert scaling.tokens_for(K.GPT3_PARAMS, scaling.KAPLAN) == pytest.approx(K.GPT3_TOKENS)
+
+
+def test_full_budget_response_lets_every_competitor_pay():
+    poor = lone(budget_median=(1e-3, 1.0, 1.0))
+    assert not simulate(poor, n_worlds=2, seed=1).competing.any()
+    full = simulate(dataclasses.replace(poor, response_strength=1.0), n_worlds=2, seed=1)
+    assert full.competing.all()
+
+
+def test_planning_lag_targets_the_frontier_of_lag_months_before():
+    p = lone(plan_lag_months=6.0, end=2018.0, release_rate=(5.0, 0.0, 0.0))  # a release every month
+    r = simulate(p, n_worlds=1, seed=3)
+    month = np.floor((r.year - K.SIM_START) * 12).astype(int)
+    first = r.log10_params[month == 0][0]
+    # months 0-6 all plan against the initial frontier: the same size
+    np.testing.assert_allclose(r.log10_params[month <= 6], first, atol=1e-12)
+    assert r.log10_params[month == 7].min() > first  # month 7 plans against month 1's frontier

@@ -7,7 +7,8 @@ import subprocess
 import sys
 
 FAST = ["competition.n_worlds=20", "competition.fit_draws=30", "competition.fit_accept=0.2",
-        "competition.predict_draws=3", "competition.predict_worlds_per_draw=2", "competition.costs=[simple]"]
+        "competition.predict_draws=3", "competition.predict_worlds_per_draw=2", "competition.costs=[simple]",
+        "competition.deficit_worlds=5", "competition.deficit_n_sim=200"]
 
 
 def gapstudy(*args, cwd):
@@ -22,7 +23,11 @@ def test_competition_run_writes_results(tmp_path, epoch_dir):
     doc = json.loads((out / "results.json").read_text())
     assert doc["experiment"] == "competition" and len(doc["scenarios"]) == 4
     assert {s["name"] for s in doc["scenarios"]} >= {"anchor=on, beliefs=switch, cost=simple"}
-    assert set(doc["fit"]["estimate"]) == {"compete_prob[0]", "budget_sigma", "budget_growth[*]"}
+    from gapstudy.competition.fit import DEFAULT_FREE
+
+    assert set(doc["fit"]["estimate"]) == set(DEFAULT_FREE)
+    assert all(s["deficit"]["worlds_tested"] == 5 for s in doc["scenarios"])
+    assert 0 <= doc["scenarios"][0]["deficit"]["share_significant"] <= 1
     assert len(doc["prediction"]) == 4
     assert "Competition with the frontier" in (out / "summary.md").read_text()
 

@@ -59,21 +59,56 @@ def test_summary_stats_by_hand():
     year = np.array([2018.1, 2018.5, 2018.7, 2018.9, 2019.2])
     x = np.array([8.0, 10.5, 11.0, 9.0, 7.0])
     s = fit.summary_stats(np.zeros(5, int), year, x, 1, periods=((2018.0, 2019.0), (2020.0, 2021.0)))[0]
-    np.testing.assert_allclose(s[:4], [0.25, 0.25, 9.0, 10.5])  # lower median and lower 90th percentile
-    assert np.all(np.isnan(s[4:]))
+    # share inside, share above, lower 25th, 50th, 75th and 90th percentiles
+    np.testing.assert_allclose(s[:6], [0.25, 0.25, 8.0, 9.0, 10.5, 10.5])
+    assert np.all(np.isnan(s[6:12]))
+    assert s[12] == pytest.approx(np.polyfit(year[:4], x[:4], 1)[0])  # OLS slope over the periods' releases
+    sub = fit.summary_stats(np.zeros(5, int), year, x, 1, periods=((2018.0, 2019.0),), sample_sizes=[2],
+                            rng=np.random.default_rng(0))[0]
+    assert set(np.round(sub[2:6], 6)) <= set(x[:4])  # quantiles of a 2-release subsample
 
 
 def test_abc_recovers_a_known_growth_rate():
     truth = CompetitionParams(budget_growth=(3.0, 3.0, 3.0), end=2022.5)
     obs = simulate(truth, n_worlds=1, seed=99, world_offset=10_000)
     f = fit.fit_abc(obs.year, obs.log10_params, free={"budget_growth[*]": (1.5, 5.0)},
-                    n_draws=120, worlds_per_draw=1, accept=0.1, seed=4)
+                    n_draws=400, worlds_per_draw=1, accept=0.1, seed=4, use_cache=False)
     assert f.q05["budget_growth[*]"] <= 3.0 <= f.q95["budget_growth[*]"]
     # one world of 2018..mid-2022 pins growth only loosely (the 2020 level is fixed, so growth
     # shows mainly in the 2018-2019 medians), but the data still narrow the prior
     assert f.shrinkage()["budget_growth[*]"] < 0.9
     pred = fit.predict(f, n_draws=5, worlds_per_draw=2)
     assert pred.n_worlds == 10 and pred.year.max() > 2026
+
+
+def test_batch_worlds_equal_single_worlds():
+    from gapstudy.competition.simulate import simulate_batch
+
+    p = CompetitionParams(end=2022.0)
+    v = {"compete_prob[0]": np.array([0.2, 0.9]), "response_strength": np.array([0.0, 1.0]),
+         "plan_lag_months": np.array([0.0, 18.0]), "own_share_median": np.array([0.01, 0.1])}
+    b = simulate_batch(p, v, seed=3, world_offset=7, chunk_worlds=1)
+    for i in range(2):
+        q = p
+        for k in v:
+            q = q.with_(k, float(v[k][i]))
+        one = simulate(q, n_worlds=1, seed=3, world_offset=7 + i)
+        np.testing.assert_array_equal(one.log10_params, b.log10_params[b.world == 7 + i])
+    with pytest.raises(GapstudyError, match="cannot vary"):
+        simulate_batch(p, {"release_rate[0]": np.array([0.1])}, seed=1)
+
+
+def test_abc_pmc_is_cached_and_reports_acceptance(tmp_path, monkeypatch):
+    monkeypatch.setenv("GAPSTUDY_CACHE", str(tmp_path))
+    truth = CompetitionParams(end=2022.5)
+    obs = simulate(truth, n_worlds=1, seed=5, world_offset=50_000)
+    kw = dict(free={"compete_prob[0]": (0.05, 0.95), "own_share_median": (0.002, 0.2, "log")}, n_draws=300, accept=0.1, seed=2)
+    f1 = fit.fit_abc(obs.year, obs.log10_params, **kw)
+    f2 = fit.fit_abc(obs.year, obs.log10_params, **kw)
+    np.testing.assert_array_equal(f1.accepted, f2.accepted)
+    assert f1.meta["rounds"] == 2 and f1.accepted.shape == (15, 2) and f1.meta["acceptance"] == pytest.approx(0.1)
+    assert np.all((f1.accepted[:, 1] >= 0.002) & (f1.accepted[:, 1] <= 0.2))
+    assert set(f1.shrinkage()) == set(kw["free"])
 
 
 def test_abc_rejects_bad_priors():

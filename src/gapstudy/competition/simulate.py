@@ -11,6 +11,7 @@ from gapstudy.competition import costs, labs, rng, scaling
 from gapstudy.competition.params import CompetitionParams
 from gapstudy.errors import GapstudyError
 
+_LOG_TOL = 1e-9  # log dollars: B + 1 x (cost - B) must count as affording the cost despite rounding
 DEFAULT_CHUNK_WORLDS = 256  # worlds per chunk: keeps arrays in cache and memory bounded (see bench)
 _SHARE_BITS = 22  # bits of each release's hash for the own-use share (normal by inversion)
 _COMPETE_BITS = 21  # bits for the compete decision
@@ -257,7 +258,7 @@ def _simulate_chunk(p: CompetitionParams, seed: int, w0: int, n_w: int, cm: _Cos
         bud = bud_att_max[m]
         with np.errstate(invalid="ignore"):  # no competitor this month: bud = -inf stays -inf
             bud = np.where(np.isfinite(bud), bud + r_w * np.maximum(log_cost_t - bud, 0.0), bud)
-        paid = bud >= log_cost_t
+        paid = bud >= log_cost_t - _LOG_TOL
         fk = np.maximum(np.maximum(fk, own_free_max[m]), np.where(paid, size_t, own_att_max[m]))
         fc = np.minimum(np.minimum(fc, own_free_lc[m]), np.where(paid, lc_t, own_att_lc[m]))
         if m == anchor_m:
@@ -266,7 +267,7 @@ def _simulate_chunk(p: CompetitionParams, seed: int, w0: int, n_w: int, cm: _Cos
 
     cost_r = target_cost.ravel()[cell]
     eff_budget = log_budget + r_w[w_r] * np.maximum(cost_r - log_budget, 0.0)
-    competing = intent & (eff_budget >= cost_r)
+    competing = intent & (eff_budget >= cost_r - _LOG_TOL)
     size_r = np.where(competing, target.ravel()[cell], n_own)
     released = ~intent | competing if p.unaffordable == "skip" else None
 

@@ -22,7 +22,7 @@ class CompetitionConfig:
     fit_worlds_per_draw: int = 1  # worlds simulated per draw (each compared with the data on its own)
     fit_accept: float = 0.03  # share of each generation's simulations kept (120 of 4000)
     fit_rounds: int = 2  # ABC population Monte Carlo generations (1 = plain rejection)
-    deficit_worlds: int = 200  # worlds per scenario given gapstudy.stats.deficit_test
+    deficit_worlds: int = 40  # worlds per scenario given gapstudy.stats.deficit_test (~35 ms each: s.e. of a share <= 8 points)
     deficit_sample_size: int = 0  # releases drawn per world for the test; 0 = as many as the data have in the window
     deficit_null: str = "kde"  # smooth unimodal null of deficit_test (kde | normal | skewnormal)
     deficit_n_sim: int = 2000  # Monte Carlo draws per test (p-value s.e. ~0.005 near 0.05)
