@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import json
 
+from pathlib import Path
+
 import pytest
 from hydra import compose, initialize_config_module
 
@@ -132,7 +134,8 @@ def test_regenerate_rewrites_only_between_markers_and_skips_missing(tmp_path, mo
 
     from gapstudy import experiments
 
-    spec = importlib.util.spec_from_file_location("regenerate", experiments.__file__.rsplit("/src/", 1)[0] + "/experiments/regenerate.py")
+    # the script sits in the checkout (beside tests/), not in the installed package
+    spec = importlib.util.spec_from_file_location("regenerate", Path(__file__).resolve().parents[1] / "experiments" / "regenerate.py")
     if spec is None or not spec.loader:
         pytest.skip("experiments/regenerate.py is not beside this checkout")
     regen = importlib.util.module_from_spec(spec)

@@ -310,7 +310,7 @@ def test_ray_sweep_on_loopback_leaves_nothing_behind(tmp_path):
         proc = subprocess.Popen(
             [sys.executable, "-m", "gapstudy", "-m", "experiment=trends", "hydra/launcher=ray_local",
              "gap.lower=10e9,20e9", "gap.upper=50e9,70e9", f"hydra.sweep.dir={sweep}",
-             f"+hydra.launcher.ray.init._temp_dir={ray_tmp}", "-q", *FAST],
+             f"+hydra.launcher.ray.init._temp_dir={ray_tmp}", *FAST],  # not quiet: Ray's start-up line is checked
             cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         seen_pids: set[int] = set()
