@@ -1,0 +1,358 @@
+"""The calibration experiment: each gap test's size under unimodal nulls and power under gapped alternatives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import multiprocessing
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+import numpy as np
+from omegaconf import OmegaConf
+
+from gapstudy import __version__, stats
+from gapstudy.cache import cached
+from gapstudy.errors import GapstudyError
+from gapstudy.experiments.common import check_gap
+from gapstudy.progress import Progress, note
+from gapstudy.report import Section, Table, md_table
+from gapstudy.report.markdown import fmt
+from gapstudy.seeding import rng_for
+from gapstudy.stats import calibrate
+from gapstudy.stats.simulate import NULL_SHAPES
+
+ALPHA = 0.05  # the level at which sizes and power are measured, as in gap_tests
+ALTERNATIVES = ("gapped_1.0", "gapped_0.7", "mixture")  # see CalibrationConfig.alternatives
+# Fewest replicates per cell: below 20 a rejection rate at 0.05 is mostly noise (CI tests use 60;
+# the recorded run uses 1,000).
+MIN_REPLICATES = 20
+MIN_N = 10  # the deficit, scan, excess-mass and mixture tests need 10 sizes
+
+
+def validate(cfg) -> None:
+    """Reject impossible calibration settings before any work."""
+    c = cfg.calibration
+    bad = [t for t in c.tests if t not in calibrate.TESTS]
+    if bad or not c.tests:
+        raise GapstudyError(f"calibration.tests={list(c.tests)} must be a non-empty list from {', '.join(calibrate.TESTS)}")
+    bad = [s for s in c.shapes if s not in NULL_SHAPES]
+    if bad:
+        raise GapstudyError(f"calibration.shapes has unknown shape(s) {bad}; choose from {', '.join(NULL_SHAPES)}")
+    bad = [a for a in c.alternatives if a not in ALTERNATIVES]
+    if bad:
+        raise GapstudyError(f"calibration.alternatives has unknown name(s) {bad}; choose from {', '.join(ALTERNATIVES)}")
+    if not c.shapes and not c.alternatives:
+        raise GapstudyError("calibration.shapes and calibration.alternatives are both empty; nothing to simulate")
+    if not c.sizes or any(int(n) < MIN_N or int(n) > 100_000 for n in c.sizes):
+        raise GapstudyError(f"calibration.sizes={list(c.sizes)} must be sample sizes between {MIN_N} and 100000, e.g. [30,60,120,300]")
+    if int(c.replicates) < MIN_REPLICATES:
+        raise GapstudyError(f"calibration.replicates={c.replicates} is too few for a rejection rate; use at least {MIN_REPLICATES} (1000 for the table)")
+    b = int(c.inner_boot)
+    if b < 19 or abs(ALPHA * (1 + b) - round(ALPHA * (1 + b))) > 1e-9:
+        raise GapstudyError(f"calibration.inner_boot={b} must be >= 19 with (1 + B) x {ALPHA} a whole number, e.g. 199 or 999")
+    if int(c.mixture_reference) < 99 or int(c.deficit_sims) < 99:
+        raise GapstudyError("calibration.mixture_reference and calibration.deficit_sims must be at least 99")
+    if not 1 <= int(c.round_sig) <= 6:
+        raise GapstudyError(f"calibration.round_sig={c.round_sig} must be 1..6 significant figures (counts are written as 7B, 13B, 175B)")
+    if not (np.isfinite(c.scale) and c.scale > 0 and 5 <= c.loc <= 14):
+        raise GapstudyError(f"calibration.loc={c.loc} and scale={c.scale} must be a log10 centre in 5..14 and a positive spread")
+    if int(c.workers) < 1:
+        raise GapstudyError(f"calibration.workers={c.workers} must be at least 1")
+    check_gap(float(cfg.gap.lower), float(cfg.gap.upper))
+    if int(cfg.gap_tests.scan_points) < 3 or int(cfg.gap_tests.dip_jitter) < 1:
+        raise GapstudyError("gap_tests.scan_points must be >= 3 and gap_tests.dip_jitter >= 1 for the calibration")
+
+
+# ---------------------------------------------------------------- the cells
+
+def _scenarios(cfg) -> list[dict]:
+    c = cfg.calibration
+    out = []
+    for shape in c.shapes:
+        out.append({"kind": "null", "name": shape, "shape": shape, "rounded": False})
+        out.append({"kind": "null", "name": f"{shape}, rounded", "shape": shape, "rounded": True})
+    for alt in c.alternatives:
+        out.append({"kind": "alternative", "name": alt, "shape": "normal" if alt != "mixture" else None, "rounded": False})
+    return out
+
+
+def _draw(spec: dict, rng: np.random.Generator) -> np.ndarray:
+    sc, n, r = spec["scenario"], spec["n"], spec["replicates"]
+    loc, scale = spec["loc"], spec["scale"]
+    if sc["kind"] == "null":
+        return stats.sample_null(sc["shape"], n, size=r, rng=rng, loc=loc, scale=scale,
+                                 round_sig=spec["round_sig"] if sc["rounded"] else None)
+    if sc["name"] == "mixture":
+        return stats.sample_mixture(n, size=r, rng=rng)
+    depth = float(sc["name"].split("_")[1])
+    return stats.sample_gapped("normal", n, size=r, rng=rng, loc=loc, scale=scale, lower=spec["opts"]["lower"],
+                               upper=spec["opts"]["upper"], depth=depth)
+
+
+def _reference(n: int, n_ref: int, seed: int) -> np.ndarray:
+    """The mixture LR reference at n (cached: shared by every scenario at this n)."""
+    return cached("calibration.mixture_reference", {"n": n, "n_ref": n_ref, "seed": seed},
+                  lambda: calibrate.mixture_reference(n, n_ref, rng_for(seed, "calibration", "mixture_reference", n)))
+
+
+def cell_key(spec: dict) -> dict:
+    """Everything a cell's numbers depend on (its cache key)."""
+    return {k: spec[k] for k in ("scenario", "n", "replicates", "seed", "tests", "opts", "loc", "scale", "round_sig",
+                                 "mixture_reference", "alpha")}
+
+
+def compute_cell(spec: dict) -> dict:
+    """Rejection counts of every test on one (scenario, n) cell, cached on disk: an interrupted run
+    resumes from the cells it finished. All tests see the same replicate samples."""
+
+    def compute():
+        t0 = time.perf_counter()
+        seed, sc, n = spec["seed"], spec["scenario"]["name"], spec["n"]
+        samples = _draw(spec, rng_for(seed, "calibration", "samples", sc, n))
+        ref = _reference(n, spec["mixture_reference"], seed) if "mixture" in spec["tests"] else None
+        res = calibrate.rejections(samples, spec["tests"], alpha=spec["alpha"], opts=spec["opts"], reference=ref,
+                                   rng_for_test=lambda t: rng_for(seed, "calibration", "test", sc, n, t))
+        return {"tests": res, "seconds": time.perf_counter() - t0,
+                "tie_share": float(np.mean([1 - np.unique(r).size / r.size for r in samples]))}
+
+    return cached("calibration.cell", cell_key(spec), compute)
+
+
+def _specs(cfg) -> list[dict]:
+    c = cfg.calibration
+    opts = {"lower": float(cfg.gap.lower), "upper": float(cfg.gap.upper), "dip_jitter": int(cfg.gap_tests.dip_jitter),
+            "scan_points": int(cfg.gap_tests.scan_points), "deficit_sims": int(c.deficit_sims), "inner_boot": int(c.inner_boot)}
+    specs = []
+    for sc in _scenarios(cfg):
+        for n in sorted({int(v) for v in c.sizes}, reverse=True):  # biggest first: better load balance
+            specs.append({"scenario": sc, "n": n, "replicates": int(c.replicates), "seed": int(cfg.seed),
+                          "tests": list(c.tests), "opts": opts, "loc": float(c.loc), "scale": float(c.scale),
+                          "round_sig": int(c.round_sig), "mixture_reference": int(c.mixture_reference), "alpha": ALPHA})
+    return specs
+
+
+def _compute_all(specs: list[dict], workers: int, quiet: bool) -> list[dict]:
+    progress = Progress(len(specs), "calibration cells", quiet=quiet)
+    out: list[dict | None] = [None] * len(specs)
+    if workers <= 1 or len(specs) == 1:
+        for i, spec in enumerate(specs):
+            out[i] = compute_cell(spec)
+            progress.update()
+        return out  # type: ignore[return-value]
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, len(specs)), mp_context=ctx) as pool:
+        futures = {pool.submit(compute_cell, spec): i for i, spec in enumerate(specs)}
+        for fut in as_completed(futures):
+            out[futures[fut]] = fut.result()
+            progress.update()
+    return out  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------- run
+
+def run(cfg) -> dict:
+    """Simulate every (scenario, n) cell and tabulate size and power with Wilson intervals."""
+    validate(cfg)
+    c = cfg.calibration
+    specs = _specs(cfg)
+    note(f"calibration: {len(specs)} cells x {c.replicates} replicates, tests {', '.join(c.tests)}, "
+         f"{c.workers} worker(s); finished cells come from the cache", quiet=cfg.quiet)
+    t0 = time.perf_counter()
+    done = _compute_all(specs, int(c.workers), bool(cfg.quiet))
+    wall = time.perf_counter() - t0
+    cells = []
+    for spec, res in zip(specs, done):
+        sc = spec["scenario"]
+        for test, r in res["tests"].items():
+            cells.append({"kind": sc["kind"], "scenario": sc["name"], "shape": sc["shape"], "rounded": sc["rounded"],
+                          "n": spec["n"], "test": test, "rate": r["rate"], "ci": r["ci"], "rejections": r["rejections"],
+                          "replicates": r["replicates"]})
+    settings = OmegaConf.to_container(c, resolve=True) if not isinstance(c, dict) else dict(c)
+    results = {
+        "alpha": ALPHA,
+        "size_flag": float(cfg.gap_tests.size_flag),
+        "settings": settings,
+        "window": {"lower": float(cfg.gap.lower), "upper": float(cfg.gap.upper)},
+        "test_settings": specs[0]["opts"],
+        "cells": cells,
+        "timing": {"wall_seconds": wall, "cell_seconds": float(sum(r["seconds"] for r in done))},
+    }
+    if c.export:
+        path = Path(str(c.export)).expanduser()
+        table = table_from_results(results, int(cfg.seed))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.tmp")
+            tmp.write_text(json.dumps(table, indent=1) + "\n", encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise GapstudyError(f"cannot write calibration.export={c.export} ({exc.strerror or exc}); pick a writable path") from None
+        results["exported_to"] = str(path)
+        note(f"calibration: size table written to {path}", quiet=cfg.quiet)
+    return results
+
+
+def table_from_results(results: dict, seed: int) -> dict:
+    """The machine-readable size table (what gapstudy.stats.calibrate.lookup_size reads), with provenance."""
+    s = results["settings"]
+    sizes = [{"test": c["test"], "shape": c["shape"], "rounded": c["rounded"], "n": c["n"], "size": c["rate"],
+              "ci": c["ci"], "rejections": c["rejections"], "replicates": c["replicates"]}
+             for c in results["cells"] if c["kind"] == "null"]
+    power = [{"test": c["test"], "alternative": c["scenario"], "n": c["n"], "power": c["rate"], "ci": c["ci"],
+              "replicates": c["replicates"]} for c in results["cells"] if c["kind"] == "alternative"]
+    return {
+        "about": "False-rejection rate at alpha of each gap test under unimodal nulls (log10 sizes loc + scale * Z, Z "
+                 "normal / skew-normal(4) / t4; 'rounded': counts rounded to round_sig significant figures), with "
+                 "Wilson 95% intervals; power under gapped alternatives. Written by the calibration experiment.",
+        "provenance": {"gapstudy": __version__, "date": dt.date.today().isoformat(), "seed": seed,
+                       "command": "python -m gapstudy experiment=calibration calibration.export=src/gapstudy/stats/calibration_table.json",
+                       "calibration": s, "window": results["window"], "test_settings": results["test_settings"],
+                       "wall_seconds": results["timing"]["wall_seconds"]},
+        "alpha": results["alpha"],
+        "round_sig": s["round_sig"],
+        "sizes": sizes,
+        "power": power,
+    }
+
+
+# ---------------------------------------------------------------- words, tables, figures
+
+def _cell_text(c: dict, flag: float | None) -> str:
+    text = f"{fmt(c['rate'])} [{fmt(c['ci'][0], 2)}, {fmt(c['ci'][1], 2)}]"
+    return text + " OVER" if flag is not None and c["rate"] > flag else text
+
+
+def _grid(results, kind: str):
+    """(row labels, n values, {(row, n): cell}) for nulls (rows test x null) or alternatives."""
+    cells = [c for c in results["cells"] if c["kind"] == kind]
+    ns = sorted({c["n"] for c in cells})
+    rows: list[tuple[str, str]] = []
+    by = {}
+    for c in cells:
+        key = (c["test"], c["scenario"])
+        if key not in rows:
+            rows.append(key)
+        by[key + (c["n"],)] = c
+    order = {t: i for i, t in enumerate(calibrate.TESTS)}
+    first = {k: i for i, k in enumerate(rows)}
+    rows.sort(key=lambda k: (order.get(k[0], 99), first[k]))
+    return rows, ns, by
+
+
+def _size_rows(results) -> tuple[list[str], list[list]]:
+    rows, ns, by = _grid(results, "null")
+    flag = results["size_flag"]
+    return ["test", "null", *[f"n={n}" for n in ns]], [
+        [t, sc, *[_cell_text(by[(t, sc, n)], flag) if (t, sc, n) in by else "-" for n in ns]] for t, sc in rows]
+
+
+def _power_rows(results) -> tuple[list[str], list[list]]:
+    rows, ns, by = _grid(results, "alternative")
+    return ["test", "alternative", *[f"n={n}" for n in ns]], [
+        [t, sc, *[_cell_text(by[(t, sc, n)], None) if (t, sc, n) in by else "-" for n in ns]] for t, sc in rows]
+
+
+def _findings(results) -> list[str]:
+    nulls = [c for c in results["cells"] if c["kind"] == "null"]
+    flag = results["size_flag"]
+    lines = []
+    for test in calibrate.TESTS:
+        mine = [c for c in nulls if c["test"] == test]
+        if not mine:
+            continue
+        over = [c for c in mine if c["rate"] > flag]
+        worst = max(mine, key=lambda c: c["rate"])
+        lo = min(mine, key=lambda c: c["rate"])
+        line = (f"{test}: size {fmt(lo['rate'])} to {fmt(worst['rate'])} across {len(mine)} null cells "
+                f"(largest under {worst['scenario']}, n={worst['n']})")
+        if over:
+            line += f"; above {flag} in {len(over)}: " + ", ".join(f"{c['scenario']} n={c['n']} ({fmt(c['rate'])})" for c in over)
+        else:
+            line += f"; never above {flag}"
+        lines.append(line + ".")
+    alts = [c for c in results["cells"] if c["kind"] == "alternative"]
+    if alts:
+        for alt in dict.fromkeys(c["scenario"] for c in alts):
+            mine = [c for c in alts if c["scenario"] == alt]
+            nmax = max(c["n"] for c in mine)
+            best = sorted((c for c in mine if c["n"] == nmax), key=lambda c: -c["rate"])
+            lines.append(f"Power under {alt} at n={nmax}: " + ", ".join(f"{c['test']} {fmt(c['rate'])}" for c in best) + ".")
+    return lines
+
+
+def summarize(results) -> str:
+    s = results["settings"]
+    cols, rows = _size_rows(results)
+    pcols, prows = _power_rows(results)
+    w = results["window"]
+    t = results["timing"]
+    out = [
+        "# Can the gap tests be trusted at these sample sizes?",
+        "",
+        f"Each cell: {s['replicates']} replicate samples of n log10 sizes; rejection rate at alpha = {results['alpha']} "
+        f"with a Wilson 95% interval. Nulls: loc {s['loc']} + scale {s['scale']} x Z, Z normal, skew-normal (shape 4) or "
+        f"Student t (4 df); 'rounded': counts rounded to {s['round_sig']} significant figures (ties). Tests as gap_tests "
+        f"runs them (window {fmt(w['lower'])}-{fmt(w['upper'])}, KDE null, scan grid of {results['test_settings']['scan_points']} "
+        f"points, dip ties jittered); bootstrap tests with {s['inner_boot']} inner draws per replicate, the mixture test "
+        f"against {s['mixture_reference']} shared draws (its null law is parameter-free). "
+        f"Computed in {t['wall_seconds']:.0f} s ({t['cell_seconds']:.0f} s of cell work; cached cells cost nothing).",
+        "",
+        "## Findings",
+        "",
+        *[f"- {line}" for line in _findings(results)],
+        "",
+    ]
+    if rows:
+        out += ["## Size under unimodal nulls", "",
+                f"OVER: the measured size exceeds gap_tests.size_flag = {results['size_flag']}.", "",
+                md_table(cols, rows), ""]
+    if prows:
+        out += ["## Power under gapped alternatives", "",
+                "gapped_1.0 / gapped_0.7: a normal null with the window emptied fully / by 70%; mixture: 80% N(9.0, 0.6) "
+                "+ 20% N(11.3, 0.4) in log10 parameters.", "", md_table(pcols, prows), ""]
+    if results.get("exported_to"):
+        out += [f"Size table exported to `{results['exported_to']}`.", ""]
+    return "\n".join(out)
+
+
+def sections(results) -> list[Section]:
+    import plotly.graph_objects as go
+
+    cols, rows = _size_rows(results)
+    pcols, prows = _power_rows(results)
+    fig = go.Figure()
+    nulls = [c for c in results["cells"] if c["kind"] == "null"]
+    for test in dict.fromkeys(c["test"] for c in nulls):
+        for sc in dict.fromkeys(c["scenario"] for c in nulls):
+            pts = sorted((c for c in nulls if c["test"] == test and c["scenario"] == sc), key=lambda c: c["n"])
+            if pts:
+                fig.add_trace(go.Scatter(x=[c["n"] for c in pts], y=[c["rate"] for c in pts], mode="lines+markers",
+                                         name=f"{test} / {sc}", legendgroup=test,
+                                         error_y={"type": "data", "symmetric": False,
+                                                  "array": [c["ci"][1] - c["rate"] for c in pts],
+                                                  "arrayminus": [c["rate"] - c["ci"][0] for c in pts]}))
+    fig.add_hline(y=results["alpha"], line_dash="dot")
+    fig.add_hline(y=results["size_flag"], line_dash="dash", line_color="red")
+    fig.update_xaxes(type="log", title="sample size n")
+    fig.update_yaxes(title="rejection rate under the null")
+    fig.update_layout(title="Size of each test (dotted: alpha; dashed: flag)", height=520)
+    out = [Section("Findings", text=_findings(results))]
+    if rows:
+        out.append(Section("Size under unimodal nulls", figures=[fig], tables=[Table(cols, rows, caption="OVER: above the flag")]))
+    if prows:
+        out.append(Section("Power under gapped alternatives", tables=[Table(pcols, prows)]))
+    return out
+
+
+def headline(results) -> dict:
+    """One row per sweep job: the largest measured size of each test."""
+    row: dict = {"replicates": results["settings"]["replicates"]}
+    for test in calibrate.TESTS:
+        rates = [c["rate"] for c in results["cells"] if c["kind"] == "null" and c["test"] == test]
+        if rates:
+            row[f"max size {test}"] = max(rates)
+    return row
