@@ -125,3 +125,16 @@ def test_scan_and_deficit_size_on_unimodal_data():
 def test_bad_input(smooth, call, match):
     with pytest.raises(GapstudyError, match=match):
         call(smooth)
+
+
+def test_scan_jitter_removes_false_gaps_between_round_sizes():
+    from gapstudy.stats import round_counts
+
+    x = round_counts(sample_null("normal", 300, rng=np.random.default_rng(6), loc=10.0)[0], 1)
+    raw = gap_scan(x, jitter=None, n_sim=500, rng=np.random.default_rng(0))
+    jit = gap_scan(x, n_jitter=20, n_sim=500, rng=np.random.default_rng(0))
+    assert raw.pvalue < 0.01  # empty stretches between 1e10, 2e10, 3e10 ... look like gaps
+    assert jit.pvalue > 0.05
+    # deficit_test averages the window count over draws
+    d = deficit_test(x, LO, HI, n_jitter=20, n_sim=500, rng=np.random.default_rng(0))
+    assert 0 < d.observed < x.size

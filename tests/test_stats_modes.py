@@ -181,3 +181,14 @@ def test_interval_restricts_the_mode_count():
     assert res.statistic == pytest.approx(inner) and res.interval == (-3.0, 3.0)
     with pytest.raises(GapstudyError, match="interval"):
         critical_bandwidth(x, interval=(3.0, -3.0))
+
+
+def test_excess_mass_jitter_on_rounded_sizes():
+    from gapstudy.stats import round_counts
+
+    x = round_counts(sample_null("skewnormal", 300, rng=np.random.default_rng(3), loc=10.0)[0], 2)
+    res = excess_mass_test(x, n_boot=100, n_jitter=10, rng=np.random.default_rng(0))
+    assert res.raw_statistic == pytest.approx(excess_mass(x))
+    assert res.statistic < res.raw_statistic  # ties inflate the raw excess mass
+    none = excess_mass_test(x, n_boot=100, jitter=None, rng=np.random.default_rng(0))
+    assert none.statistic == none.raw_statistic

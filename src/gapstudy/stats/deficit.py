@@ -8,11 +8,14 @@ import numpy as np
 
 from gapstudy.stats import _checks
 from gapstudy.stats.nulls import FittedNull, fit_null
+from gapstudy.stats.rounding import jitter_draws
 
 # Fewest points: a fitted null and a window count mean little below 10 sizes.
 MIN_N = 10
 # Monte Carlo draws: 10,000 gives a p-value s.e. <= 0.0022 near p = 0.05.
 DEFAULT_N_SIM = 10_000
+# Jitter draws averaged when breaking ties (as in dip_test): Monte Carlo s.e. = sd(draws)/sqrt(50).
+DEFAULT_N_JITTER = 50
 
 
 @dataclass(frozen=True, eq=False)
@@ -21,7 +24,7 @@ class DeficitResult:
 
     statistic: float
     pvalue: float
-    observed: int
+    observed: float  # window count; the mean over jitter draws when jittered
     expected: float
     window_log10: tuple[float, float]
     null: FittedNull
@@ -29,7 +32,8 @@ class DeficitResult:
     null_distribution: np.ndarray
 
 
-def deficit_test(x, lower, upper, *, null: str = "kde", n_sim: int = DEFAULT_N_SIM, rng=None) -> DeficitResult:
+def deficit_test(x, lower, upper, *, null: str = "kde", n_sim: int = DEFAULT_N_SIM, jitter="log10",
+                 n_jitter: int = DEFAULT_N_JITTER, rng=None) -> DeficitResult:
     """One-sided test that the window [lower, upper] (parameter counts, e.g. 20e9 and 70e9; both
     bounds inclusive) holds fewer models than a smooth unimodal null predicts.
 
@@ -40,7 +44,10 @@ def deficit_test(x, lower, upper, *, null: str = "kde", n_sim: int = DEFAULT_N_S
     directly for `n_sim` samples; p = (1 + #{count* <= observed}) / (1 + n_sim). The null's
     parameters are not refitted per draw (their uncertainty is not propagated; the calibration
     experiment measures the resulting size). A window chosen after looking at the data needs the
-    look-elsewhere correction of gap_scan."""
+    look-elsewhere correction of gap_scan.
+    jitter, n_jitter: ties at round sizes (a model of exactly 20B or 70B sits on the bound) are
+    broken as in dip_test: the window count and its p-value are averaged over `n_jitter` copies of
+    x with each value drawn uniformly from its rounding interval (None: count x as given)."""
     x = _checks.sample(x, need=MIN_N)
     _checks.log10_params(x)
     a, b = _checks.window(lower, upper)
@@ -49,9 +56,12 @@ def deficit_test(x, lower, upper, *, null: str = "kde", n_sim: int = DEFAULT_N_S
     fitted = fit_null(x, null)
     mass = fitted.mass(a, b)
     expected = x.size * mass
-    observed = int(np.count_nonzero((x >= a) & (x <= b)))
     sims = gen.binomial(x.size, mass, size=n_sim)
-    p = (1.0 + np.count_nonzero(sims <= observed)) / (1.0 + n_sim)
+    draws = jitter_draws(x, jitter, n_jitter, gen)
+    counts = np.count_nonzero((draws >= a) & (draws <= b), axis=1)
+    sims_sorted = np.sort(sims)
+    p = float(np.mean((1.0 + np.searchsorted(sims_sorted, counts, side="right")) / (1.0 + n_sim)))
+    observed = float(counts.mean())
     ratio = observed / expected if expected > 0 else np.inf
     return DeficitResult(
         statistic=float(ratio), pvalue=float(p), observed=observed, expected=float(expected),

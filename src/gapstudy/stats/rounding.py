@@ -97,6 +97,16 @@ def jitter(x, mode, *, size: int, rng: np.random.Generator) -> np.ndarray:
     return lo + u * (hi - lo)
 
 
+def jitter_draws(x, mode, n_jitter: int, rng: np.random.Generator) -> np.ndarray:
+    """(n_jitter, n) jittered copies of x, or x itself as one row when mode is None or n_jitter is 0."""
+    x = np.asarray(x, dtype=float)
+    if mode is None or n_jitter == 0:
+        return x[None, :]
+    if isinstance(n_jitter, bool) or not isinstance(n_jitter, (int, np.integer)) or n_jitter < 0:
+        raise GapstudyError(f"n_jitter must be an integer >= 0; got {n_jitter!r}")
+    return jitter(x, mode, size=int(n_jitter), rng=rng)
+
+
 def round_counts(x_log10, sig: int) -> np.ndarray:
     """Round log10(parameters) the way counts get written: to `sig` significant figures in linear space."""
     return np.log10(_round_sig(10.0 ** np.asarray(x_log10, dtype=float), sig))

@@ -9,6 +9,7 @@ import numpy as np
 from gapstudy.errors import GapstudyError
 from gapstudy.stats import _checks
 from gapstudy.stats.nulls import FittedNull, fit_null
+from gapstudy.stats.rounding import jitter_draws
 
 # Fewest points, as for deficit_test.
 MIN_N = 10
@@ -18,6 +19,8 @@ DEFAULT_GRID_POINTS = 50
 DEFAULT_N_SIM = 10_000
 # Replicates per chunk: chunk x windows int32 counts (~5 MB at 1,225 windows) bound the memory.
 CHUNK = 1000
+# Jitter draws averaged when breaking ties (as in dip_test): Monte Carlo s.e. = sd(draws)/sqrt(50).
+DEFAULT_N_JITTER = 50
 
 
 def deficit_llr(observed, expected, n: int) -> np.ndarray:
@@ -38,11 +41,11 @@ def deficit_llr(observed, expected, n: int) -> np.ndarray:
 class ScanResult:
     """Window scan: per-window arrays, the best window, and its look-elsewhere-corrected p-value."""
 
-    statistic: float  # max over windows of the deficit LLR
-    pvalue: float  # P(max LLR* >= max LLR) under the fitted null, with the +1 correction
+    statistic: float  # max over windows of the deficit LLR (mean over jitter draws)
+    pvalue: float  # P(max LLR* >= max LLR) under the fitted null, +1 correction (mean over draws)
     best_window_log10: tuple[float, float]
     best_window_params: tuple[float, float]
-    best_observed: int
+    best_observed: float
     best_expected: float
     best_ratio: float
     windows: np.ndarray  # (W, 2) log10 bounds
@@ -69,7 +72,8 @@ def _cumulative_counts(sims: np.ndarray, grid: np.ndarray, uniform: bool) -> np.
     return np.cumsum(counts[:, :g], axis=1)
 
 
-def gap_scan(x, *, grid=None, null: str = "kde", n_sim: int = DEFAULT_N_SIM, rng=None) -> ScanResult:
+def gap_scan(x, *, grid=None, null: str = "kde", n_sim: int = DEFAULT_N_SIM, jitter="log10",
+             n_jitter: int = DEFAULT_N_JITTER, rng=None) -> ScanResult:
     """Scan every window [a, b] (a < b, both on `grid`, in log10 parameters) for a deficit of models.
 
     x : log10(parameters). grid : increasing log10 bounds; default 50 equally spaced points from
@@ -82,7 +86,14 @@ def gap_scan(x, *, grid=None, null: str = "kde", n_sim: int = DEFAULT_N_SIM, rng
 
     Speed: replicates are processed in chunks of 1,000; each chunk is binned onto the grid with one
     bincount, cumulative sums give #{x <= g} at every grid point, each window count is a difference
-    of two of them, and the statistic is read from a precomputed (window x count) table."""
+    of two of them, and the statistic is read from a precomputed (window x count) table.
+
+    Ties: rounded sizes (1 significant figure: 1e10, 2e10, 3e10 ...) leave empty stretches between
+    the round values, and the scan rejected every such normal sample in our simulations. So, as in
+    dip_test, each value is drawn uniformly from its rounding interval (`jitter`, default "log10";
+    None: use x as given) `n_jitter` times; per-window counts and LLRs are averaged over the draws
+    (the best window maximises the averaged LLR), the statistic is the mean of each draw's maximum
+    and the p-value the mean of each draw's corrected p-value. The null is fitted to x as given."""
     x = _checks.sample(x, need=MIN_N)
     _checks.log10_params(x)
     n_sim = _checks.positive_int(n_sim, name="n_sim")
@@ -101,8 +112,12 @@ def gap_scan(x, *, grid=None, null: str = "kde", n_sim: int = DEFAULT_N_SIM, rng
     fitted = fit_null(xs, null)
     cdf = fitted.cdf(grid)
     expected = n * (cdf[ib] - cdf[ia])
-    observed = np.searchsorted(xs, grid[ib], side="right") - np.searchsorted(xs, grid[ia], side="left")
-    llr = deficit_llr(observed, expected, n)
+    draws = np.sort(jitter_draws(xs, jitter, n_jitter, gen), axis=1)
+    obs_draws = np.stack([np.searchsorted(d, grid[ib], side="right") - np.searchsorted(d, grid[ia], side="left") for d in draws])
+    llr_draws = deficit_llr(obs_draws, expected[None, :], n)
+    max_draws = llr_draws.max(axis=1)
+    observed = obs_draws.mean(axis=0)
+    llr = llr_draws.mean(axis=0)
     best = int(np.argmax(llr))
     # table[w, c] = LLR of count c in window w: one gather per (replicate, window)
     table = deficit_llr(np.arange(n + 1)[None, :], expected[:, None], n).ravel()
@@ -115,13 +130,15 @@ def gap_scan(x, *, grid=None, null: str = "kde", n_sim: int = DEFAULT_N_SIM, rng
         cum = _cumulative_counts(fitted.sample((m, n), gen), grid, uniform)
         counts = cum[:, ib] - cum[:, ia]
         null_max[s : s + m] = table[counts + base].max(axis=1)
-    p = (1.0 + np.count_nonzero(null_max >= llr[best] - 1e-12)) / (1.0 + n_sim)
+    null_sorted = np.sort(null_max)
+    ge = n_sim - np.searchsorted(null_sorted, max_draws - 1e-12, side="left")
+    p = float(np.mean((1.0 + ge) / (1.0 + n_sim)))
     with np.errstate(divide="ignore"):
         ratio = np.where(expected > 0, observed / np.where(expected > 0, expected, 1), np.inf)
     a, b = windows[best]
     return ScanResult(
-        statistic=float(llr[best]), pvalue=float(p), best_window_log10=(float(a), float(b)),
-        best_window_params=(float(10**a), float(10**b)), best_observed=int(observed[best]),
+        statistic=float(max_draws.mean()), pvalue=p, best_window_log10=(float(a), float(b)),
+        best_window_params=(float(10**a), float(10**b)), best_observed=float(observed[best]),
         best_expected=float(expected[best]), best_ratio=float(ratio[best]), windows=windows,
         observed=observed, expected=expected, ratio=ratio, llr=llr, null=fitted, n_sim=n_sim,
         null_distribution=null_max,
