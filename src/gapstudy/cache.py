@@ -9,13 +9,13 @@ import json
 import math
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 import numpy as np
 
 from gapstudy import __version__
+from gapstudy.report.files import atomic_open
 
 T = TypeVar("T")
 
@@ -153,17 +153,8 @@ def save(path: Path, value: Any) -> None:
     """Write one entry atomically: a temporary .npz beside it, fsynced, then renamed into place."""
     arrays: dict[str, np.ndarray] = {}
     meta = json.dumps({"format": FORMAT, "value": _pack(value, arrays)}, allow_nan=False)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **{_META: np.array(meta)}, **arrays)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_open(path, "wb") as fh:
+        np.savez(fh, **{_META: np.array(meta)}, **arrays)
 
 
 def load(path: Path) -> Any:

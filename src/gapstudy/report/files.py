@@ -6,26 +6,35 @@ import json
 import math
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
 
-def write_atomic(path: str | Path, text: str) -> Path:
-    """Write text to a temporary file beside `path`, fsync it, then rename it into place."""
+@contextmanager
+def atomic_open(path: str | Path, mode: str = "w"):
+    """A file handle on a temporary file beside `path`; on success it is fsynced and renamed into
+    place, on any error it is removed, so `path` is never seen half-written."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as fh:
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return path
+
+
+def write_atomic(path: str | Path, text: str) -> Path:
+    """Write text to `path` atomically (see atomic_open)."""
+    with atomic_open(path, "w") as fh:
+        fh.write(text)
+    return Path(path)
 
 
 def to_jsonable(obj):
