@@ -96,7 +96,8 @@ def _wilson(k: int, m: int, z: float = 1.959963984540054) -> tuple[float, float]
     den = 1 + z * z / m
     mid = (p + z * z / (2 * m)) / den
     half = z * np.sqrt(p * (1 - p) / m + z * z / (4 * m * m)) / den
-    return float(mid - half), float(mid + half)
+    # at k = 0 or k = m the bound is exactly 0 or 1; rounding leaves ~1e-18 without the clip
+    return (0.0 if k == 0 else float(mid - half)), (1.0 if k == m else float(mid + half))
 
 
 def size_and_power(test_fn: Callable, samples, *, alpha: float = 0.05, rng=None,
