@@ -10,7 +10,8 @@ from typing import Optional
 class CalibrationConfig:
     """Settings of the calibration experiment (sizes and power of the gap tests by simulation)."""
 
-    tests: list[str] = field(default_factory=lambda: ["dip", "silverman", "excess_mass", "mixture", "deficit", "scan"])
+    # the gap tests (gapstudy.stats.calibrate.TESTS): gap_tests' six plus silverman_central
+    tests: list[str] = field(default_factory=lambda: ["dip", "silverman", "silverman_central", "excess_mass", "mixture", "deficit", "scan"])
     sizes: list[int] = field(default_factory=lambda: [30, 60, 120, 300])  # sample sizes n (the data: 49 to 289 models)
     replicates: int = 1000  # replicate samples per cell (Wilson half-width ~0.014 at a size of 0.05)
     shapes: list[str] = field(default_factory=lambda: ["normal", "skewnormal", "t4"])  # unimodal nulls
