@@ -94,31 +94,40 @@ def _draw(spec: dict, rng: np.random.Generator) -> np.ndarray:
 
 def _reference(n: int, n_ref: int, seed: int) -> np.ndarray:
     """The mixture LR reference at n (cached: shared by every scenario at this n)."""
-    return cached("calibration.mixture_reference", {"n": n, "n_ref": n_ref, "seed": seed},
+    return cached("calibration.mixture_reference", {"n": n, "n_ref": n_ref, "seed": seed,
+                                                    "method": calibrate.METHOD_VERSION["mixture"]},
                   lambda: calibrate.mixture_reference(n, n_ref, rng_for(seed, "calibration", "mixture_reference", n)))
 
 
-def cell_key(spec: dict) -> dict:
-    """Everything a cell's numbers depend on (its cache key)."""
-    return {k: spec[k] for k in ("scenario", "n", "replicates", "seed", "tests", "opts", "loc", "scale", "round_sig",
-                                 "mixture_reference", "alpha")}
+def cell_key(spec: dict, test: str) -> dict:
+    """Everything one test's numbers in one cell depend on (its cache key), with the version of the
+    test's method in gapstudy.stats.calibrate, so a changed method never reuses old numbers."""
+    key = {k: spec[k] for k in ("scenario", "n", "replicates", "seed", "opts", "loc", "scale", "round_sig", "alpha")}
+    key.update(test=test, method=calibrate.METHOD_VERSION[test])
+    if test == "mixture":
+        key["mixture_reference"] = spec["mixture_reference"]
+    return key
 
 
 def compute_cell(spec: dict) -> dict:
-    """Rejection counts of every test on one (scenario, n) cell, cached on disk: an interrupted run
-    resumes from the cells it finished. All tests see the same replicate samples."""
+    """Rejection counts of every test on one (scenario, n) cell, each test's result cached on disk:
+    an interrupted run resumes from what it finished. All tests see the same replicate samples."""
+    t0 = time.perf_counter()
+    seed, sc, n = spec["seed"], spec["scenario"]["name"], spec["n"]
+    state: dict = {}
 
-    def compute():
-        t0 = time.perf_counter()
-        seed, sc, n = spec["seed"], spec["scenario"]["name"], spec["n"]
-        samples = _draw(spec, rng_for(seed, "calibration", "samples", sc, n))
-        ref = _reference(n, spec["mixture_reference"], seed) if "mixture" in spec["tests"] else None
-        res = calibrate.rejections(samples, spec["tests"], alpha=spec["alpha"], opts=spec["opts"], reference=ref,
-                                   rng_for_test=lambda t: rng_for(seed, "calibration", "test", sc, n, t))
-        return {"tests": res, "seconds": time.perf_counter() - t0,
-                "tie_share": float(np.mean([1 - np.unique(r).size / r.size for r in samples]))}
+    def samples():
+        if "x" not in state:
+            state["x"] = _draw(spec, rng_for(seed, "calibration", "samples", sc, n))
+        return state["x"]
 
-    return cached("calibration.cell", cell_key(spec), compute)
+    def one(test):
+        ref = _reference(n, spec["mixture_reference"], seed) if test == "mixture" else None
+        return calibrate.rejections(samples(), [test], alpha=spec["alpha"], opts=spec["opts"], reference=ref,
+                                    rng_for_test=lambda t: rng_for(seed, "calibration", "test", sc, n, t))[test]
+
+    res = {t: cached("calibration.cell", cell_key(spec, t), lambda t=t: one(t)) for t in spec["tests"]}
+    return {"tests": res, "seconds": time.perf_counter() - t0}
 
 
 def _specs(cfg) -> list[dict]:
@@ -217,6 +226,36 @@ def table_from_results(results: dict, seed: int) -> dict:
         "sizes": sizes,
         "power": power,
     }
+
+
+def tables_markdown(table: dict) -> str:
+    """The size and power tables of an exported calibration table (see table_from_results) as
+    markdown, with its provenance line: what experiments/regenerate.py puts in the READMEs."""
+    flag = 0.075  # gap_tests.size_flag's default (GapTestsConfig), the flag the tables mark
+    cells = [{"kind": "null", "scenario": r["shape"] + (", rounded" if r["rounded"] else ""), "test": r["test"],
+              "n": r["n"], "rate": r["size"], "ci": r["ci"]} for r in table["sizes"]]
+    cells += [{"kind": "alternative", "scenario": r["alternative"], "test": r["test"], "n": r["n"], "rate": r["power"],
+               "ci": r["ci"]} for r in table.get("power", [])]
+    res = {"cells": cells, "size_flag": flag}
+    prov = table["provenance"]
+    c = prov["calibration"]
+    cols, rows = _size_rows(res)
+    pcols, prows = _power_rows(res)
+    return "\n".join([
+        f"_From `gapstudy/stats/calibration_table.json`: {c['replicates']} replicates per cell, seed {prov['seed']}, "
+        f"gapstudy {prov['gapstudy']}, {prov['date']}, {prov['wall_seconds']:.0f} s; `{prov['command']}`._",
+        "",
+        f"Size at alpha = {table['alpha']} (rejection rate under unimodal nulls of log10 sizes, loc {c['loc']}, scale "
+        f"{c['scale']}; 'rounded': counts rounded to {c['round_sig']} significant figures), Wilson 95% interval; "
+        f"OVER: above {flag}.",
+        "",
+        md_table(cols, rows),
+        "",
+        "Power at alpha = 0.05 (gapped_1.0 / gapped_0.7: a normal with the 20B-70B window emptied fully / by 70%; "
+        "mixture: 80% N(9.0, 0.6) + 20% N(11.3, 0.4)).",
+        "",
+        md_table(pcols, prows),
+    ])
 
 
 # ---------------------------------------------------------------- words, tables, figures

@@ -28,6 +28,10 @@ from gapstudy.stats.simulate import _wilson
 # central 95% of the data (Hall & York's interval I, silverman_test(interval=...)), which
 # silverman_test's docstring asks the calibration to report beside the whole-line version.
 TESTS = ("dip", "silverman", "silverman_central", "excess_mass", "mixture", "deficit", "scan")
+# Version of each test's method here (or of the library test it mirrors), part of the calibration
+# experiment's cache keys: bump one when its numbers would change. mixture 2: LR fitted on
+# standardised rows (exactly affine invariant).
+METHOD_VERSION = {"dip": 1, "silverman": 1, "silverman_central": 1, "excess_mass": 1, "mixture": 2, "deficit": 1, "scan": 1}
 # Inner bootstrap draws per replicate: 199, so that (1 + B) * alpha = 10 is an integer at alpha
 # 0.05. A Monte Carlo test with such a B has exactly the size of the test with B = infinity when
 # its null is exact (Dufour 2006, J. Econometrics 133:443-477; Besag & Clifford 1991, Biometrika
