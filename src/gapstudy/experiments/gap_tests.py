@@ -18,12 +18,16 @@ from gapstudy.progress import Progress, note
 from gapstudy.report import Section, Table, md_table
 from gapstudy.report.markdown import fmt
 from gapstudy.seeding import rng_for
+from gapstudy.stats import calibrate
 
 ALPHA = 0.05  # the conventional level at which rejections are counted and sizes measured
 # Monte Carlo sizes inside the in-run size check: p-values on a 1/100 grid (enough to decide
 # rejection at 0.05), cheap enough to run the check for every test at the sample's own n.
 CHECK_BOOT, CHECK_SIM = 99, 499
 NULL_CHOICES = ("kde", "normal", "skewnormal")
+# Where each test's measured size comes from: the table bundled from the calibration experiment
+# (gapstudy.stats.calibrate.lookup_size), or an in-run simulation at the sample's own n.
+SIZE_SOURCES = ("table", "simulate")
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,10 @@ def validate(cfg) -> None:
     unknown = [t for t in g.tests if t not in TESTS and t != "trough"]
     if unknown:
         raise GapstudyError(f"gap_tests.tests has unknown test(s) {unknown}; choose from {sorted([*TESTS, 'trough'])}")
+    if g.size_source not in SIZE_SOURCES:
+        raise GapstudyError(f"gap_tests.size_source={g.size_source!r} is unknown; choose one of {', '.join(SIZE_SOURCES)}")
+    if not 0 < float(g.size_flag) < 1:
+        raise GapstudyError(f"gap_tests.size_flag={g.size_flag} must be a rejection rate between 0 and 1, e.g. 0.075")
     if g.null not in NULL_CHOICES:
         raise GapstudyError(f"gap_tests.null={g.null!r} is unknown; choose one of {', '.join(NULL_CHOICES)}")
     for name in ("n_boot", "n_sim", "map_n_sim", "size_replicates"):
@@ -138,6 +146,31 @@ def measured_size(name: str, n: int, null: dict, opts: dict, replicates: int, se
     return cached("gap_tests.size", key, compute)
 
 
+def _size_table(source: str, quiet: bool) -> dict | None:
+    """The bundled calibration table when size_source=table (None, with a note, if it cannot be read)."""
+    if source != "table":
+        return None
+    try:
+        return calibrate.load_table()
+    except GapstudyError as exc:
+        note(f"gap_tests: {exc}; measuring sizes here instead", quiet=quiet)
+        return None
+
+
+def table_size(table: dict, name: str, n: int, null: dict) -> dict | None:
+    """Measured size of test `name` from the calibration table for the data-like null's shape and
+    rounding at the tabulated n nearest to n; None when the table does not cover n or the null."""
+    try:
+        hit = calibrate.lookup_size(name, n, null["shape"], rounded=null["round_sig"] is not None, table=table)
+    except GapstudyError:
+        return None
+    if not hit.covered:
+        return None
+    rounding = f", rounded to {table.get('round_sig', '?')} s.f." if hit.rounded else ""
+    return {"size": hit.size, "ci": list(hit.ci), "replicates": hit.replicates,
+            "source": f"calibration table: {hit.shape}{rounding}, n={hit.n_table}"}
+
+
 # ---------------------------------------------------------------- pieces of the run
 
 def _summary_of(name: str, res) -> dict:
@@ -150,9 +183,9 @@ def _summary_of(name: str, res) -> dict:
     elif name == "mixture":
         out.update(bic1=float(res.bic1), bic2=float(res.bic2), params2=[float(v) for v in res.params2])
     elif name == "deficit":
-        out.update(observed=int(res.observed), expected=float(res.expected), window_log10=list(res.window_log10))
+        out.update(observed=float(res.observed), expected=float(res.expected), window_log10=list(res.window_log10))
     elif name == "scan":
-        out.update(best_window=[float(v) for v in res.best_window_params], best_observed=int(res.best_observed),
+        out.update(best_window=[float(v) for v in res.best_window_params], best_observed=float(res.best_observed),
                    best_expected=float(res.best_expected), best_ratio=float(res.best_ratio), windows=int(len(res.windows)))
     return out
 
@@ -166,10 +199,10 @@ def _detail(name: str, r: dict) -> str:
         better = "2" if r["bic2"] < r["bic1"] else "1"
         return f"BIC 1 comp {fmt(r['bic1'], 5)}, 2 comp {fmt(r['bic2'], 5)} (BIC prefers {better})"
     if name == "deficit":
-        return f"observed {r['observed']} vs expected {fmt(r['expected'])}"
+        return f"observed {fmt(r['observed'])} (mean over tie-breaking draws) vs expected {fmt(r['expected'])}"
     if name == "scan":
         lo, hi = r["best_window"]
-        return f"best window {fmt(lo)}-{fmt(hi)}: {r['best_observed']} vs {fmt(r['best_expected'])} expected, {r['windows']} windows"
+        return f"best window {fmt(lo)}-{fmt(hi)}: {fmt(r['best_observed'])} vs {fmt(r['best_expected'])} expected, {r['windows']} windows"
     return ""
 
 
@@ -248,13 +281,17 @@ def run(cfg) -> dict:
 
     # measured size of each test at this n under the null the data look like
     null = data_like_null(x, main["parameters"].to_numpy(float))
+    table = _size_table(g.size_source, cfg.quiet)
     for name in names:
         if "skipped" in tests[name]:
             progress.update()
             continue
-        size = measured_size(name, int(x.size), null, opts, int(g.size_replicates), int(cfg.seed))
+        size = table_size(table, name, int(x.size), null) if table is not None else None
+        if size is None:
+            size = measured_size(name, int(x.size), null, opts, int(g.size_replicates), int(cfg.seed))
+            size["source"] = f"simulated here at n={x.size} ({size['replicates']} replicates)"
         tests[name].update(size=size["size"], size_ci=size["ci"], size_replicates=size["replicates"],
-                           size_flag=bool(size["size"] > g.size_flag))
+                           size_source=size["source"], size_flag=bool(size["size"] > g.size_flag))
         progress.update()
 
     trough = None
@@ -270,9 +307,10 @@ def run(cfg) -> dict:
 
     # threshold maps
     maps = []
+    fitted = stats.fit_null(x, g.null) if pairs else None  # one fit serves every window of the map
     for lo, hi in pairs:
-        d = stats.deficit_test(x, lo, hi, null=g.null, n_sim=int(g.map_n_sim), rng=rng_for(cfg.seed, "gap_tests", "map", lo, hi))
-        maps.append({"lower": float(lo), "upper": float(hi), "observed": int(d.observed), "expected": float(d.expected),
+        d = stats.deficit_test(x, lo, hi, null=fitted, n_sim=int(g.map_n_sim), rng=rng_for(cfg.seed, "gap_tests", "map", lo, hi))
+        maps.append({"lower": float(lo), "upper": float(hi), "observed": float(d.observed), "expected": float(d.expected),
                      "ratio": float(d.statistic), "pvalue": float(d.pvalue)})
         progress.update()
 
@@ -329,16 +367,16 @@ def _test_rows(results) -> list[list]:
     rows = []
     for name, r in results["tests"].items():
         if "skipped" in r:
-            rows.append([name, TESTS[name].question, "-", "-", "-", r["skipped"]])
+            rows.append([name, TESTS[name].question, "-", "-", "-", "-", r["skipped"]])
             continue
         size = f"{fmt(r['size'])} [{fmt(r['size_ci'][0])}, {fmt(r['size_ci'][1])}]" if "size" in r else "-"
         if r.get("size_flag"):
             size += " OVER-REJECTS"
-        rows.append([name, TESTS[name].question, r["statistic"], r["pvalue"], size, _detail(name, r)])
+        rows.append([name, TESTS[name].question, r["statistic"], r["pvalue"], size, r.get("size_source", "-"), _detail(name, r)])
     return rows
 
 
-_TEST_COLUMNS = ["test", "question", "statistic", "p-value", "measured size at this n", "details"]
+_TEST_COLUMNS = ["test", "question", "statistic", "p-value", "measured size at 0.05", "size from", "details"]
 
 
 def _counts_line(c: dict) -> str:
@@ -354,7 +392,7 @@ def _verdict(results) -> list[str]:
         d = t["deficit"]
         sig = d["pvalue"] < a
         lines.append(
-            f"The window {fmt(lo)}-{fmt(hi)} holds {d['observed']} models where a smooth unimodal null fitted to the "
+            f"The window {fmt(lo)}-{fmt(hi)} holds {fmt(d['observed'])} models where a smooth unimodal null fitted to the "
             f"sample expects {fmt(d['expected'])} (ratio {fmt(d['statistic'])}, p = {fmt(d['pvalue'])}): "
             + ("a significant deficit, but this window was chosen after looking at the data." if sig else "no significant deficit.")
         )
@@ -362,7 +400,7 @@ def _verdict(results) -> list[str]:
         s = t["scan"]
         lines.append(
             f"Scanning all {s['windows']} windows, the strongest deficit is {fmt(s['best_window'][0])}-{fmt(s['best_window'][1])} "
-            f"({s['best_observed']} vs {fmt(s['best_expected'])} expected); corrected for looking everywhere, p = {fmt(s['pvalue'])}"
+            f"({fmt(s['best_observed'])} vs {fmt(s['best_expected'])} expected); corrected for looking everywhere, p = {fmt(s['pvalue'])}"
             + (" (significant)." if s["pvalue"] < a else " (not significant).")
         )
     modal = [n for n in ("dip", "silverman", "excess_mass", "mixture") if n in t and "skipped" not in t[n]]
@@ -431,7 +469,9 @@ def summarize(results) -> str:
         "All tests work on log10(parameters). Measured size: the false-rejection rate at 0.05 of each test at this "
         f"sample size under the unimodal null the data look like ({results['data_like_null']['shape']}"
         f"{', rounded to ' + str(results['data_like_null']['round_sig']) + ' significant figures' if results['data_like_null']['round_sig'] else ''}), "
-        "with a 95% interval.",
+        "with a 95% interval; 'size from' says whether it comes from the calibration table (the calibration "
+        "experiment, nearest tabulated n on a log scale) or was simulated in this run. OVER-REJECTS: above "
+        f"gap_tests.size_flag = {results['config']['gap_tests']['size_flag']}.",
         "",
         md_table(_TEST_COLUMNS, _test_rows(results)),
         "",

@@ -32,7 +32,7 @@ class DeficitResult:
     null_distribution: np.ndarray
 
 
-def deficit_test(x, lower, upper, *, null: str = "kde", n_sim: int = DEFAULT_N_SIM, jitter="log10",
+def deficit_test(x, lower, upper, *, null: str | FittedNull = "kde", n_sim: int = DEFAULT_N_SIM, jitter="log10",
                  n_jitter: int = DEFAULT_N_JITTER, rng=None) -> DeficitResult:
     """One-sided test that the window [lower, upper] (parameter counts, e.g. 20e9 and 70e9; both
     bounds inclusive) holds fewer models than a smooth unimodal null predicts.
@@ -47,13 +47,15 @@ def deficit_test(x, lower, upper, *, null: str = "kde", n_sim: int = DEFAULT_N_S
     look-elsewhere correction of gap_scan.
     jitter, n_jitter: ties at round sizes (a model of exactly 20B or 70B sits on the bound) are
     broken as in dip_test: the window count and its p-value are averaged over `n_jitter` copies of
-    x with each value drawn uniformly from its rounding interval (None: count x as given)."""
+    x with each value drawn uniformly from its rounding interval (None: count x as given).
+    null may also be a FittedNull already fitted to this x (fit_null(x, kind)), so that many
+    windows on one sample share one fit (gap_tests' threshold map)."""
     x = _checks.sample(x, need=MIN_N)
     _checks.log10_params(x)
     a, b = _checks.window(lower, upper)
     n_sim = _checks.positive_int(n_sim, name="n_sim")
     gen = _checks.generator(rng)
-    fitted = fit_null(x, null)
+    fitted = null if isinstance(null, FittedNull) else fit_null(x, null)
     mass = fitted.mass(a, b)
     expected = x.size * mass
     sims = gen.binomial(x.size, mass, size=n_sim)

@@ -31,4 +31,8 @@ class GapTestsConfig:
     rolling_step_months: int = 6
     min_n: int = 10  # fewest models for a test (per year / window: below it the test is skipped)
     size_flag: float = 0.075  # flag a test whose measured size exceeds this (issue #3)
+    # where the measured sizes come from: "table" (the bundled calibration table, gapstudy/stats/
+    # calibration_table.json; falls back to "simulate" for an n or null it does not cover) or
+    # "simulate" (an in-run Monte Carlo check at the sample's own n under the data-like null)
+    size_source: str = "table"
     size_replicates: int = 200  # replicates of the in-run size check at the sample's own n
