@@ -19,6 +19,13 @@ START = "<!-- findings:start (written by experiments/regenerate.py; edits here a
 END = "<!-- findings:end -->"
 _BLOCK = re.compile(  # the whole generated block, markers included
     r"<!-- findings:start[^>]*-->.*?<!-- findings:end -->", re.S)
+# markers around the calibration tables (sizes and power of the gap tests), rendered from the table
+# bundled in the package (gapstudy/stats/calibration_table.json, written by the calibration
+# experiment with calibration.export=...) into the gap_tests and calibration READMEs
+TABLE_START = "<!-- calibration-tables:start (written by experiments/regenerate.py from gapstudy/stats/calibration_table.json) -->"
+TABLE_END = "<!-- calibration-tables:end -->"
+_TABLE_BLOCK = re.compile(r"<!-- calibration-tables:start[^>]*-->.*?<!-- calibration-tables:end -->", re.S)
+TABLE_READMES = ("gap_tests", "calibration")  # the READMEs that carry the calibration tables
 
 # The experiments with a folder here, in the order of the science (science.md sections 1, 3, 4, 5, 6);
 # extra overrides per experiment (none: the findings come from the defaults a user gets).
@@ -73,6 +80,23 @@ def write_findings(readme: Path, body: str) -> None:
     readme.write_text(text, encoding="utf-8")
 
 
+def write_calibration_tables() -> None:
+    """Render the bundled calibration table into TABLE_READMES (between their own markers)."""
+    from gapstudy.experiments.calibration import tables_markdown
+    from gapstudy.stats.calibrate import load_table
+
+    block = f"{TABLE_START}\n{tables_markdown(load_table())}\n{TABLE_END}"
+    for name in TABLE_READMES:
+        readme = HERE / name / "README.md"
+        text = readme.read_text(encoding="utf-8") if readme.exists() else f"# {name}\n"
+        if _TABLE_BLOCK.search(text):
+            text = _TABLE_BLOCK.sub(lambda _: block, text, count=1)
+        else:
+            text = text.rstrip() + "\n\n## Calibration tables\n\n" + block + "\n"
+        readme.write_text(text, encoding="utf-8")
+        print(f"[regenerate] {name}: calibration tables refreshed")
+
+
 def _previous(readme: Path) -> str:
     if not readme.exists():
         return ""
@@ -116,6 +140,8 @@ def regenerate(names: list[str], dry_run: bool = False) -> int:
         else:
             readme.parent.mkdir(parents=True, exist_ok=True)
             write_findings(readme, body)
+    if not dry_run and set(names) & set(TABLE_READMES) and (HERE / TABLE_READMES[0]).is_dir():
+        write_calibration_tables()
     return failures
 
 
@@ -123,7 +149,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("names", nargs="*", help=f"experiments to regenerate (default: all of {', '.join(EXPERIMENTS)})")
     ap.add_argument("--dry-run", action="store_true", help="print the findings instead of writing the READMEs")
+    ap.add_argument("--tables-only", action="store_true",
+                    help="only render the bundled calibration table into the gap_tests and calibration READMEs")
     args = ap.parse_args(argv)
+    if args.tables_only:
+        write_calibration_tables()
+        return 0
     unknown = [n for n in args.names if n not in EXPERIMENTS]
     if unknown:
         print(f"regenerate: error: unknown experiment(s) {unknown}; choose from {', '.join(EXPERIMENTS)}", file=sys.stderr)

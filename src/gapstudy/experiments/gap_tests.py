@@ -281,12 +281,12 @@ def run(cfg) -> dict:
 
     # measured size of each test at this n under the null the data look like
     null = data_like_null(x, main["parameters"].to_numpy(float))
-    table = _size_table(g.size_source, cfg.quiet)
+    size_table = _size_table(g.size_source, cfg.quiet)
     for name in names:
         if "skipped" in tests[name]:
             progress.update()
             continue
-        size = table_size(table, name, int(x.size), null) if table is not None else None
+        size = table_size(size_table, name, int(x.size), null) if size_table is not None else None
         if size is None:
             size = measured_size(name, int(x.size), null, opts, int(g.size_replicates), int(cfg.seed))
             size["source"] = f"simulated here at n={x.size} ({size['replicates']} replicates)"

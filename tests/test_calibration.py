@@ -1,0 +1,131 @@
+"""Calibration: the vectorised machinery against the library tests, a tiny experiment run, the bundled table and lookup_size."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from hydra import compose, initialize_config_module
+
+from gapstudy import schema, stats
+from gapstudy.errors import GapstudyError
+from gapstudy.runner import execute
+from gapstudy.stats import calibrate, nulls, scan
+from gapstudy.stats.mixture import _lr
+from gapstudy.stats.silverman import critical_bandwidth
+
+
+def _cfg(*overrides):
+    schema.register()
+    with initialize_config_module(config_module="gapstudy.conf", version_base="1.3"):
+        return compose(config_name="config", overrides=["experiment=calibration", "quiet=true", *overrides])
+
+
+def test_binned_critical_bandwidths_match_the_exact_ones_from_above():
+    rng = np.random.default_rng(0)
+    for n in (30, 120):
+        x = np.vstack([stats.sample_null(s, n, size=3, rng=rng, loc=10, scale=1, round_sig=r)
+                       for s in ("normal", "t4") for r in (None, 2)])
+        fast = calibrate.critical_bandwidths(x)
+        exact = np.array([critical_bandwidth(r) for r in x])
+        rel = fast / exact - 1
+        assert np.all(rel >= 0) and np.all(rel < 3e-3), rel
+        central = calibrate.critical_bandwidths(x[:4], calibrate.CENTRAL)
+        exact_c = np.array([critical_bandwidth(r, interval=tuple(np.quantile(r, [0.025, 0.975]))) for r in x[:4]])
+        assert np.all(np.abs(central / exact_c - 1) < 3e-3)
+
+
+def test_kde_null_bandwidth_is_fit_nulls():
+    x = stats.sample_null("skewnormal", 60, size=5, rng=np.random.default_rng(1), loc=10, scale=1, round_sig=2)
+    got = calibrate.kde_null_bandwidths(x)
+    want = np.array([nulls.fit_null(r, "kde").params["bandwidth"] for r in x])
+    assert np.allclose(got, want, rtol=3e-3)
+
+
+def test_fast_llr_equals_deficit_llr():
+    n = 50
+    e = np.random.default_rng(2).uniform(0.5, 30, size=200)
+    counts = np.random.default_rng(3).integers(0, n + 1, size=(7, 200))
+    want = scan.deficit_llr(counts, e[None, :], n).max(axis=1)
+    assert np.allclose(calibrate._llr_max(counts, calibrate._llr_parts(e, n), n), want, rtol=1e-12, atol=1e-12)
+
+
+def test_rejection_limit_matches_the_averaged_p_value():
+    assert calibrate.rejection_limit(0.05, 199) == 10  # reject iff <= 9 of 199 reach: (1 + 9) / 200 = 0.05
+    assert calibrate.rejection_limit(0.05, 199, 50) == 451  # mean over 50 copies of ge <= 9
+    assert calibrate.rejection_limit(0.05, 999) == 50
+
+
+def test_mixture_lr_is_affine_invariant_so_one_reference_serves_all():
+    x = np.random.default_rng(4).standard_normal((5, 40))
+    assert np.allclose(_lr(x)[0], _lr(3.0 + 0.2 * x)[0], rtol=1e-6, atol=1e-6)
+
+
+def test_decisions_agree_with_the_library_where_the_p_value_is_clear():
+    rng = np.random.default_rng(5)
+    x = np.vstack([stats.sample_gapped("normal", 80, size=6, rng=rng, loc=10, scale=1),
+                   stats.sample_null("normal", 80, size=6, rng=rng, loc=10, scale=1)])
+    dec = calibrate.deficit_rejects(x, alpha=0.05, rng=np.random.default_rng(6), lower=20e9, upper=70e9, n_sim=5000)
+    lib = np.array([stats.deficit_test(r, 20e9, 70e9, n_sim=5000, rng=np.random.default_rng(7)).pvalue for r in x])
+    clear = (lib < 0.03) | (lib > 0.08)
+    assert clear.sum() >= 8 and np.array_equal(dec[clear], lib[clear] <= 0.05)
+    dec = calibrate.scan_rejects(x, alpha=0.05, rng=np.random.default_rng(8), points=60, n_boot=199)
+    lib = np.array([stats.gap_scan(r, grid=np.linspace(r.min(), r.max(), 60), n_sim=999, rng=np.random.default_rng(9)).pvalue for r in x])
+    clear = (lib < 0.02) | (lib > 0.12)
+    assert clear.sum() >= 6 and np.array_equal(dec[clear], lib[clear] <= 0.05)
+
+
+def test_tiny_experiment_runs_is_deterministic_and_exports_a_table(tmp_path, monkeypatch):
+    monkeypatch.setenv("GAPSTUDY_CACHE", str(tmp_path / "cache"))
+    out = tmp_path / "table.json"
+    over = ["calibration.replicates=60", "calibration.sizes=[30,60]", "calibration.shapes=[normal]",
+            "calibration.alternatives=[gapped_1.0]", f"calibration.export={out}", "calibration.workers=1"]
+    doc = execute(_cfg(*over), tmp_path / "a")
+    cells = doc["cells"]
+    assert len(cells) == len(calibrate.TESTS) * 3 * 2  # tests x (normal, normal rounded, gapped) x 2 sizes
+    assert all(0 <= c["rate"] <= 1 and c["ci"][0] <= c["rate"] <= c["ci"][1] and c["replicates"] == 60 for c in cells)
+    power = {c["test"]: c["rate"] for c in cells if c["kind"] == "alternative" and c["n"] == 60}
+    assert power["deficit"] > 0.8  # an empty 20B-70B window at n = 60 is found
+    summary = (tmp_path / "a" / "summary.md").read_text()
+    assert "## Size under unimodal nulls" in summary and "## Power under gapped alternatives" in summary
+    assert "report.html" in {p.name for p in (tmp_path / "a").iterdir()}
+    table = json.loads(out.read_text())
+    assert table["provenance"]["gapstudy"] and table["provenance"]["calibration"]["replicates"] == 60
+    monkeypatch.setenv("GAPSTUDY_CACHE", "off")  # same seed, recomputed: same numbers
+    again = execute(_cfg(*over[:-2], "calibration.workers=2"), tmp_path / "b")
+    assert [c["rejections"] for c in again["cells"]] == [c["rejections"] for c in cells]
+    hit = calibrate.lookup_size("dip", 45, "normal", True, table=table)
+    assert hit.n_table == 60 and hit.covered and hit.replicates == 60  # log(45) is nearer log(60) than log(30)
+    assert not calibrate.lookup_size("scan", 200, "normal", False, table=table).covered  # beyond 60 * sqrt(2)
+    with pytest.raises(GapstudyError, match="no sizes"):
+        calibrate.lookup_size("dip", 45, "t4", False, table=table)
+
+
+@pytest.mark.parametrize("override, words", [
+    ("calibration.replicates=5", "too few"),
+    ("calibration.inner_boot=200", "whole number"),
+    ("calibration.shapes=[cauchy]", "unknown shape"),
+    ("calibration.tests=[magic]", "must be a non-empty list"),
+    ("calibration.sizes=[3]", "sample sizes"),
+])
+def test_bad_settings_are_one_clear_error(override, words):
+    from gapstudy.experiments import calibration
+
+    with pytest.raises(GapstudyError, match=words):
+        calibration.validate(_cfg(override))
+
+
+def test_bundled_table_covers_every_test_null_and_size():
+    table = calibrate.load_table()
+    prov = table["provenance"]
+    assert prov["calibration"]["replicates"] >= 1000 and prov["gapstudy"] and prov["date"]
+    keys = {(r["test"], r["shape"], r["rounded"], r["n"]) for r in table["sizes"]}
+    for test in calibrate.TESTS:
+        for shape in ("normal", "skewnormal", "t4"):
+            for rounded in (False, True):
+                for n in (30, 60, 120, 300):
+                    assert (test, shape, rounded, n) in keys
+    assert all(r["replicates"] >= 1000 and r["ci"][0] <= r["size"] <= r["ci"][1] for r in table["sizes"])
+    hit = calibrate.lookup_size("deficit", 49, "normal", True)
+    assert hit.n_table == 60 and hit.covered
