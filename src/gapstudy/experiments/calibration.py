@@ -338,7 +338,8 @@ def summarize(results) -> str:
         f"runs them (window {fmt(w['lower'])}-{fmt(w['upper'])}, KDE null, scan grid of {results['test_settings']['scan_points']} "
         f"points, dip ties jittered); bootstrap tests with {s['inner_boot']} inner draws per replicate, the mixture test "
         f"against {s['mixture_reference']} shared draws (its null law is parameter-free). "
-        f"Computed in {t['wall_seconds']:.0f} s ({t['cell_seconds']:.0f} s of cell work; cached cells cost nothing).",
+        f"This run took {t['wall_seconds']:.0f} s ({t['cell_seconds']:.0f} s of cell work; cells already in the cache "
+        "cost nothing, so a rerun or resumed run takes less than the first).",
         "",
         "## Findings",
         "",
