@@ -13,6 +13,7 @@ from gapstudy import stats
 from gapstudy.cache import cached
 from gapstudy.data import Selection, load_dataset
 from gapstudy.errors import GapstudyError
+from gapstudy.stats.nulls import CENTRAL
 from gapstudy.experiments.common import check_gap, gap_counts, selection_from
 from gapstudy.progress import Progress, note
 from gapstudy.report import Section, Table, md_table
@@ -44,6 +45,11 @@ def _window(cfg) -> tuple[float, float]:
     return float(cfg.gap.lower), float(cfg.gap.upper)
 
 
+def _central(x: np.ndarray) -> tuple[float, float]:
+    """Hall & York's counting interval: the central share CENTRAL of the sample (as calibrated)."""
+    return tuple(float(q) for q in np.quantile(x, [(1 - CENTRAL) / 2, (1 + CENTRAL) / 2]))
+
+
 def _scan_grid(x: np.ndarray, points: int) -> np.ndarray:
     return np.linspace(x.min(), x.max(), points)
 
@@ -55,6 +61,8 @@ TESTS: dict[str, GapTest] = {
             x, method="table", n_jitter=int(c["dip_jitter"]), rng=r), 4),
         GapTest("silverman", "more than one mode? (Silverman, Hall-York calibrated)", lambda x, c, r, b, s: stats.silverman_test(
             x, n_boot=b, rng=r), 4),
+        GapTest("silverman_central", "more than one mode in the central 95%? (Silverman, Hall-York interval)",
+                lambda x, c, r, b, s: stats.silverman_test(x, n_boot=b, interval=_central(x), rng=r), 4),
         GapTest("excess_mass", "more than one mode? (excess mass, Ameijeiras-Alonso et al.)", lambda x, c, r, b, s: stats.excess_mass_test(
             x, n_boot=b, rng=r), 4),
         GapTest("mixture", "two Gaussian groups rather than one? (bootstrap LR)", lambda x, c, r, b, s: stats.mixture_test(
@@ -178,7 +186,7 @@ def _summary_of(name: str, res) -> dict:
     out = {"statistic": float(res.statistic), "pvalue": float(res.pvalue)}
     if name == "dip":
         out.update(raw_statistic=float(res.raw_statistic), raw_pvalue=float(res.raw_pvalue))
-    elif name == "silverman":
+    elif name in ("silverman", "silverman_central"):
         out.update(h_crit=float(res.statistic), lam=float(res.lam))
     elif name == "mixture":
         out.update(bic1=float(res.bic1), bic2=float(res.bic2), params2=[float(v) for v in res.params2])
@@ -193,7 +201,7 @@ def _summary_of(name: str, res) -> dict:
 def _detail(name: str, r: dict) -> str:
     if name == "dip":
         return f"raw dip {fmt(r['raw_statistic'])} (p {fmt(r['raw_pvalue'])}) before jitter"
-    if name == "silverman":
+    if name in ("silverman", "silverman_central"):
         return f"h_crit {fmt(r['h_crit'])} decades, lambda {fmt(r['lam'])}"
     if name == "mixture":
         better = "2" if r["bic2"] < r["bic1"] else "1"
@@ -403,7 +411,7 @@ def _verdict(results) -> list[str]:
             f"({fmt(s['best_observed'])} vs {fmt(s['best_expected'])} expected); corrected for looking everywhere, p = {fmt(s['pvalue'])}"
             + (" (significant)." if s["pvalue"] < a else " (not significant).")
         )
-    modal = [n for n in ("dip", "silverman", "excess_mass", "mixture") if n in t and "skipped" not in t[n]]
+    modal = [n for n in ("dip", "silverman", "silverman_central", "excess_mass", "mixture") if n in t and "skipped" not in t[n]]
     if modal:
         rej = [n for n in modal if t[n]["pvalue"] < a]
         lines.append(

@@ -10,7 +10,7 @@ class GapTestsConfig:
     """Settings of the gap_tests experiment."""
 
     tests: list[str] = field(
-        default_factory=lambda: ["dip", "silverman", "excess_mass", "mixture", "deficit", "scan", "trough"]
+        default_factory=lambda: ["dip", "silverman", "silverman_central", "excess_mass", "mixture", "deficit", "scan", "trough"]
     )
     n_boot: int = 1000  # bootstrap replicates of dip/Silverman/excess-mass/mixture/trough
     n_sim: int = 10_000  # Monte Carlo replicates of the deficit test and the window scan
