@@ -20,4 +20,3 @@ class ParallelismCostConfig:
     max_days: Optional[float] = None  # deadline for a training run; None = cheapest regardless of time
     bytes_per_param: float = 16.0  # mixed-precision Adam (Rajbhandari et al. 2020)
     reserve: float = 0.1  # memory headroom (science.md §4: 5-10%)
-    progress_every: int = 0  # kept for compatibility; unused
