@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 import os
-import resource
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from cli_helpers import assert_clean_error, gapstudy
 
 FAST = ["trends.n_boot=200", "trends.n_null=200"]
 HEADER = "name,organization,publication_date,parameters,domain,source"
@@ -29,23 +28,8 @@ def write(path: Path, lines: list[str]) -> Path:
     return path
 
 
-def gapstudy(*args: str, cwd: Path, limit_memory: bool = False) -> subprocess.CompletedProcess:
-    def limit():  # runs in the child before exec
-        resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE_LIMIT, ADDRESS_SPACE_LIMIT))
-
-    return subprocess.run([sys.executable, "-m", "gapstudy", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300, preexec_fn=limit if limit_memory else None)
 
 
-def assert_one_line_error(proc: subprocess.CompletedProcess, pattern: str) -> None:
-    import re
-
-    assert proc.returncode == 2, (proc.returncode, proc.stderr)
-    assert "Traceback" not in proc.stderr, proc.stderr
-    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
-    assert len(lines) == 1, proc.stderr
-    assert lines[0].startswith("gapstudy: error: "), lines[0]
-    assert re.search(pattern, lines[0]), lines[0]
 
 
 # Each case: a file to make (name -> bytes) or none, the arguments, and the error it must get.
@@ -70,7 +54,7 @@ def test_bad_data_file(tmp_path, case):
     csv = tmp_path / "data.csv"
     csv.write_bytes(content)
     proc = gapstudy("experiment=trends", f"data.path={csv}", f"hydra.run.dir={tmp_path / 'run'}", "-q", *FAST, cwd=tmp_path)
-    assert_one_line_error(proc, pattern)
+    assert_clean_error(proc, pattern)
     assert not (tmp_path / "run" / "results.json").exists()
 
 
@@ -80,8 +64,8 @@ def test_huge_file_fails_fast_within_bounded_memory(tmp_path):
         fh.write(b"garbage,more garbage\n" * 1000)
         fh.truncate(200_000_000)
     proc = gapstudy("experiment=trends", f"data.path={huge}", f"hydra.run.dir={tmp_path / 'run'}", "-q", *FAST,
-                    cwd=tmp_path, limit_memory=True)
-    assert_one_line_error(proc, r"huge.csv is 200 MB, too large for a table of models \(limit 100 MB")
+                    cwd=tmp_path, address_space=ADDRESS_SPACE_LIMIT)
+    assert_clean_error(proc, r"huge.csv is 200 MB, too large for a table of models \(limit 100 MB")
 
 
 @pytest.mark.parametrize(
@@ -95,7 +79,7 @@ def test_huge_file_fails_fast_within_bounded_memory(tmp_path):
 def test_data_path_that_is_not_a_file(tmp_path, path, pattern):
     proc = gapstudy("experiment=trends", f"data.path={path.format(tmp=tmp_path)}", f"hydra.run.dir={tmp_path / 'run'}",
                     "-q", *FAST, cwd=tmp_path)
-    assert_one_line_error(proc, pattern)
+    assert_clean_error(proc, pattern)
 
 
 @pytest.mark.parametrize(
@@ -116,7 +100,7 @@ def test_data_path_that_is_not_a_file(tmp_path, path, pattern):
 )
 def test_impossible_settings(tmp_path, args, pattern):
     proc = gapstudy("experiment=trends", f"hydra.run.dir={tmp_path / 'run'}", "-q", *FAST, *args, cwd=tmp_path)
-    assert_one_line_error(proc, pattern)
+    assert_clean_error(proc, pattern)
 
 
 def test_launcher_without_its_extra_says_what_to_install(tmp_path):
@@ -125,7 +109,7 @@ def test_launcher_without_its_extra_says_what_to_install(tmp_path):
     if importlib.util.find_spec("hydra_plugins.hydra_ray_launcher") is not None:
         pytest.skip("the Ray launcher is installed here, so hydra/launcher=ray_local is valid")
     proc = gapstudy("-m", "experiment=trends", "hydra/launcher=ray_local", f"hydra.sweep.dir={tmp_path / 's'}", cwd=tmp_path)
-    assert_one_line_error(proc, r"hydra/launcher=ray_local needs the optional launcher: pip install 'gapstudy\[ray\]'")
+    assert_clean_error(proc, r"hydra/launcher=ray_local needs the optional launcher: pip install 'gapstudy\[ray\]'")
 
 
 # ---------------------------------------------------------------- unwritable output folders
@@ -135,13 +119,13 @@ def test_launcher_without_its_extra_says_what_to_install(tmp_path):
 def test_output_folder_under_proc(tmp_path, multirun):
     key = "hydra.sweep.dir" if multirun else "hydra.run.dir"
     args = (["-m"] if multirun else []) + ["experiment=trends", f"{key}=/proc/x", "-q", *FAST]
-    assert_one_line_error(gapstudy(*args, cwd=tmp_path), rf"cannot create the output folder /proc/x: .*; set {key}= to a writable folder")
+    assert_clean_error(gapstudy(*args, cwd=tmp_path), rf"cannot create the output folder /proc/x: .*; set {key}= to a writable folder")
 
 
 def test_output_folder_below_a_file(tmp_path):
     (tmp_path / "afile").write_text("x")
     proc = gapstudy("experiment=trends", f"hydra.run.dir={tmp_path / 'afile' / 'run'}", "-q", *FAST, cwd=tmp_path)
-    assert_one_line_error(proc, r"cannot create the output folder .*afile/run: .*afile is a file")
+    assert_clean_error(proc, r"cannot create the output folder .*afile/run: .*afile is a file")
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a chmod 000 folder anyway (the /proc case covers root)")
@@ -151,7 +135,7 @@ def test_output_folder_without_permission(tmp_path):
     locked.chmod(0)
     try:
         proc = gapstudy("experiment=trends", f"hydra.run.dir={locked / 'run'}", "-q", *FAST, cwd=tmp_path)
-        assert_one_line_error(proc, r"cannot create the output folder .*locked/run: Permission denied")
+        assert_clean_error(proc, r"cannot create the output folder .*locked/run: Permission denied")
     finally:
         locked.chmod(0o755)
 

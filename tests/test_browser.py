@@ -4,11 +4,11 @@ network request, and a hostile model name stays text."""
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from cli_helpers import HOSTILE, gapstudy, write_hostile_csv
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: pip install '.[test]'")
 
@@ -23,12 +23,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
 ]
 FAST = ["trends.n_boot=200", "trends.n_null=200"]
-HOSTILE = "<img src=x onerror=alert(1)>"
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 
 
-def gapstudy(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gapstudy", *args], cwd=cwd, capture_output=True, text=True, timeout=600)
 
 
 @pytest.fixture(scope="module")
@@ -123,12 +120,7 @@ def test_combined_sweep_report_renders_offline(tmp_path, browser):
 
 @pytest.mark.slow
 def test_hostile_model_name_is_text_and_never_runs(tmp_path, browser):
-    rows = ["name,organization,publication_date,parameters,domain,source"]
-    for i in range(40):
-        name = HOSTILE if i == 7 else f"model-{i}"
-        rows.append(f"{name},Org,{2018 + i % 5}-0{1 + i % 9}-01,{10 ** (8 + i % 5)},Language,https://example.org/{i}")
-    csv = tmp_path / "hostile.csv"
-    csv.write_text("\n".join(rows) + "\n")
+    csv = write_hostile_csv(tmp_path / "hostile.csv")
     out = tmp_path / "run"
     proc = gapstudy("experiment=trends", f"data.path={csv}", f"hydra.run.dir={out}", "-q", *FAST, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr

@@ -9,22 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from cli_helpers import HOSTILE, assert_clean_error, gapstudy, write_hostile_csv
+
 FAST_TRENDS = ["trends.n_boot=200", "trends.n_null=200"]
 
 
-def gapstudy(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gapstudy", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
-def assert_clean_error(proc: subprocess.CompletedProcess, pattern: str) -> None:
-    assert proc.returncode == 2, proc.stderr
-    lines = [ln for ln in proc.stderr.strip().splitlines() if ln.strip()]
-    assert len(lines) == 1, proc.stderr
-    assert lines[0].startswith("gapstudy: error: ")
-    assert "Traceback" not in proc.stderr
-    import re
-
-    assert re.search(pattern, lines[0]), lines[0]
 
 
 def test_missing_and_unknown_experiment(tmp_path):
@@ -70,16 +61,10 @@ def test_trends_run_writes_three_files(tmp_path, epoch_dir):
     assert doc2["fits"] == doc["fits"] and doc2["breaks"] == doc["breaks"]
 
 
-HOSTILE = "<img src=x onerror=alert(1)>"
 
 
 def test_hostile_names_are_escaped(tmp_path):
-    rows = ["name,organization,publication_date,parameters,domain,source"]
-    for i in range(40):
-        name = HOSTILE if i == 7 else f"model-{i}"
-        rows.append(f"{name},Org,{2018 + i % 5}-0{1 + i % 9}-01,{10 ** (8 + i % 5)},Language,https://example.org/{i}")
-    csv = tmp_path / "hostile.csv"
-    csv.write_text("\n".join(rows) + "\n")
+    csv = write_hostile_csv(tmp_path / "hostile.csv")
     out = tmp_path / "run"
     proc = gapstudy("experiment=trends", f"data.path={csv}", f"hydra.run.dir={out}", "-q", *FAST_TRENDS, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+
+from cli_helpers import gapstudy
 
 FAST = ["competition.n_worlds=20", "competition.fit_draws=30", "competition.fit_accept=0.2",
         "competition.predict_draws=3", "competition.predict_worlds_per_draw=2", "competition.costs=[simple]",
         "competition.deficit_worlds=5", "competition.deficit_n_sim=200"]
 
 
-def gapstudy(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "gapstudy", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
 def test_competition_run_writes_results(tmp_path, epoch_dir):

@@ -18,14 +18,13 @@ import numpy as np
 import pytest
 import yaml
 
+from cli_helpers import gapstudy
+
 # small bootstrap and null sizes: the numbers are compared, not judged
 FAST = ["trends.n_boot=200", "trends.n_null=200"]
 TIMING_KEYS = ("elapsed_seconds", "started_utc")  # the only fields allowed to differ between runs
 
 
-def gapstudy(*args: str, cwd: Path, env: dict | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gapstudy", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, **(env or {})})
 
 
 def numbers(path: Path) -> dict:
