@@ -15,18 +15,6 @@ from gapstudy.errors import GapstudyError
 DEFAULT_EDGES = np.arange(5.0, 13.51, 0.25)  # log10 params, quarter-decade bins from 1e5 to 3e13
 BAND_NAMES = ("below", "inside", "above")  # < lower, [lower, upper], > upper (bounds inclusive)
 
-# Language models with a parameter count per publication year, (<20B, 20-70B, >70B), in Epoch AI's
-# all-models snapshot of 2026-03 (docs/science.md section 1 table; Epoch AI, "Data on AI Models", CC-BY 4.0).
-OBSERVED_COUNTS_2026_03 = {
-    2020: (62, 0, 2),
-    2021: (96, 1, 18),
-    2022: (79, 11, 20),
-    2023: (216, 54, 35),
-    2024: (222, 78, 64),
-    2025: (114, 71, 72),
-}
-
-
 def band_of(log10_params: np.ndarray, lower: float = K.GAP_LOWER, upper: float = K.GAP_UPPER) -> np.ndarray:
     """0 below the window, 1 inside (bounds inclusive), 2 above."""
     x = np.asarray(log10_params, dtype=float)
@@ -131,7 +119,7 @@ def gap_share(
     }
 
 
-def count_distance(hist: YearHistograms, observed: Mapping[int, Sequence[int]] = OBSERVED_COUNTS_2026_03) -> dict:
+def count_distance(hist: YearHistograms, observed: Mapping[int, Sequence[int]]) -> dict:
     """How far observed per-year (below, inside, above) counts are from the simulated worlds.
 
     Per year and band: observed, simulated mean and 5-95% band, z = (obs - mean) / sd (sd floored
