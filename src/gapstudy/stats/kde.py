@@ -121,11 +121,11 @@ def count_modes(x: np.ndarray, h: float) -> int:
     return int(turning_points(x, h, polish=False)[0].size)
 
 
-def binned_slopes(samples: np.ndarray, h: float, lo: float, hi: float, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """KDE slopes (up to a positive factor) of many samples (rows) on one grid, by linear binning
-    and an FFT convolution with the derivative-of-Gaussian kernel. Returns (grid, slopes)."""
+def _binned_convolution(samples: np.ndarray, h: float, lo: float, hi: float, size: int, kernel) -> tuple[np.ndarray, np.ndarray]:
+    """Linear binning of many samples (rows) onto one grid, then an FFT convolution of each row with
+    kernel(d), d the grid offsets within KERNEL_RADIUS bandwidths. Returns (grid, convolved rows)."""
     samples = np.atleast_2d(samples)
-    b, n = samples.shape
+    b = samples.shape[0]
     grid = np.linspace(lo, hi, size)
     delta = grid[1] - grid[0]
     pos = (np.clip(samples, lo, hi) - lo) / delta
@@ -137,31 +137,25 @@ def binned_slopes(samples: np.ndarray, h: float, lo: float, hi: float, size: int
     w = w.reshape(b, size)
     radius = int(min(size - 1, np.ceil(KERNEL_RADIUS * h / delta)))
     d = np.arange(-radius, radius + 1) * delta
-    kern = -d * np.exp(-0.5 * (d / h) ** 2)  # slope at m gets w_j * (x_j - g_m) e^{...}, j - m = -offset
     full = sfft.next_fast_len(size + 2 * radius + 1, real=True)
-    conv = sfft.irfft(sfft.rfft(w, full, axis=1) * sfft.rfft(kern, full)[None, :], full, axis=1)
+    conv = sfft.irfft(sfft.rfft(w, full, axis=1) * sfft.rfft(kernel(d), full)[None, :], full, axis=1)
     return grid, conv[:, radius : radius + size]
+
+
+def binned_slopes(samples: np.ndarray, h: float, lo: float, hi: float, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """KDE slopes (up to a positive factor) of many samples (rows) on one grid, by linear binning
+    and an FFT convolution with the derivative-of-Gaussian kernel. Returns (grid, slopes)."""
+    # slope at m gets w_j * (x_j - g_m) e^{...}, j - m = -offset
+    return _binned_convolution(samples, h, lo, hi, size, lambda d: -d * np.exp(-0.5 * (d / h) ** 2))
 
 
 def binned_density(samples: np.ndarray, h: float, lo: float, hi: float, size: int) -> tuple[np.ndarray, np.ndarray]:
     """Gaussian KDEs of many samples (rows) on one grid by linear binning and FFT convolution."""
-    samples = np.atleast_2d(samples)
-    b, n = samples.shape
-    grid = np.linspace(lo, hi, size)
-    delta = grid[1] - grid[0]
-    pos = (np.clip(samples, lo, hi) - lo) / delta
-    left = np.minimum(np.floor(pos).astype(np.int64), size - 2)
-    frac = pos - left
-    offs = (np.arange(b, dtype=np.int64) * size)[:, None]
-    w = np.bincount((left + offs).ravel(), weights=(1 - frac).ravel(), minlength=b * size)
-    w += np.bincount((left + 1 + offs).ravel(), weights=frac.ravel(), minlength=b * size)
-    w = w.reshape(b, size)
-    radius = int(min(size - 1, np.ceil(KERNEL_RADIUS * h / delta)))
-    d = np.arange(-radius, radius + 1) * delta
-    kern = np.exp(-0.5 * (d / h) ** 2) / (n * h * np.sqrt(2 * np.pi))
-    full = sfft.next_fast_len(size + 2 * radius + 1, real=True)
-    conv = sfft.irfft(sfft.rfft(w, full, axis=1) * sfft.rfft(kern, full)[None, :], full, axis=1)
-    return grid, np.maximum(conv[:, radius : radius + size], 0.0)
+    n = np.atleast_2d(samples).shape[1]
+    grid, conv = _binned_convolution(
+        samples, h, lo, hi, size, lambda d: np.exp(-0.5 * (d / h) ** 2) / (n * h * np.sqrt(2 * np.pi))
+    )
+    return grid, np.maximum(conv, 0.0)
 
 
 def count_modes_rows(slopes: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
