@@ -115,6 +115,16 @@ def test_missing_snapshot_is_skipped_with_a_note(tmp_path):
     assert v["skipped"].startswith("skipped: snapshot") and "nothing.csv" in v["skipped"]
 
 
+def test_selection_only_variant_reuses_an_epoch_main_dataset(epoch_dir):
+    # a variant with no file of its own reruns the main dataset, here an Epoch file given by path
+    main = epoch_dir / "notable_ml_systems_2022-09-01.csv"
+    cfg = config("data=epoch", f"data.path={main}", "compare.hypotheses=[H0]", "quiet=true",
+                 "compare.variants=[{name: dense, dense_only: true}]")
+    ds, why = compare._variant_dataset(cfg, cfg.compare.variants[0])
+    assert why is None and ds.provenance.path == str(main.resolve())
+    assert not ds.table["moe"].any()
+
+
 @pytest.mark.slow
 def test_default_compare_on_bundled_data_and_snapshots(tmp_path, epoch_dir):
     doc = execute(config("quiet=true", f"compare.snapshot_dir={epoch_dir}"), tmp_path)

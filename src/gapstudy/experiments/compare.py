@@ -289,16 +289,18 @@ def ranking(a: dict, names: list[str]) -> list[dict]:
 def _variant_dataset(cfg, v):
     """Load a robustness variant, or return a note saying why it is skipped."""
     source = v.source or cfg.data.source
-    path = v.path if source == cfg.data.source and v.path is None else v.path
-    if source == "epoch":
-        p = Path(path)
+    if v.path is None:
+        # no file of its own: the main dataset (a variant that only changes the selection)
+        path = cfg.data.path if source == cfg.data.source else None
+    elif source == "epoch":
+        p = Path(v.path)
         if not p.is_absolute():
             p = snapshot_dir(cfg) / p
         if not p.exists():
             return None, f"skipped: snapshot {p} not found (set compare.snapshot_dir or GAPSTUDY_SHARED)"
         path = str(p)
-    elif path is None:
-        path = cfg.data.path
+    else:
+        path = v.path
     sel = selection_from(cfg)
     kw = sel.__dict__.copy()
     for key in ("domains", "dense_only", "notable_only"):
