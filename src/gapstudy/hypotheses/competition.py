@@ -11,7 +11,7 @@ from scipy import optimize
 from gapstudy.errors import GapstudyError
 from gapstudy.hypotheses.band import MAX_DEPTH, Thinning, band_arrays, thinned_sample
 from gapstudy.hypotheses.base import Hypothesis, Unavailable, check_inputs, register
-from gapstudy.hypotheses.parallelism import resolve_band
+from gapstudy.hypotheses.parallelism import NO_BAND_NOTE, band_unavailable, resolve_band
 
 MIN_MODELS = 8  # same floor as H0: fewer models give no usable summary statistics
 # ABC and prediction sizes: gapstudy.competition.fit defaults are n_draws=200, worlds_per_draw=2 for
@@ -194,14 +194,7 @@ class CompetitionParallelismH12(_SimBased):
     allowed_options = SIM_OPTIONS + ("band", "assumptions")
 
     def availability(self):
-        reason = super().availability()
-        if reason:
-            return reason
-        try:
-            resolve_band(self.options)
-        except Unavailable as exc:
-            return str(exc)
-        return None
+        return super().availability() or band_unavailable(self.options)
 
     @property
     def n_params(self) -> int:
@@ -212,7 +205,7 @@ class CompetitionParallelismH12(_SimBased):
         self.band = resolve_band(self.options)
         thin = Thinning(*band_arrays(self.band, t))
         if not thin.has.any():
-            self.notes.append("no band (or a zero-width band) in every training year: depth is not identified; set to 0")
+            self.notes.append(NO_BAND_NOTE)
         base_lp = self.sim.logpdf(y, t)
         p = thin.p_band(self.sim.cdf, t)
 

@@ -23,6 +23,19 @@ def resolve_band(options: dict):
     raise GapstudyError(f"band={spec!r} is not understood; use 'costmodel' or [lower, upper] parameter counts")
 
 
+def band_unavailable(options: dict) -> str | None:
+    """Why the band cannot be had (e.g. the cost model is missing), or None."""
+    try:
+        resolve_band(options)
+    except Unavailable as exc:
+        return str(exc)
+    return None
+
+
+# Note left by a thinned hypothesis whose band is empty in every training year.
+NO_BAND_NOTE = "no band (or a zero-width band) in every training year: depth is not identified; set to 0"
+
+
 @register
 class ParallelismH1(Hypothesis):
     """H0 with the density inside the predicted band multiplied by (1 - depth), renormalised per date.
@@ -34,11 +47,7 @@ class ParallelismH1(Hypothesis):
     allowed_options = ("band", "assumptions")
 
     def availability(self):
-        try:
-            resolve_band(self.options)
-        except Unavailable as exc:
-            return str(exc)
-        return None
+        return band_unavailable(self.options)
 
     @property
     def n_params(self) -> int:
@@ -57,7 +66,7 @@ class ParallelismH1(Hypothesis):
 
         h0 = SmoothH0().fit(t, y, rng=rng)
         if not thin.has.any():
-            self.notes.append("no band (or a zero-width band) in every training year: depth is not identified; set to 0")
+            self.notes.append(NO_BAND_NOTE)
             self.theta = np.r_[h0.theta, 0.0]
             self.fitted = True
             return self
