@@ -86,8 +86,9 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def _read_raw(path: Path) -> pd.DataFrame:
-    """All cells as strings; BOM, CRLF and quoted newlines handled by the CSV parser."""
+def _read_raw(path: Path) -> tuple[pd.DataFrame, str]:
+    """All cells as strings (BOM, CRLF and quoted newlines handled by the CSV parser), and the
+    sha256 of the bytes read, so the file is read once."""
     if not path.exists():
         raise GapstudyError(f"data file not found: {path} (check data.path)")
     if path.is_dir():
@@ -124,7 +125,7 @@ def _read_raw(path: Path) -> pd.DataFrame:
     df.columns = [str(c).strip() for c in df.columns]
     if df.empty:
         raise GapstudyError(f"{path} has a header but no rows; point data.path at a models CSV with data")
-    return df
+    return df, hashlib.sha256(raw).hexdigest()
 
 
 def _clean_text(col: pd.Series) -> pd.Series:
@@ -170,7 +171,7 @@ def _parse_yes_no(col: pd.Series) -> pd.Series:
 def load(path: str | Path) -> tuple[pd.DataFrame, Provenance]:
     """Read a models CSV of any known layout into the canonical table and its provenance."""
     path = Path(path).expanduser()
-    df = _read_raw(path)
+    df, digest = _read_raw(path)
     layout = layouts.detect(list(df.columns))
     if layout is None:
         best, missing = layouts.closest_missing(list(df.columns))
@@ -234,7 +235,7 @@ def load(path: str | Path) -> tuple[pd.DataFrame, Provenance]:
         )
     prov = Provenance(
         path=str(path.resolve()),
-        sha256=sha256_of(path),
+        sha256=digest,
         layout=layout.key,
         layout_description=layout.description,
         rows_read=n,
