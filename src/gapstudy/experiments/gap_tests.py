@@ -14,7 +14,7 @@ from gapstudy.cache import cached
 from gapstudy.data import Selection, load_dataset
 from gapstudy.errors import GapstudyError
 from gapstudy.stats.nulls import CENTRAL
-from gapstudy.experiments.common import check_gap, gap_counts, selection_from
+from gapstudy.experiments.common import check_gap, counts_by_year, gap_counts, selection_from
 from gapstudy.progress import Progress, note
 from gapstudy.report import Section, Table, md_table
 from gapstudy.report.markdown import fmt
@@ -282,9 +282,7 @@ def run(cfg) -> dict:
     note(f"gap_tests: {x.size} models in the main sample, window {lower:.3g}-{upper:.3g}", quiet=cfg.quiet)
 
     counts = gap_counts(main["parameters"].to_numpy(float), lower, upper)
-    counts_by_year = []
-    for year, grp in main.groupby(main["date"].dt.year):
-        counts_by_year.append({"year": int(year), **gap_counts(grp["parameters"].to_numpy(float), lower, upper)})
+    per_year_counts = counts_by_year(main, lower, upper)
     tests = _run_tests(names, x, opts, cfg, "main", progress)
 
     # measured size of each test at this n under the null the data look like
@@ -355,7 +353,7 @@ def run(cfg) -> dict:
         "main_sample": {"start": sel.start, "end": sel.end, "domains": list(sel.domains), "n": int(x.size)},
         "window": {"lower": lower, "upper": upper},
         "counts": counts,
-        "counts_by_year": counts_by_year,
+        "counts_by_year": per_year_counts,
         "tests": tests,
         "trough": trough,
         "data_like_null": null,
