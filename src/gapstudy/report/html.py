@@ -21,12 +21,15 @@ class Table:
 
 @dataclass
 class Section:
-    """A heading, paragraphs of plain text, plotly figures and tables, in that order."""
+    """A heading, paragraphs of plain text, plotly figures and tables, in that order.
+
+    `captions[i]`, where given, is a short "how to read this" line shown under `figures[i]`."""
 
     title: str
     text: Sequence[str] = field(default_factory=list)
     figures: Sequence[Any] = field(default_factory=list)  # plotly.graph_objects.Figure
     tables: Sequence[Table] = field(default_factory=list)
+    captions: Sequence[str] = field(default_factory=list)
 
 
 def esc(value: Any) -> str:
@@ -48,9 +51,10 @@ def _plotly_js() -> str:
     return get_plotlyjs().replace("</script", "<\\/script")
 
 
-def _figure_div(fig: Any, div_id: str) -> str:
+def _figure_div(fig: Any, div_id: str, caption: str = "") -> str:
     body = fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config={"responsive": True})
-    return f'<div class="figure">{body}</div>'
+    note = f'<p class="howto">{esc(caption)}</p>' if caption else ""
+    return f'<div class="figure">{body}{note}</div>'
 
 
 def _table_html(table: Table) -> str:
@@ -66,7 +70,7 @@ h1{font-size:1.6rem}h2{font-size:1.25rem;border-bottom:1px solid #ddd;padding-bo
 table.data{border-collapse:collapse;margin:1rem 0;font-size:.85rem}
 table.data td,table.data th{border:1px solid #ccc;padding:.25rem .5rem;text-align:right}
 table.data th{background:#f3f3f3}table.data caption{text-align:left;font-weight:600;padding:.3rem 0}
-.meta{color:#555;font-size:.85rem}.figure{margin:1rem 0}
+.meta{color:#555;font-size:.85rem}.figure{margin:1rem 0}.howto{color:#555;font-size:.85rem;margin:.2rem 0 0}
 """
 
 
@@ -88,9 +92,10 @@ def render_html(title: str, sections: Sequence[Section], meta: dict[str, Any] | 
     for sec in sections:
         parts.append(f"<section><h2>{esc(sec.title)}</h2>")
         parts += [f"<p>{esc(p)}</p>" for p in sec.text]
-        for fig in sec.figures:
+        for i, fig in enumerate(sec.figures):
             n_fig += 1
-            parts.append(_figure_div(fig, f"fig{n_fig}"))
+            caption = sec.captions[i] if i < len(sec.captions) else ""
+            parts.append(_figure_div(fig, f"fig{n_fig}", caption))
         parts += [_table_html(t) for t in sec.tables]
         parts.append("</section>")
     parts.append("</body></html>")
