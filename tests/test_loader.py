@@ -122,3 +122,39 @@ def test_absurd_parameters_rejected(tmp_path):
         load(_write(tmp_path, head + "Huge,X,2021-01-01,1e20,Language,https://a\n"))
     df, _ = load(_write(tmp_path, head + "Neg,X,2021-01-01,-5,Language,https://a\n", name="neg.csv"))
     assert np.isnan(df["parameters"].iloc[0])  # negative counts are missing, and counted as dropped
+
+
+# Training compute (FLOP) in every layout that has the column: values as the files write them.
+COMPUTE = [
+    ("notable_ml_systems_2022-09-01.csv", "Chinchilla", 5.8e23),  # `5.8E+23` in `Training compute (FLOPs)`
+    ("notable_ai_models_2026-07-19.csv", "Inkling", 1.845e24),
+]
+
+
+@pytest.mark.parametrize("fname,model,flop", COMPUTE)
+def test_training_compute_read(epoch_dir, fname, model, flop):
+    df, _ = load(epoch_dir / fname)
+    assert df["training_compute"].dtype == float
+    row = df.loc[df["name"] == model].iloc[0]
+    assert row["training_compute"] == pytest.approx(flop, rel=1e-9)
+    # blank cells are NaN, never 0
+    assert (df["training_compute"].dropna() > 0).all()
+    assert df["training_compute"].isna().any()
+
+
+def test_base_model_and_derived(epoch_dir):
+    df, _ = load(epoch_dir / "notable_ai_models_2026-07-19.csv")
+    # PROVENANCE/Epoch: 136 rows name a base model; those and only those are derived
+    assert df["base_model"].notna().sum() == 136
+    assert (df["derived"].astype(bool) == df["base_model"].notna()).all()
+    sheet, _ = load(epoch_dir / "notable_ml_systems_2022-09-01.csv")
+    assert sheet["base_model"].isna().all() and sheet["derived"].isna().all()  # the 2022 sheet has no such column
+    assert set(sheet["organization_type"].dropna()) >= {"industry", "academia", "academia+industry"}
+
+
+def test_registry_has_canonical_columns():
+    from gapstudy.data import CANONICAL_COLUMNS, registry_path
+
+    df, _ = load(registry_path())
+    assert list(df.columns) == list(CANONICAL_COLUMNS)
+    assert df["training_compute"].dtype == float

@@ -26,6 +26,11 @@ class Layout:
     link: str | None = None
     open_weights: str | None = None
     active_parameters: str | None = None
+    training_compute: str | None = None  # training compute in FLOP
+    base_model: str | None = None  # the model this one was fine-tuned or distilled from
+    organization_type: str | None = None  # Industry / Academia / ... (Epoch's categorization)
+    family: str | None = None  # model family (registry only)
+    derived: str | None = None  # yes/no: a fine-tune or distillation of another model (registry only)
     signature: tuple[str, ...] = field(default=())  # columns whose presence identifies the layout
 
     @property
@@ -51,6 +56,8 @@ SHEET_NOTABLE = Layout(
     all_notable=True,
     sparsity="Dense or sparse model",
     link="Link",
+    training_compute="Training compute (FLOPs)",
+    organization_type="Organization Categorization",
     signature=("Inclusion criteria", "Year"),
 )
 SHEET_ALL = Layout(
@@ -66,6 +73,8 @@ SHEET_ALL = Layout(
     notability="Inclusion criteria",
     sparsity="Dense or sparse model",
     link="Link",
+    training_compute="Training compute (FLOPs)",
+    organization_type="Organization Categorization",
     signature=("Inclusion criteria", "Inclusion criteria met", "Year"),
 )
 # Airtable era (2023-12-14, 2024-02-05): `System`, ISO dates, BOM, `Notability criteria`.
@@ -83,6 +92,9 @@ AIRTABLE = Layout(
     confidence="Confidence",
     parameter_notes="Parameters notes",
     link="Link",
+    training_compute="Training compute (FLOP)",
+    base_model="Base model",
+    organization_type="Organization categorization",
     signature=("Notability criteria",),
 )
 # Public era (all_ai_models 2025-2026, Airtable full view 2025-08): `Model`, ISO dates.
@@ -100,6 +112,9 @@ PUBLIC_ALL = Layout(
     parameter_notes="Parameters notes",
     link="Link",
     open_weights="Open model weights?",
+    training_compute="Training compute (FLOP)",
+    base_model="Base model",
+    organization_type="Organization categorization",
     signature=("Notability criteria",),
 )
 # The public notable_ai_models.csv has the same columns in another order; every row is notable
@@ -119,6 +134,9 @@ PUBLIC_NOTABLE = Layout(
     parameter_notes="Parameters notes",
     link="Link",
     open_weights="Open model weights?",
+    training_compute="Training compute (FLOP)",
+    base_model="Base model",
+    organization_type="Organization categorization",
     signature=("Notability criteria", "Compute cost notes"),
 )
 # Our bundled registry, data/models.csv (see data/README.md).
@@ -137,6 +155,12 @@ REGISTRY = Layout(
     open_weights="open_weights",
     active_parameters="active_parameters",
     parameter_notes="notes",  # MoE rows whose source gives no active count say so here
+    # columns added in 2026 (issue 13); a registry file without them still loads (NaN/None)
+    training_compute="training_compute",
+    base_model="base_model",
+    organization_type="organization_type",
+    family="family",
+    derived="derived",
     signature=("source",),
 )
 

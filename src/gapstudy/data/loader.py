@@ -15,18 +15,26 @@ import pandas as pd
 from gapstudy.data import layouts
 from gapstudy.errors import GapstudyError
 
-# Canonical columns, in order. `domains` holds tuples; `moe` and `notable` are booleans.
+# Canonical columns, in order. `domains` holds tuples; `moe` and `notable` are booleans;
+# `open_weights` and `derived` are nullable booleans (missing where the file has no such column);
+# `training_compute` is in FLOP (NaN when unknown); `base_model`, `family` and
+# `organization_type` are text or None.
 CANONICAL_COLUMNS = (
     "name",
     "organization",
     "date",
     "parameters",
     "active_parameters",
+    "training_compute",
     "domains",
     "notable",
     "confidence",
     "moe",
     "open_weights",
+    "base_model",
+    "family",
+    "derived",
+    "organization_type",
     "link",
     "origin",
 )
@@ -168,6 +176,30 @@ def _parse_yes_no(col: pd.Series) -> pd.Series:
     return mapped.astype("boolean")
 
 
+def _parse_organization_type(col: pd.Series) -> pd.Series:
+    """Epoch's `Industry,Academia` or `Industry - Academia Collaboration (Industry leaning)` ->
+    the sorted distinct kinds joined by '+', lower case (`academia+industry`); blank -> None."""
+
+    def norm(cell: str):
+        text = str(cell).strip().lower()
+        if not text:
+            return None
+        kinds = set()
+        for token in re.split(r",|\s+-\s+", text):
+            token = re.sub(r"\(.*?\)|\bcollaboration\b", "", token).strip()
+            if token:
+                kinds.add(token)
+        return "+".join(sorted(kinds)) if kinds else None
+
+    return col.map(norm).astype(object)
+
+
+def _optional_text(df: pd.DataFrame, column: str | None) -> pd.Series:
+    if column and column in df.columns:
+        return _clean_text(df[column])
+    return pd.Series(None, index=df.index, dtype=object)
+
+
 def load(path: str | Path) -> tuple[pd.DataFrame, Provenance]:
     """Read a models CSV of any known layout into the canonical table and its provenance."""
     path = Path(path).expanduser()
@@ -208,6 +240,22 @@ def load(path: str | Path) -> tuple[pd.DataFrame, Provenance]:
     else:
         open_weights = pd.Series(pd.NA, index=df.index, dtype="boolean")
     link = _clean_text(df[layout.link]) if layout.link and layout.link in df.columns else None
+    if layout.training_compute and layout.training_compute in df.columns:
+        compute = _parse_numbers(df[layout.training_compute])
+    else:
+        compute = pd.Series(np.nan, index=df.index)
+    base_model = _optional_text(df, layout.base_model)
+    if layout.derived and layout.derived in df.columns:
+        derived = _parse_yes_no(df[layout.derived])
+    elif layout.base_model and layout.base_model in df.columns:
+        # Epoch fills `Base model` for fine-tunes and distillations of another model
+        derived = base_model.notna().astype("boolean")
+    else:
+        derived = pd.Series(pd.NA, index=df.index, dtype="boolean")
+    if layout.organization_type and layout.organization_type in df.columns:
+        org_type = _parse_organization_type(df[layout.organization_type])
+    else:
+        org_type = pd.Series(None, index=df.index, dtype=object)
     out = pd.DataFrame(
         {
             "name": name,
@@ -215,11 +263,16 @@ def load(path: str | Path) -> tuple[pd.DataFrame, Provenance]:
             "date": _parse_dates(df[layout.date], layout.date_format),
             "parameters": params,
             "active_parameters": active,
+            "training_compute": compute,
             "domains": _parse_domains(df[layout.domain]),
             "notable": notable.astype(bool),
             "confidence": confidence,
             "moe": moe.astype(bool),
             "open_weights": open_weights,
+            "base_model": base_model,
+            "family": _optional_text(df, layout.family),
+            "derived": derived,
+            "organization_type": org_type,
             "link": link if link is not None else pd.Series(None, index=df.index, dtype=object),
             # data row number as a spreadsheet shows it (header is row 1)
             "origin": [f"{path.name}:{i + 2}" for i in range(n)],
