@@ -139,6 +139,27 @@ PUBLIC_NOTABLE = Layout(
     organization_type="Organization categorization",
     signature=("Notability criteria", "Compute cost notes"),
 )
+# The bundled extract of Epoch's notable_ai_models.csv (data/epoch_notable_ai_models.csv, written by
+# gapstudy.data.extract): Epoch's cells under snake_case headers; every row is notable.
+EPOCH_NOTABLE_EXTRACT = Layout(
+    key="epoch-notable-extract",
+    description="gapstudy's bundled extract of Epoch notable_ai_models.csv (data/epoch_notable_ai_models.csv)",
+    name="name",
+    date="publication_date",
+    parameters="parameters",
+    domain="domain",
+    organization="organization",
+    date_format="iso",
+    all_notable=True,
+    confidence="confidence",
+    parameter_notes="parameters_notes",
+    link="link",
+    open_weights="open_weights",
+    training_compute="training_compute",
+    base_model="base_model",
+    organization_type="organization_type",
+    signature=("notability_criteria", "parameters_notes"),
+)
 # Our bundled registry, data/models.csv (see data/README.md).
 REGISTRY = Layout(
     key="gapstudy-registry",
@@ -165,7 +186,9 @@ REGISTRY = Layout(
 )
 
 # Most specific first: a file is read with the first layout whose required columns it has.
-LAYOUTS: tuple[Layout, ...] = (SHEET_ALL, SHEET_NOTABLE, PUBLIC_NOTABLE, PUBLIC_ALL, AIRTABLE, REGISTRY)
+LAYOUTS: tuple[Layout, ...] = (
+    SHEET_ALL, SHEET_NOTABLE, PUBLIC_NOTABLE, PUBLIC_ALL, AIRTABLE, EPOCH_NOTABLE_EXTRACT, REGISTRY,
+)
 
 
 def detect(columns: list[str]) -> Layout | None:

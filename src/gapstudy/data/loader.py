@@ -61,6 +61,39 @@ _DOMAIN_CANON = {
 _MOE_NOTES = re.compile(r"\bactive\b|\bexperts?\b|\bmoe\b|mixture[- ]of[- ]experts|\bsparse\b", re.I)
 _MOE_NAME = re.compile(r"\b\d+x\d+(?:\.\d+)?B\b|-A\d+(?:\.\d+)?B\b|\bMoE\b|Switch|GLaM|Mixtral", re.I)
 
+# Active-parameter counts as Epoch's `Parameters notes` state them ("975B total, 41B active",
+# "32 billion activated parameters", "Active parameters: 10B", "12.9B params used"), and as MoE
+# names carry them ("Qwen3-30B-A3B" = 3B active). Read only for rows flagged MoE, and only when
+# below the total count. Scale words from the notes' own vocabulary (B/billion, M/million, T).
+_SCALE = {"b": 1e9, "billion": 1e9, "m": 1e6, "million": 1e6, "t": 1e12, "trillion": 1e12}
+_NUM = r"(\d+(?:\.\d+)?)\s*(b|billion|m|million|t|trillion)\b"
+_ACTIVE_NOTES = (
+    re.compile(_NUM + r"[\s-]*(?:of\s+)?(?:parameters?|params)?\s*(?:are\s+|is\s+)?(?:activ|used)", re.I),
+    re.compile(r"active(?:\s+|-)param(?:eter)?s?\s*(?:count)?\s*[:=\-–]?\s*(?:of\s+)?(?:about\s+|~)?" + _NUM, re.I),
+)
+_ACTIVE_NAME = re.compile(r"-A(\d+(?:\.\d+)?)B\b", re.I)
+
+
+def _active_from_text(notes: pd.Series, names: pd.Series, total: pd.Series) -> pd.Series:
+    """Active parameters stated in free-text notes or an `-A<n>B` name; NaN where neither says."""
+
+    def one(note, name, tot):
+        for pattern in _ACTIVE_NOTES:
+            m = pattern.search(str(note or ""))
+            if m:
+                value = float(m.group(1)) * _SCALE[m.group(2).lower()]
+                if not np.isfinite(tot) or value < tot:
+                    return value
+        m = _ACTIVE_NAME.search(str(name or ""))
+        if m:
+            value = float(m.group(1)) * 1e9
+            if not np.isfinite(tot) or value < tot:
+                return value
+        return np.nan
+
+    return pd.Series([one(a, b, c) for a, b, c in zip(notes, names, total)], index=notes.index, dtype=float)
+
+
 # Anything bigger than this is a typo, not a model: 1e15 parameters is ~100x the largest
 # count in any Epoch snapshot (1e14, PROVENANCE.md) and beyond any announced system.
 MAX_PLAUSIBLE_PARAMETERS = 1e15
@@ -235,6 +268,14 @@ def load(path: str | Path) -> tuple[pd.DataFrame, Provenance]:
         moe |= df[layout.sparsity].astype(str).str.strip().str.lower().eq("sparse")
     moe |= name.fillna("").str.contains(_MOE_NAME, na=False)
     moe |= active.notna()
+    if moe.any():
+        # MoE rows without an active count column entry: take it from the notes or the name
+        notes = df[layout.parameter_notes] if layout.parameter_notes and layout.parameter_notes in df.columns else pd.Series("", index=df.index)
+        need = moe & active.isna()
+        if need.any():
+            found = _active_from_text(notes[need], name[need], params[need])
+            active = active.copy()
+            active.loc[need] = found
     if layout.open_weights and layout.open_weights in df.columns:
         open_weights = _parse_yes_no(df[layout.open_weights])
     else:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from omegaconf import OmegaConf
 
-from gapstudy.data import Dataset, Selection, load_dataset, resolve_path
+from gapstudy.data import SOURCES, Dataset, Selection, load_dataset, resolve_path
 from gapstudy.data.selection import validate as validate_selection
 from gapstudy.errors import GapstudyError
 
@@ -19,7 +19,7 @@ def selection_from(cfg) -> Selection:
 
 def load_data(cfg) -> Dataset:
     """Load and select the dataset named by cfg.data and cfg.select."""
-    return load_dataset(cfg.data.source, cfg.data.path, selection_from(cfg))
+    return load_dataset(cfg.data.source, cfg.data.path, selection_from(cfg), cfg.data.get("snapshots_dir"))
 
 
 def check_gap(lower: float, upper: float) -> None:
@@ -66,8 +66,10 @@ def validate_common(cfg) -> None:
     """Checks every experiment shares: the selection, the gap window, the data source."""
     validate_selection(selection_from(cfg))
     check_gap(float(cfg.gap.lower), float(cfg.gap.upper))
-    if cfg.data.source not in ("registry", "epoch"):
-        raise GapstudyError(f"data.source={cfg.data.source!r} is unknown; use data=registry or data=epoch data.path=FILE")
-    path = resolve_path(cfg.data.source, cfg.data.path)
+    if cfg.data.source not in SOURCES:
+        raise GapstudyError(
+            f"data.source={cfg.data.source!r} is unknown; use data=registry, data=epoch_notable or data=epoch data.path=FILE"
+        )
+    path = resolve_path(cfg.data.source, cfg.data.path, cfg.data.get("snapshots_dir"))
     if not path.exists():
         raise GapstudyError(f"data file not found: {path} (check data.path)")

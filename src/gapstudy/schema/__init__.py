@@ -20,10 +20,12 @@ from gapstudy.schema.experiments import (
 
 @dataclass
 class DataConfig:
-    """Which dataset: the bundled registry or an Epoch CSV given by path."""
+    """Which dataset: the bundled registry, the bundled Epoch extract, or an Epoch CSV given by path."""
 
-    source: str = "registry"  # registry | epoch
-    path: Optional[str] = None  # required for epoch; optional override for registry
+    source: str = "registry"  # registry | epoch_notable | epoch
+    path: Optional[str] = None  # required for epoch (a path, or a file name in snapshots_dir); optional override otherwise
+    # folder of Epoch snapshots; None = $GAPSTUDY_SHARED/data/epoch, else ../shared/data/epoch
+    snapshots_dir: Optional[str] = None
 
 
 @dataclass
