@@ -39,3 +39,4 @@ def test_wheel_ships_configs_and_registry(tmp_path):
     assert "gapstudy/conf/data/registry.yaml" in names
     assert any(n.startswith("gapstudy/conf/hardware/") for n in names)
     assert "gapstudy/bundled/models.csv" in names
+    assert "gapstudy/bundled/epoch_notable_ai_models.csv" in names  # data=epoch_notable offline
