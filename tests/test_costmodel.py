@@ -245,3 +245,14 @@ def test_training_cost_and_predicted_band_api():
     assert band is None or (band[0] <= band[1])
     with pytest.raises(GapstudyError):
         cm.training_cost(n, d, "a100_80gb", warp_drive=True)
+
+
+def test_import_costmodel_search_gives_the_module():
+    import importlib
+    import types
+
+    import gapstudy.costmodel.search
+
+    mod = importlib.import_module("gapstudy.costmodel.search")
+    assert isinstance(gapstudy.costmodel.search, types.ModuleType) and gapstudy.costmodel.search is mod
+    assert callable(mod.search) and mod(7e9).layout == mod.search(7e9).layout  # the old call still works

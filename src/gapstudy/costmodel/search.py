@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import math
+import sys
+import types
 from dataclasses import dataclass
 
 import numpy as np
@@ -105,7 +107,8 @@ class LayoutArrays:
 
 def enumerate_layouts(shape: Shape, global_batch: int, max_gpus: int, *, zero_stages=(0, 1, 2, 3),
                       recomputes=("none", "selective", "full"), sequence_parallel=(False, True),
-                      micro_batches=MICRO_BATCHES, interleaves=INTERLEAVES, max_tensor: int = MAX_TENSOR) -> LayoutArrays:
+                      micro_batches=MICRO_BATCHES, interleaves=INTERLEAVES, max_tensor: int = MAX_TENSOR,
+                      max_pipeline: int | None = None, max_data: int | None = None) -> LayoutArrays:
     """Cartesian product of the options, without duplicates that cannot differ (cached).
 
     Structural rules are applied here only where the product would otherwise explode (tensor
@@ -116,14 +119,16 @@ def enumerate_layouts(shape: Shape, global_batch: int, max_gpus: int, *, zero_st
     """
     return _enumerate(shape.layers, shape.heads, int(global_batch), int(max_gpus), tuple(zero_stages),
                       tuple(RECOMPUTE_CODES[r] for r in recomputes), tuple(int(x) for x in sequence_parallel),
-                      tuple(micro_batches), tuple(interleaves), int(max_tensor))
+                      tuple(micro_batches), tuple(interleaves), int(max_tensor),
+                      int(max_pipeline) if max_pipeline is not None else int(max_gpus),
+                      int(max_data) if max_data is not None else int(max_gpus))
 
 
-@functools.lru_cache(maxsize=256)
-def _enumerate(layers, heads, batch, cap, zeros, rcs, sps, mbs, vs, max_tensor) -> LayoutArrays:
+@functools.lru_cache(maxsize=1024)
+def _enumerate(layers, heads, batch, cap, zeros, rcs, sps, mbs, vs, max_tensor, max_pipe, max_data) -> LayoutArrays:
     tensors = [2**k for k in range(0, 12) if 2**k <= min(max_tensor, heads, cap)]
-    pipes = [p for p in _divisors(layers) if p <= cap]
-    datas = [d for d in _divisors(batch) if d <= cap]
+    pipes = [p for p in _divisors(layers) if p <= min(cap, max_pipe)]
+    datas = [d for d in _divisors(batch) if d <= min(cap, max_data)]
     T, P, D, Bm = (x.ravel() for x in np.meshgrid(tensors, pipes, datas, list(mbs), indexing="ij"))
     keep = (T * P * D <= cap) & (batch % (Bm * D) == 0)
     T, P, D, Bm = T[keep], P[keep], D[keep], Bm[keep]
@@ -154,7 +159,7 @@ def _enumerate(layers, heads, batch, cap, zeros, rcs, sps, mbs, vs, max_tensor) 
 
 def evaluate_layouts(shape: Shape, global_batch: int, layouts: LayoutArrays, hardware: Hardware, *,
                      bytes_per_param=16.0, reserve=0.1, calibration: Calibration = DEFAULT_CALIBRATION,
-                     max_gpus=None) -> dict[str, np.ndarray]:
+                     max_gpus=None, flash_attention=False) -> dict[str, np.ndarray]:
     """The shared kernel (step.evaluate) on every layout at once."""
     return evaluate(layers=shape.layers, hidden=shape.hidden, heads=shape.heads, seq_len=shape.seq_len,
                     vocab=shape.vocab, global_batch=global_batch, micro_batch=layouts.micro_batch,
@@ -162,7 +167,7 @@ def evaluate_layouts(shape: Shape, global_batch: int, layouts: LayoutArrays, har
                     zero_stage=layouts.zero_stage, recompute=layouts.recompute,
                     sequence_parallel=layouts.sequence_parallel, interleave=layouts.interleave,
                     hardware=hardware, bytes_per_param=bytes_per_param, reserve=reserve,
-                    calibration=calibration, max_gpus=max_gpus)
+                    calibration=calibration, max_gpus=max_gpus, flash_attention=flash_attention)
 
 
 def search(params: float | None = None, *, layers=None, hidden=None, heads=None, seq_len: int = DEFAULT_SEQ_LEN,
@@ -170,6 +175,7 @@ def search(params: float | None = None, *, layers=None, hidden=None, heads=None,
            tokens: float | None = None, gpus: int | None = None, max_gpus: int = 16384, max_days: float | None = None,
            zero_stages=(0, 1, 2, 3), recomputes=("none", "selective", "full"), sequence_parallel=(False, True),
            micro_batches=MICRO_BATCHES, interleaves=INTERLEAVES, max_tensor: int = MAX_TENSOR,
+           max_pipeline: int | None = None, flash_attention: bool = False, failure_overhead_per_gpu: float = 0.0,
            bytes_per_param: float = 16.0, reserve: float = 0.1,
            calibration: Calibration = DEFAULT_CALIBRATION, verify: bool = True) -> SearchResult:
     """Cheapest fitting layout for training `tokens` (default 20/param): by dollars, or by time if `gpus` is given.
@@ -177,7 +183,9 @@ def search(params: float | None = None, *, layers=None, hidden=None, heads=None,
     Cost mode minimises dollars (GPU-hours x price) over layouts using at most max_gpus GPUs and,
     if max_days is set, finishing within it. Time mode (gpus=G) minimises wall-clock time over
     layouts using at most G GPUs. The winner is re-evaluated by the scalar estimate_step (the
-    same kernel) so the returned estimate carries all the parts.
+    same kernel) so the returned estimate carries all the parts. `failure_overhead_per_gpu` k
+    stretches wall time and GPU-hours by 1 + k x GPUs (restarts and lost work, constraints.py);
+    `max_pipeline` / `max_tensor` / the option tuples restrict the techniques (techniques.py).
     """
     hw = get_hardware(hardware)
     shape = make_shape(params, layers=layers, hidden=hidden, heads=heads, vocab=vocab, seq_len=seq_len)
@@ -192,7 +200,7 @@ def search(params: float | None = None, *, layers=None, hidden=None, heads=None,
     cap = int(gpus) if gpus is not None else int(max_gpus)
     lay = enumerate_layouts(shape, batch, cap, zero_stages=zero_stages, recomputes=recomputes,
                             sequence_parallel=sequence_parallel, micro_batches=micro_batches,
-                            interleaves=interleaves, max_tensor=max_tensor)
+                            interleaves=interleaves, max_tensor=max_tensor, max_pipeline=max_pipeline)
     objective = "time" if gpus is not None else "cost"
     base = dict(shape=shape, hardware=hw.name, global_batch=batch, tokens=tokens, objective=objective,
                 evaluated=len(lay))
@@ -207,7 +215,8 @@ def search(params: float | None = None, *, layers=None, hidden=None, heads=None,
                             reason=f"no layout to evaluate with at most {cap} GPUs: {reason}")
     steps = tokens / (batch * seq_len)
     scan = scan_layouts(shape, batch, lay, hw, steps=steps, objective=objective, max_days=max_days,
-                        bytes_per_param=bytes_per_param, reserve=reserve, calibration=calibration, max_gpus=cap)
+                        failure_overhead_per_gpu=failure_overhead_per_gpu, bytes_per_param=bytes_per_param,
+                        reserve=reserve, calibration=calibration, max_gpus=cap, flash_attention=flash_attention)
     if scan.best < 0:
         return SearchResult(**base, valid=scan.valid, fitting=scan.fitting, layout=None, estimate=None,
                             dollars=math.nan, days=math.nan, reason=scan.reason(hw, reserve, cap, max_days))
@@ -220,7 +229,7 @@ def search(params: float | None = None, *, layers=None, hidden=None, heads=None,
                             pipeline=best.pipeline, data=best.data, zero_stage=best.zero_stage,
                             recompute=best.recompute, sequence_parallel=best.sequence_parallel,
                             interleave=best.interleave, hardware=hw, bytes_per_param=bytes_per_param,
-                            reserve=reserve, calibration=calibration)
+                            reserve=reserve, calibration=calibration, flash_attention=flash_attention)
     return SearchResult(**base, valid=scan.valid, fitting=scan.fitting, layout=best, estimate=est,
                         dollars=scan.best_dollars, days=scan.best_days)
 
@@ -260,7 +269,7 @@ class Scan:
 
 
 def scan_layouts(shape: Shape, batch: int, lay: LayoutArrays, hw: Hardware, *, steps: float, objective: str = "cost",
-                 max_days=None, chunk: int = CHUNK, **kernel) -> Scan:
+                 max_days=None, chunk: int = CHUNK, failure_overhead_per_gpu: float = 0.0, **kernel) -> Scan:
     """Evaluate every layout (in cache-sized chunks) and keep the best feasible one by dollars or days."""
     out = Scan(evaluated=len(lay))
     for start in range(0, len(lay), chunk):
@@ -268,7 +277,8 @@ def scan_layouts(shape: Shape, batch: int, lay: LayoutArrays, hw: Hardware, *, s
         r = evaluate_layouts(shape, batch, sub, hw, **kernel)
         valid = r["invalid"] == 0
         fits = r["fits"]
-        days = r["step_time"] * (steps / SECONDS_PER_DAY)
+        stretch = 1.0 + failure_overhead_per_gpu * r["gpus"]  # restarts and lost work (constraints.py)
+        days = r["step_time"] * stretch * (steps / SECONDS_PER_DAY)
         ok = fits & (days <= max_days) if max_days is not None else fits
         out.valid += int(valid.sum())
         out.fitting += int(fits.sum())
@@ -279,7 +289,7 @@ def scan_layouts(shape: Shape, batch: int, lay: LayoutArrays, hw: Hardware, *, s
         if fits.any():
             out.min_days = min(out.min_days, float(days[fits].min()))
         if ok.any():
-            dollars = r["dollars_per_step"] * steps
+            dollars = r["dollars_per_step"] * stretch * steps
             score = np.where(ok, days if objective == "time" else dollars, np.inf)
             i = int(np.argmin(score))
             if score[i] < out.best_score:
@@ -291,3 +301,14 @@ def scan_layouts(shape: Shape, batch: int, lay: LayoutArrays, hw: Hardware, *, s
 
 
 LAYOUT_FIELDS = ("tensor", "pipeline", "data", "micro_batch", "zero_stage", "recompute", "sequence_parallel", "interleave")
+
+
+class _CallableModule(types.ModuleType):
+    """`gapstudy.costmodel.search` is this module (import gapstudy.costmodel.search gives it) and,
+    for the callers that use it as the package's function, calling it runs search()."""
+
+    def __call__(self, *args, **kwargs) -> SearchResult:
+        return search(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

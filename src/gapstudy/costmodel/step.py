@@ -38,8 +38,13 @@ def _f(x):
 
 def evaluate(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch, tensor, pipeline, data,
              zero_stage, recompute, sequence_parallel, interleave, hardware: Hardware, bytes_per_param=16.0,
-             reserve=0.1, calibration: Calibration = DEFAULT_CALIBRATION, max_gpus=None) -> dict[str, np.ndarray]:
+             reserve=0.1, calibration: Calibration = DEFAULT_CALIBRATION, max_gpus=None,
+             flash_attention=False) -> dict[str, np.ndarray]:
     """The model, on broadcastable arrays: every output is an array over the layouts given.
+
+    With `flash_attention` (Dao et al. 2022) the attention scores are never stored or written to
+    HBM: the 5as/h activation term and its elementwise traffic vanish, and the backward pass
+    recomputes the attention core once (as FlashAttention does) whatever `recompute` says.
 
     `recompute` is an integer code (memory.RECOMPUTE_CODES: 0 none, 1 selective, 2 full).
     Ranks are placed tensor-fastest, then data, then pipeline (Megatron-LM's default order), so a
@@ -82,12 +87,16 @@ def evaluate(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch
     # attention core: b a/t batched (s,dh,s) and (s,s,dh) GEMMs per layer
     attn = (b * a / t) * (4.0 * s * s * dh + 4.0 * x0 * (s * s + 2.0 * s * dh)) / e
     # elementwise kernels move the layer's stored activations (no recompute) c times at HBM speed
-    score = 5.0 * a * s * s * b / t  # softmax/dropout bytes: the 5as/h term times sbh, split over t
-    stored_full = np.where(sp, (34.0 * bsh + 5.0 * a * s * s * b) / t, bsh * (10.0 + 24.0 / t) + score)
+    # softmax/dropout bytes: the 5as/h term times sbh, split over t (none with FlashAttention)
+    score = 0.0 * b if flash_attention else 5.0 * a * s * s * b / t
+    stored_full = np.where(sp, 34.0 * bsh / t, bsh * (10.0 + 24.0 / t)) + score
     elem = cal.elementwise_passes * stored_full / hbm
     fwd = lin + attn + elem
-    recompute_t = np.where(rc == 2, fwd,
-                           np.where(rc == 1, SELECTIVE_ATTN_RECOMPUTE * attn + cal.elementwise_passes * score / hbm, 0.0))
+    if flash_attention:
+        recompute_t = np.where(rc == 2, fwd, attn)
+    else:
+        recompute_t = np.where(rc == 2, fwd,
+                               np.where(rc == 1, SELECTIVE_ATTN_RECOMPUTE * attn + cal.elementwise_passes * score / hbm, 0.0))
     layer_compute = 3.0 * fwd + recompute_t  # backward = 2x forward
 
     # ---- tensor-parallel all-reduces: 4 per layer per micro-batch, 6 with full recompute ----
@@ -236,7 +245,7 @@ def _check_int(name: str, value, minimum: int = 1) -> int:
 def estimate_step(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch, tensor, pipeline, data,
                   zero_stage=0, recompute="full", sequence_parallel=False, interleave=1, hardware="a100_80gb",
                   bytes_per_param=16, reserve=0.1, calibration: Calibration = DEFAULT_CALIBRATION,
-                  max_gpus=None) -> StepEstimate:
+                  max_gpus=None, flash_attention: bool = False) -> StepEstimate:
     """Predict one layout (the array kernel on size-1 arrays); impossible layouts raise GapstudyError."""
     hw = get_hardware(hardware)
     ints = dict(layers=layers, hidden=hidden, heads=heads, seq_len=seq_len, vocab=vocab, global_batch=global_batch,
@@ -254,7 +263,7 @@ def estimate_step(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_
     out = evaluate(**{k: np.array([v]) for k, v in ints.items()}, zero_stage=np.array([zero_stage]),
                    recompute=np.array([RECOMPUTE_CODES[recompute]]), sequence_parallel=np.array([bool(sequence_parallel)]),
                    hardware=hw, bytes_per_param=float(bytes_per_param), reserve=float(reserve),
-                   calibration=calibration, max_gpus=max_gpus)
+                   calibration=calibration, max_gpus=max_gpus, flash_attention=bool(flash_attention))
     code = int(out["invalid"][0])
     if code:
         layout = (f"t={ints['tensor']} p={ints['pipeline']} d={ints['data']} b={ints['micro_batch']} "

@@ -1,0 +1,89 @@
+"""Technique history: when each parallelism and memory technique became publicly usable, with its source.
+
+A search for year Y only uses techniques released by the end of Y (minus an optional lag), so a
+2020 run cannot pick sequence parallelism (2022). Dates are decimal years of the first public
+paper or release that made the technique usable for training large language models.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gapstudy.errors import GapstudyError
+
+
+@dataclass(frozen=True)
+class Technique:
+    """One technique: a short name, the date it became usable, the source, what the search does with it."""
+
+    name: str
+    date: float  # decimal year
+    source: str
+    effect: str
+    modelled: bool = True  # False: recorded in the history but not used by the search (see effect)
+
+
+TECHNIQUES: tuple[Technique, ...] = (
+    Technique("data_parallel", 2012.0, "Dean et al. 2012 (DistBelief); synchronous all-reduce data parallelism",
+              "replicas of the model over data-parallel ranks"),
+    Technique("full_recompute", 2016.3, "Chen et al. 2016, arXiv:1604.06174 (activation checkpointing)",
+              "store only each layer's input, recompute the layer in the backward pass"),
+    Technique("pipeline", 2019.0, "Huang et al. 2018, GPipe, arXiv:1811.06965 (code in Lingvo 2019); "
+              "Narayanan et al. 2019, PipeDream, SOSP",
+              "pipeline degrees > 1 (1F1B schedule)"),
+    Technique("tensor", 2019.7, "Shoeybi et al. 2019, Megatron-LM, arXiv:1909.08053 (Sept 2019)",
+              "tensor-parallel degrees > 1"),
+    Technique("zero1", 2020.1, "Rajbhandari et al. 2019, ZeRO, arXiv:1910.02054; DeepSpeed public release Feb 2020",
+              "ZeRO stage 1 (optimizer state sharded over data-parallel ranks)"),
+    Technique("zero2", 2020.4, "DeepSpeed ZeRO-2 release, May 2020 (Microsoft Research blog, 19 May 2020)",
+              "ZeRO stage 2 (gradients sharded too)"),
+    Technique("zero3", 2021.2, "DeepSpeed ZeRO-3 Offload, March 2021; Rajbhandari et al. 2021, ZeRO-Infinity, "
+              "arXiv:2104.07857; PyTorch FSDP (PyTorch 1.11, March 2022) is the same sharding",
+              "ZeRO stage 3 / FSDP (parameters sharded too)"),
+    Technique("interleaved", 2021.3, "Narayanan et al. 2021, arXiv:2104.04473 (interleaved 1F1B)",
+              "interleaved pipeline chunks v > 1"),
+    Technique("sequence_parallel", 2022.4, "Korthikanti et al. 2022, arXiv:2205.05198 (May 2022)",
+              "sequence parallelism of the non-tensor-parallel regions"),
+    Technique("selective_recompute", 2022.4, "Korthikanti et al. 2022, arXiv:2205.05198 (May 2022)",
+              "recompute only the attention core"),
+    Technique("flash_attention", 2022.4, "Dao et al. 2022, FlashAttention, arXiv:2205.14135 (May 2022)",
+              "attention scores never stored: the 5as/h activation term and its memory traffic vanish"),
+    Technique("fp8", 2023.0, "Micikevicius et al. 2022, arXiv:2209.05433; NVIDIA Transformer Engine with H100 (2023)",
+              "not used by the search: published large dense runs through 2024 trained in BF16 (e.g. Llama 3, "
+              "Dubey et al. 2024); FP8 pre-training at scale was first reported by DeepSeek-V3 (Dec 2024)",
+              modelled=False),
+)
+BY_NAME = {t.name: t for t in TECHNIQUES}
+
+
+def available(year: float, lag: float = 0.0) -> frozenset[str]:
+    """Names of the techniques usable in `year`: released before the end of year - lag."""
+    return frozenset(t.name for t in TECHNIQUES if t.date < float(year) + 1.0 - float(lag))
+
+
+def search_options(year: float | None, lag: float = 0.0) -> dict:
+    """Keyword arguments for costmodel.search restricting it to what existed in `year` (None: everything)."""
+    have = frozenset(BY_NAME) if year is None else available(year, lag)
+    if "data_parallel" not in have:
+        raise GapstudyError(f"year {year} is before data-parallel training ({BY_NAME['data_parallel'].date:g}); use 2012 or later")
+    recomputes = ["none"]
+    if "full_recompute" in have:
+        recomputes.append("full")
+    if "selective_recompute" in have:
+        recomputes.append("selective")
+    return {
+        "zero_stages": tuple(s for s, name in ((0, None), (1, "zero1"), (2, "zero2"), (3, "zero3"))
+                             if name is None or name in have),
+        "recomputes": tuple(recomputes),
+        "sequence_parallel": (False, True) if "sequence_parallel" in have else (False,),
+        "interleaves": (1, 2, 4) if "interleaved" in have else (1,),
+        "max_tensor": 64 if "tensor" in have else 1,
+        "max_pipeline": None if "pipeline" in have else 1,
+        "flash_attention": "flash_attention" in have,
+    }
+
+
+def history() -> list[dict]:
+    """The history as plain rows (for results.json and reports)."""
+    return [{"technique": t.name, "date": t.date, "source": t.source, "effect": t.effect, "modelled": t.modelled}
+            for t in TECHNIQUES]
