@@ -40,7 +40,10 @@ class SelectConfig:
     min_confidence: Optional[str] = None
     min_parameters: Optional[float] = None
     drop_future: bool = True
-    dedupe: bool = False
+    dedupe: Optional[str] = "false"  # false | name (= true) | family | base
+    parameters: str = "total"  # total | active (MoE models by active parameters)
+    exclude_derived: bool = False  # drop fine-tunes and distillations
+    open_weights: Optional[bool] = None  # true: open weights only; false: closed only
 
 
 @dataclass
