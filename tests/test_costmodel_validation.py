@@ -1,19 +1,20 @@
-"""The cost model against published measurements: Narayanan et al. (2021) Table 1 and the ZeRO worked example."""
+"""The cost model against published measurements: fitted on one set, judged on a held-out set, and the ZeRO example."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from gapstudy.costmodel import state_threshold
+from gapstudy.costmodel import measurements, state_threshold
 from gapstudy.costmodel.gemm import DEFAULT_CALIBRATION
 from gapstudy.costmodel.memory import model_state_bytes
-from gapstudy.costmodel.validation import NARAYANAN_TABLE1, error_summary, fit_calibration, leave_one_out, validate
+from gapstudy.costmodel.validation import (NARAYANAN_TABLE1, error_summary, fit_calibration, fit_rows, held_out,
+                                           leave_one_out, validate)
 
 
-def test_table1_all_rows_within_tolerance():
-    rows = validate()
-    assert len(rows) == 10
+def test_fit_set_rows_within_tolerance():
+    rows = validate(rows=fit_rows())
+    assert len(rows) == 18  # Narayanan 2021 Table 1 (10) + Korthikanti 2022 Table 5 (8)
     summary = error_summary(rows)
     assert summary["mean_abs_error"] <= 0.05, summary
     assert summary["max_abs_error"] <= 0.10, summary
@@ -21,9 +22,30 @@ def test_table1_all_rows_within_tolerance():
         assert row.data == ref[6] // (ref[4] * ref[5])  # d = GPUs / (t p), as the table implies
 
 
+def test_held_out_is_disjoint_cited_and_reported():
+    fit = {(r.source, r.label) for r in measurements.FIT + measurements.FIT_2022}
+    out = measurements.HELD_OUT
+    assert not fit & {(r.source, r.label) for r in out}
+    assert len({r.source for r in out}) >= 3 and len({r.chip for r in out}) >= 2
+    assert all(r.source and r.value > 0 for r in out)
+    rows = held_out()
+    s = error_summary(rows)
+    # The honest figure (validation.md / the experiment report it): the goal is mean <= 5%, max <= 10%.
+    # This test pins what the shipped constants reach so a regression shows; it is not the goal.
+    assert s["rows"] == len(out)
+    assert s["mean_abs_error"] <= 0.12 and s["max_abs_error"] <= 0.20, s
+    llama = [r for r in rows if r.chip == "h100"]
+    assert llama and all(abs(r.error) <= 0.10 for r in llama)  # H100 MFU was 27-42% too low before overlap
+
+
 def test_defaults_are_the_grid_fit():
-    # the shipped constants are exactly what the documented global fit returns
+    # the shipped constants are exactly what the documented fit on the fit set returns
     assert fit_calibration() == DEFAULT_CALIBRATION
+
+
+def test_software_era_matters_on_the_same_cluster():
+    # Korthikanti et al. 2022 run the same model per pipeline ~7% faster than Narayanan et al. 2021
+    assert DEFAULT_CALIBRATION.max_efficiency(2022) > DEFAULT_CALIBRATION.max_efficiency(2021)
 
 
 @pytest.mark.slow

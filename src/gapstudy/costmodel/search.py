@@ -159,7 +159,7 @@ def _enumerate(layers, heads, batch, cap, zeros, rcs, sps, mbs, vs, max_tensor, 
 
 def evaluate_layouts(shape: Shape, global_batch: int, layouts: LayoutArrays, hardware: Hardware, *,
                      bytes_per_param=16.0, reserve=0.1, calibration: Calibration = DEFAULT_CALIBRATION,
-                     max_gpus=None, flash_attention=False) -> dict[str, np.ndarray]:
+                     max_gpus=None, flash_attention=False, overlap=None, era=2021) -> dict[str, np.ndarray]:
     """The shared kernel (step.evaluate) on every layout at once."""
     return evaluate(layers=shape.layers, hidden=shape.hidden, heads=shape.heads, seq_len=shape.seq_len,
                     vocab=shape.vocab, global_batch=global_batch, micro_batch=layouts.micro_batch,
@@ -167,7 +167,8 @@ def evaluate_layouts(shape: Shape, global_batch: int, layouts: LayoutArrays, har
                     zero_stage=layouts.zero_stage, recompute=layouts.recompute,
                     sequence_parallel=layouts.sequence_parallel, interleave=layouts.interleave,
                     hardware=hardware, bytes_per_param=bytes_per_param, reserve=reserve,
-                    calibration=calibration, max_gpus=max_gpus, flash_attention=flash_attention)
+                    calibration=calibration, max_gpus=max_gpus, flash_attention=flash_attention, overlap=overlap,
+                    era=era)
 
 
 def search(params: float | None = None, *, layers=None, hidden=None, heads=None, seq_len: int = DEFAULT_SEQ_LEN,
@@ -176,6 +177,7 @@ def search(params: float | None = None, *, layers=None, hidden=None, heads=None,
            zero_stages=(0, 1, 2, 3), recomputes=("none", "selective", "full"), sequence_parallel=(False, True),
            micro_batches=MICRO_BATCHES, interleaves=INTERLEAVES, max_tensor: int = MAX_TENSOR,
            max_pipeline: int | None = None, flash_attention: bool = False, failure_overhead_per_gpu: float = 0.0,
+           overlap=None, era: float | None = 2021,
            bytes_per_param: float = 16.0, reserve: float = 0.1,
            calibration: Calibration = DEFAULT_CALIBRATION, verify: bool = True) -> SearchResult:
     """Cheapest fitting layout for training `tokens` (default 20/param): by dollars, or by time if `gpus` is given.
@@ -216,7 +218,8 @@ def search(params: float | None = None, *, layers=None, hidden=None, heads=None,
     steps = tokens / (batch * seq_len)
     scan = scan_layouts(shape, batch, lay, hw, steps=steps, objective=objective, max_days=max_days,
                         failure_overhead_per_gpu=failure_overhead_per_gpu, bytes_per_param=bytes_per_param,
-                        reserve=reserve, calibration=calibration, max_gpus=cap, flash_attention=flash_attention)
+                        reserve=reserve, calibration=calibration, max_gpus=cap, flash_attention=flash_attention,
+                        overlap=overlap, era=era)
     if scan.best < 0:
         return SearchResult(**base, valid=scan.valid, fitting=scan.fitting, layout=None, estimate=None,
                             dollars=math.nan, days=math.nan, reason=scan.reason(hw, reserve, cap, max_days))
@@ -229,7 +232,8 @@ def search(params: float | None = None, *, layers=None, hidden=None, heads=None,
                             pipeline=best.pipeline, data=best.data, zero_stage=best.zero_stage,
                             recompute=best.recompute, sequence_parallel=best.sequence_parallel,
                             interleave=best.interleave, hardware=hw, bytes_per_param=bytes_per_param,
-                            reserve=reserve, calibration=calibration, flash_attention=flash_attention)
+                            reserve=reserve, calibration=calibration, flash_attention=flash_attention,
+                            overlap=overlap, era=era)
     return SearchResult(**base, valid=scan.valid, fitting=scan.fitting, layout=best, estimate=est,
                         dollars=scan.best_dollars, days=scan.best_days)
 

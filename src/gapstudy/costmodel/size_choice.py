@@ -156,10 +156,29 @@ def _as_assumptions(assumptions) -> Assumptions:
 # cost curves: cheapest variable cost per class of techniques, per size
 
 
+_SORTED: dict[int, tuple] = {}
+
+
+def _by_class(lay: LayoutArrays) -> tuple[LayoutArrays, np.ndarray]:
+    """The layouts reordered by class code (tensor 1 + pipeline 2 + ZeRO-3 4) and the class boundaries."""
+    hit = _SORTED.get(id(lay))
+    if hit is not None and hit[0] is lay:
+        return hit[1], hit[2]
+    code = (lay.tensor > 1) * 1 + (lay.pipeline > 1) * 2 + (lay.zero_stage == 3) * 4
+    order = np.argsort(code, kind="stable")
+    out = LayoutArrays(*(getattr(lay, f)[order] for f in LAYOUT_FIELDS))
+    bounds = np.searchsorted(code[order], np.arange(N_CLASSES + 1))
+    if len(_SORTED) > 4096:
+        _SORTED.clear()
+    _SORTED[id(lay)] = (lay, out, bounds)
+    return out, bounds
+
+
 def _curve_for_size(log10_n: float, year: int, chip: str, a: Assumptions) -> dict:
     hw = get_hardware(chip)
     opts = _tech.search_options(year, a.technique_lag)
     flash = opts.pop("flash_attention")
+    overlap = _tech.software_overlap(year, a.technique_lag)
     shape = shape_for_params(10.0 ** log10_n, vocab=a.vocab, seq_len=a.seq_len)
     n = shape.params
     tokens = a.tpp(year) * n
@@ -175,26 +194,28 @@ def _curve_for_size(log10_n: float, year: int, chip: str, a: Assumptions) -> dic
     best_gpus = np.full(N_CLASSES, np.nan)
     min_days = np.inf
     any_fit = False
-    for start in range(0, len(lay), CHUNK):
-        sub = LayoutArrays(*(getattr(lay, f)[start:start + CHUNK] for f in LAYOUT_FIELDS))
-        r = evaluate_layouts(shape, batch, sub, hw, bytes_per_param=a.bytes_per_param, reserve=a.reserve,
-                             calibration=a.calibration, max_gpus=cap, flash_attention=flash)
-        stretch = 1.0 + a.failure_overhead_per_gpu * r["gpus"]
-        days = r["step_time"] * stretch * steps / SECONDS_PER_DAY
-        fits = r["fits"]
-        if fits.any():
+    lay, bounds = _by_class(lay)
+    for k in range(N_CLASSES):
+        for start in range(int(bounds[k]), int(bounds[k + 1]), CHUNK):
+            stop = min(start + CHUNK, int(bounds[k + 1]))
+            sub = LayoutArrays(*(getattr(lay, f)[start:stop] for f in LAYOUT_FIELDS))
+            r = evaluate_layouts(shape, batch, sub, hw, bytes_per_param=a.bytes_per_param, reserve=a.reserve,
+                                 calibration=a.calibration, max_gpus=cap, flash_attention=flash, overlap=overlap,
+                                 era=year - a.technique_lag)
+            stretch = 1.0 + a.failure_overhead_per_gpu * r["gpus"]
+            days = r["step_time"] * stretch * (steps / SECONDS_PER_DAY)
+            fits = r["fits"]
+            if not fits.any():
+                continue
             any_fit = True
             min_days = min(min_days, float(days[fits].min()))
-        ok = fits & (days <= a.max_days) if a.max_days is not None else fits
-        if not ok.any():
-            continue
-        dollars = np.where(ok, r["dollars_per_step"] * stretch * steps, np.inf)
-        code = ((sub.tensor > 1) * 1 + (sub.pipeline > 1) * 2 + (sub.zero_stage == 3) * 4).astype(np.int64)
-        for k in np.unique(code[ok]):
-            m = np.where(code == k, dollars, np.inf)
-            i = int(np.argmin(m))
-            if m[i] < best[k]:
-                best[k], best_i[k], best_days[k], best_gpus[k] = m[i], start + i, days[i], r["gpus"][i]
+            ok = fits & (days <= a.max_days) if a.max_days is not None else fits
+            if not ok.any():
+                continue
+            dollars = np.where(ok, r["dollars_per_step"] * stretch * steps, np.inf)
+            i = int(np.argmin(dollars))
+            if dollars[i] < best[k]:
+                best[k], best_i[k], best_days[k], best_gpus[k] = dollars[i], start + i, days[i], r["gpus"][i]
     per_pt = best / (n * tokens)
     k_all = int(np.argmin(best))
     if np.isfinite(best[k_all]):
@@ -226,7 +247,8 @@ def _curves_compute(year: int, chip: str, a: Assumptions, log10_sizes: tuple[flo
 def _key(year: int, chip: str, a: Assumptions, extra) -> dict:
     hw = get_hardware(chip)
     return {"year": int(year), "chip": dataclasses.asdict(hw) | {"source": ""}, "assumptions": a.record(),
-            "techniques": _tech.history(), "extra": extra, "version": 2}
+            "overlap": dataclasses.asdict(_tech.software_overlap(year, a.technique_lag)),
+            "techniques": _tech.history(), "extra": extra, "version": 3}
 
 
 def cost_curves(year: int, chip: str | None = None, *, assumptions=None, log10_sizes=LOG10_SIZES) -> dict:
@@ -334,7 +356,8 @@ def thinning_grid(assumptions=None) -> dict:
     if a not in _GRIDS:
         key = {"assumptions": a.record(), "years": YEARS, "sizes": LOG10_SIZES, "costs": LOG10_COSTS,
                "chips": {y: dataclasses.asdict(get_hardware(a.chip(y))) | {"source": ""} for y in YEARS},
-               "techniques": _tech.history(), "aeff": _LOG10_AEFF.tolist(), "nodes": _LAB_NODES, "version": 2}
+               "techniques": _tech.history(), "aeff": _LOG10_AEFF.tolist(),
+               "overlap": {y: dataclasses.asdict(_tech.software_overlap(y, a.technique_lag)) for y in YEARS}, "nodes": _LAB_NODES, "version": 3}
         _GRIDS[a] = cache.cached("costmodel.size_choice.grid", key, lambda: _grid_compute(a))
     return _GRIDS[a]
 

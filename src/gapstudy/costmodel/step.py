@@ -39,7 +39,7 @@ def _f(x):
 def evaluate(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch, tensor, pipeline, data,
              zero_stage, recompute, sequence_parallel, interleave, hardware: Hardware, bytes_per_param=16.0,
              reserve=0.1, calibration: Calibration = DEFAULT_CALIBRATION, max_gpus=None,
-             flash_attention=False) -> dict[str, np.ndarray]:
+             flash_attention=False, overlap: "Overlap | None" = None, era: float | None = 2021) -> dict[str, np.ndarray]:
     """The model, on broadcastable arrays: every output is an array over the layouts given.
 
     With `flash_attention` (Dao et al. 2022) the attention scores are never stored or written to
@@ -75,7 +75,7 @@ def evaluate(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch
                         | (rc < 0) | (rc > 2), BAD_DEGREE, 0)
 
     # ---- compute per layer per micro-batch, forward (seconds) -------------------------------
-    e = cal.gemm_max_efficiency * peak
+    e = cal.max_efficiency(era) * peak
     x0 = cal.gemm_size_scale * peak / hbm  # efficiency roll-off scale: k x ridge point (gemm.py)
     bs = b * s
     bsh = bs * h
@@ -144,6 +144,15 @@ def evaluate(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch
     opt_params = np.where(zero >= 1, psi / d, psi)
     opt_time = 2.0 * bpp * opt_params / hbm
 
+    if overlap is not None:
+        pure_dp = (t == 1) & (p == 1)
+        f_dp = np.where(pure_dp, overlap.data_parallel_only, overlap.data)
+        hide = mb_compute * np.where(zero >= 2, m, 1.0)
+        dp_time = dp_time - np.minimum(f_dp * dp_time, hide)
+        tp_hidden = overlap.tensor * tp_time
+        tp_time = tp_time - tp_hidden
+        bubble_time = bubble_time - overlap.tensor * bubble_mb * mb_tp
+        pp_time = (1.0 - overlap.pipeline) * pp_time
     step_time = compute_time + bubble_time + tp_time + pp_time + dp_time + opt_time
 
     # ---- activations on the first stage -----------------------------------------------------
@@ -245,7 +254,7 @@ def _check_int(name: str, value, minimum: int = 1) -> int:
 def estimate_step(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch, tensor, pipeline, data,
                   zero_stage=0, recompute="full", sequence_parallel=False, interleave=1, hardware="a100_80gb",
                   bytes_per_param=16, reserve=0.1, calibration: Calibration = DEFAULT_CALIBRATION,
-                  max_gpus=None, flash_attention: bool = False) -> StepEstimate:
+                  max_gpus=None, flash_attention: bool = False, overlap=None, era=2021) -> StepEstimate:
     """Predict one layout (the array kernel on size-1 arrays); impossible layouts raise GapstudyError."""
     hw = get_hardware(hardware)
     ints = dict(layers=layers, hidden=hidden, heads=heads, seq_len=seq_len, vocab=vocab, global_batch=global_batch,
@@ -263,7 +272,8 @@ def estimate_step(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_
     out = evaluate(**{k: np.array([v]) for k, v in ints.items()}, zero_stage=np.array([zero_stage]),
                    recompute=np.array([RECOMPUTE_CODES[recompute]]), sequence_parallel=np.array([bool(sequence_parallel)]),
                    hardware=hw, bytes_per_param=float(bytes_per_param), reserve=float(reserve),
-                   calibration=calibration, max_gpus=max_gpus, flash_attention=bool(flash_attention))
+                   calibration=calibration, max_gpus=max_gpus, flash_attention=bool(flash_attention),
+                   overlap=overlap, era=era)
     code = int(out["invalid"][0])
     if code:
         layout = (f"t={ints['tensor']} p={ints['pipeline']} d={ints['data']} b={ints['micro_batch']} "

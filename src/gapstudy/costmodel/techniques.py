@@ -48,6 +48,10 @@ TECHNIQUES: tuple[Technique, ...] = (
               "recompute only the attention core"),
     Technique("flash_attention", 2022.4, "Dao et al. 2022, FlashAttention, arXiv:2205.14135 (May 2022)",
               "attention scores never stored: the 5as/h activation term and its memory traffic vanish"),
+    Technique("comm_overlap", 2023.0, "Megatron-Core (NVIDIA, 2023): --overlap-grad-reduce / --overlap-param-gather "
+              "(data parallel), --overlap-p2p-communication (pipeline), --tp-comm-overlap with Transformer Engine "
+              "userbuffers (tensor parallel)",
+              "communication of model-parallel runs hidden behind compute (see Overlap)"),
     Technique("fp8", 2023.0, "Micikevicius et al. 2022, arXiv:2209.05433; NVIDIA Transformer Engine with H100 (2023)",
               "not used by the search: published large dense runs through 2024 trained in BF16 (e.g. Llama 3, "
               "Dubey et al. 2024); FP8 pre-training at scale was first reported by DeepSeek-V3 (Dec 2024)",
@@ -81,6 +85,41 @@ def search_options(year: float | None, lag: float = 0.0) -> dict:
         "max_pipeline": None if "pipeline" in have else 1,
         "flash_attention": "flash_attention" in have,
     }
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """Fractions of each kind of communication the software of an era hides behind compute."""
+
+    data_parallel_only: float  # gradient all-reduce of pure data-parallel runs (no tensor/pipeline)
+    data: float  # data-parallel traffic of model-parallel runs
+    tensor: float
+    pipeline: float
+
+
+# Before 2023: PyTorch DDP buckets gradients and overlaps their all-reduce with the backward pass
+# by default (Li et al. 2020, "PyTorch Distributed", VLDB), so pure data-parallel runs hide it;
+# Megatron-LM (2019-2022) and DeepSpeed's pipeline engine reduce gradients after the last
+# micro-batch and run tensor-parallel all-reduces and pipeline sends synchronously (the setting
+# of the Narayanan et al. 2021 measurements the constants are fitted on).
+OVERLAP_BEFORE_2023 = Overlap(data_parallel_only=1.0, data=0.0, tensor=0.0, pipeline=0.0)
+# From 2023 (Megatron-Core, see TECHNIQUES "comm_overlap"): data-parallel reduce-scatter and
+# parameter all-gather and pipeline sends overlap fully (bounded by the compute available, see
+# step.evaluate); tensor-parallel overlap chunks each GEMM so communication of one chunk runs
+# under the next, but the communication kernels take SMs from the GEMMs: half is hidden, an a
+# priori value (not fitted).
+OVERLAP_FROM_2023 = Overlap(data_parallel_only=1.0, data=1.0, tensor=0.5, pipeline=1.0)
+
+
+# Megatron-LM (2019-2022) and DeepSpeed's pipeline engine as the fit-set papers ran them: nothing hidden.
+NO_OVERLAP = Overlap(data_parallel_only=0.0, data=0.0, tensor=0.0, pipeline=0.0)
+
+
+def software_overlap(year: float | None, lag: float = 0.0) -> Overlap:
+    """The communication overlap of the software of `year` (None: the newest)."""
+    if year is None or "comm_overlap" in available(year, lag):
+        return OVERLAP_FROM_2023
+    return OVERLAP_BEFORE_2023
 
 
 def history() -> list[dict]:

@@ -1,0 +1,108 @@
+"""Published training-throughput measurements, each row cited: the fit set and the held-out set.
+
+The fit set is Narayanan et al. (2021) Table 1 (A100-80GB, Megatron-LM 2021 software) and
+Korthikanti et al. (2022) Table 5 (same cluster, 2022 software: one constant per software era).
+The held-out set is never used to choose a constant: three other reports (BLOOM, GPT-NeoX-20B,
+Llama 3), three chips' clusters (A100-80GB on Omni-Path, A100-40GB, H100), 2022 and 2024.
+Shapes and layouts are the papers' own; where a paper leaves a choice open (micro-batch,
+interleave, recomputation) the model takes the best that fits, as the authors tuned theirs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Run:
+    """One published run: model shape, layout, hardware, software year and what was measured."""
+
+    source: str  # paper and table
+    label: str
+    chip: str
+    year: int  # software year: GEMM efficiency (gemm.Calibration.max_efficiency) and overlap of that era
+    layers: int
+    hidden: int
+    heads: int
+    seq_len: int
+    vocab: int
+    tensor: int
+    pipeline: int
+    data: int
+    global_batch: int
+    metric: str  # "tflops" (hardware FLOP/s per GPU, recomputation counted), "mfu" or "step_time" (s)
+    value: float
+    micro_batches: tuple[int, ...] = (1, 2, 4, 8)
+    interleaves: tuple[int, ...] = (1,)
+    recompute: str | tuple[str, ...] = "full"  # none | selective | full, or several to choose from
+    sequence_parallel: bool = False
+    zero_stage: int = 0
+    flash_attention: bool = False
+    bytes_per_param: float = 18.0  # Megatron-LM keeps fp32 gradients (science.md section 4)
+    timed_layers: int | None = None  # layers as the pipeline partitions them, when not divisible
+    hardware_changes: dict = field(default_factory=dict)  # the paper's cluster where it differs from conf/hardware
+
+
+NARAYANAN = "Narayanan et al. 2021 (SC'21), Table 1"
+# Narayanan et al. 2021, Table 1: A100-80GB (Selene, 8 x 200 Gb/s HDR per node), s = 2048,
+# V = 51200, full recomputation, interleaved 1F1B, achieved TFLOP/s per GPU.
+FIT: tuple[Run, ...] = tuple(
+    Run(NARAYANAN, f"{n}B", "a100_80gb", 2021, L, h, a, 2048, 51200, t, p, g // (t * p), B, "tflops", v,
+        interleaves=(1, 2, 3, 4, 5, 6, 8))
+    for n, a, h, L, t, p, g, B, v in (
+        (1.7, 24, 2304, 24, 1, 1, 32, 512, 137.0),
+        (3.6, 32, 3072, 30, 2, 1, 64, 512, 138.0),
+        (7.5, 32, 4096, 36, 4, 1, 128, 512, 142.0),
+        (18.4, 48, 6144, 40, 8, 1, 256, 1024, 135.0),
+        (39.1, 64, 8192, 48, 8, 2, 512, 1536, 138.0),
+        (76.1, 80, 10240, 60, 8, 4, 1024, 1792, 140.0),
+        (145.6, 96, 12288, 80, 8, 8, 1536, 2304, 148.0),
+        (310.1, 128, 16384, 96, 8, 16, 1920, 2160, 155.0),
+        (529.6, 128, 20480, 105, 8, 35, 2520, 2520, 163.0),
+        (1008.0, 160, 25600, 128, 8, 64, 3072, 3072, 163.0),
+    )
+)
+
+KORTHIKANTI = "Korthikanti et al. 2022 (arXiv:2205.05198), Tables 3 and 5"
+LLAMA3 = "Dubey et al. 2024 (The Llama 3 Herd of Models), Table 4"
+BLOOM = "BigScience 2022 (BLOOM-176B model card and training log; Le Scao et al. 2022, section 3.4)"
+NEOX = "Black et al. 2022 (GPT-NeoX-20B, ACL BigScience workshop), section 3"
+
+FIT_2022: tuple[Run, ...] = (
+    # Korthikanti et al. 2022: Table 3 shapes and layouts (A100-80GB Selene, s 2048, V 51200,
+    # micro-batch 1, d = 1), Table 5 iteration times in seconds, full recomputation and
+    # sequence parallelism + selective recomputation ("present work").
+    *(Run(KORTHIKANTI, f"{name} {mode}", "a100_80gb", 2022, L, h, a, 2048, 51200, 8, p, 1, B, "step_time", secs,
+          micro_batches=(1,), interleaves=(1, 2, 3, 4, 5, 6, 8), recompute=rc, sequence_parallel=sp)
+      for name, a, h, L, p, B, full, sel in (
+          ("22B", 64, 6144, 48, 1, 4, 1.42, 1.10),
+          ("175B", 96, 12288, 96, 8, 64, 18.13, 13.75),
+          ("530B", 128, 20480, 105, 35, 280, 49.05, 37.83),
+          ("1T", 160, 25600, 128, 64, 512, 94.42, 71.49),
+      )
+      for mode, secs, rc, sp in (("full recompute", full, "full", False), ("seq. parallel + selective", sel, "selective", True))),
+)
+
+HELD_OUT: tuple[Run, ...] = (
+    # BLOOM and GPT-NeoX-20B ran in 2022 on Megatron-DeepSpeed forks of the 2020-21 Megatron-LM
+    # kernels: software year 2021.
+    # BLOOM-176B: 384 A100-80GB (48 nodes of 8; 4 x 100 Gb/s Omni-Path per node = 6.25 GB/s per
+    # GPU), TP 4 x PP 12 x DP 8, global batch 2048 x 2048 tokens, micro-batch 2, full recomputation,
+    # ZeRO-1, ~150 TFLOP/s per GPU. 70 layers over 12 stages: the embedding counts as a layer on
+    # the first and last stage (6 per stage).
+    Run(BLOOM, "BLOOM-176B", "a100_80gb", 2021, 70, 14336, 112, 2048, 250880, 4, 12, 8, 2048, "tflops", 150.0,
+        micro_batches=(2,), zero_stage=1, timed_layers=72, hardware_changes={"inter_node_bandwidth_gbs": 6.25}),
+    # GPT-NeoX-20B: 96 A100-40GB (12 nodes, 4 x 200 Gb/s HDR per node = 12.5 GB/s per GPU), TP 2 x
+    # PP 4 x DP 12, 1538 contexts of 2048 per step (1536 modelled: 12 x 4 x 32), micro-batch 4,
+    # ZeRO-1, 117 TFLOP/s per GPU.
+    Run(NEOX, "GPT-NeoX-20B", "a100_40gb", 2021, 44, 6144, 64, 2048, 50432, 2, 4, 12, 1536, "tflops", 117.0,
+        micro_batches=(4,), zero_stage=1, hardware_changes={"inter_node_bandwidth_gbs": 12.5}),
+    # Llama 3 405B: H100-80GB, 126 layers (one fewer on the first and last stage: 128 timed),
+    # h 16384, 128 heads, s 8192, V 128256, TP 8 x PP 16, 16M tokens per batch, BF16 MFU.
+    Run(LLAMA3, "Llama 3 405B, 8,192 GPUs", "h100", 2024, 126, 16384, 128, 8192, 128256, 8, 16, 64, 2048, "mfu", 0.43,
+        micro_batches=(1,), interleaves=(1, 2, 4, 8), recompute=("none", "selective", "full"), sequence_parallel=True,
+        zero_stage=1, flash_attention=True, timed_layers=128),
+    Run(LLAMA3, "Llama 3 405B, 16,384 GPUs", "h100", 2024, 126, 16384, 128, 8192, 128256, 8, 16, 128, 2048, "mfu", 0.41,
+        micro_batches=(1,), interleaves=(1, 2, 4, 8), recompute=("none", "selective", "full"), sequence_parallel=True,
+        zero_stage=1, flash_attention=True, timed_layers=128),
+)
