@@ -13,6 +13,8 @@ from gapstudy import stats
 from gapstudy.cache import cached
 from gapstudy.data import Selection, load_dataset
 from gapstudy.errors import GapstudyError
+from gapstudy.growth import gap_history
+from gapstudy.report import gap_history as history_report
 from gapstudy.stats.nulls import CENTRAL
 from gapstudy.experiments.common import check_gap, counts_by_year, gap_counts, selection_from
 from gapstudy.progress import Progress, note
@@ -259,7 +261,7 @@ def run(cfg) -> dict:
     # one load without the date filter: the main sample, the out-of-sample set and the time
     # series are all date windows of it
     undated = Selection(**{**sel.__dict__, "start": None, "end": None})
-    ds = load_dataset(cfg.data.source, cfg.data.path, undated)
+    ds = load_dataset(cfg.data.source, cfg.data.path, undated, cfg.data.get("snapshots_dir"))
     table = ds.table.sort_values("date").reset_index(drop=True)
     in_main = pd.Series(True, index=table.index)
     if start is not None:
@@ -348,8 +350,12 @@ def run(cfg) -> dict:
         w0 = _add_months(w0, g.rolling_step_months)
     progress.update()
 
+    history = gap_history.gap_history(table, lower, upper, years=gap_history.years_for(table),
+                                      rng=rng_for(cfg.seed, "gap_tests", "history"))
+
     return {
         "data": ds.provenance_dict(),
+        "gap_history": gap_history.as_records(history),
         "main_sample": {"start": sel.start, "end": sel.end, "domains": list(sel.domains), "n": int(x.size)},
         "window": {"lower": lower, "upper": upper},
         "counts": counts,
@@ -486,6 +492,12 @@ def summarize(results) -> str:
         md_table(["year", "n", "below", "inside", "strictly inside", "above"],
                  [[r["year"], r["n"], r["below"], r["inside"], r["strictly_inside"], r["above"]] for r in results["counts_by_year"]]),
         "",
+        "## Did the gap fill? The window per year against the smooth trend (all years, same selection)",
+        "",
+        *[f"- {line}" for line in history_report.verdict_lines(results["gap_history"], lo, hi)],
+        "",
+        history_report.markdown(results["gap_history"], lo, hi),
+        "",
         "## Over time (all years from the first year, same domains)",
         "",
         md_table(["year", "n", "below", "inside", "above", "expected inside", "deficit ratio", "deficit p", "dip p"],
@@ -566,6 +578,7 @@ def sections(results) -> list[Section]:
                                                          _map_figure(results["maps"], "pvalue", "Deficit p-value")]),
         Section("Out of sample", tables=[Table(["from", "to", "n", "below", "inside", "above", "expected inside", "ratio", "p", "dip p"], oos_rows)]),
         Section("Over time", figures=[bars, rfig]),
+        history_report.section(results["gap_history"], results["window"]["lower"], results["window"]["upper"]),
     ]
     if results.get("trough"):
         sections.append(Section("Where is the trough?", tables=[Table(
