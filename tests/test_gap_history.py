@@ -68,3 +68,31 @@ def test_empty_window_with_tiny_expectation_is_not_a_deficit():
                        "parameters": 10 ** rng.normal(8, 0.3, 50)})
     r = gap_history(df, 20e9, 70e9, years=[2019], n_boot=200, rng=rng)[0]
     assert r.inside == 0 and r.ratio_ci[0] == 0.0 and r.verdict == "as the trend"
+
+
+def test_gap_tests_on_the_extract_reports_each_year_through_2026(tmp_path):
+    """The issue's 'done when': gap_tests data=epoch_notable, offline (no ../shared, no GAPSTUDY_SHARED),
+    per-year counts and deficit ratios through 2026, in results, summary and report."""
+    import json
+    import subprocess
+    import sys
+
+    out = tmp_path / "run"
+    env = {"GAPSTUDY_CACHE": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    fast = ["gap_tests.n_boot=99", "gap_tests.n_sim=199", "gap_tests.map_n_sim=99", "gap_tests.map_lowers=[20e9]",
+            "gap_tests.map_uppers=[70e9]", "gap_tests.dip_jitter=5"]
+    res = subprocess.run([sys.executable, "-m", "gapstudy", "experiment=gap_tests", "data=epoch_notable", "-q",
+                          f"hydra.run.dir={out}", *fast], cwd=tmp_path, capture_output=True, text=True, timeout=600, env=env)
+    assert res.returncode == 0, res.stderr[-2000:]
+    doc = json.loads((out / "results.json").read_text())
+    hist = {r["year"]: r for r in doc["gap_history"]}
+    assert sorted(hist) == list(range(2018, 2027))
+    assert hist[2026]["n"] >= 15 and hist[2025]["n"] >= 40
+    for r in hist.values():
+        assert r["n"] == r["below"] + r["inside"] + r["above"]
+        if r["verdict"] != "too few models":
+            assert r["ratio_ci"][0] <= r["ratio"] <= r["ratio_ci"][1]
+    assert doc["data"]["layout"] == "epoch-notable-extract"
+    assert "Did the gap fill?" in (out / "summary.md").read_text()
+    html = (out / "report.html").read_text()
+    assert "Did the gap fill?" in html and "How to read this" in html

@@ -13,7 +13,8 @@ from gapstudy import hypotheses as H
 from gapstudy.data import Selection, load_dataset, resolve_path
 from gapstudy.errors import GapstudyError
 from gapstudy.experiments.common import check_gap, load_data, selection_from
-from gapstudy.growth import decimal_year
+from gapstudy.growth import decimal_year, gap_history
+from gapstudy.report import gap_history as history_report
 from gapstudy.progress import note
 from gapstudy.report import Section, Table, md_table
 from gapstudy.report.markdown import fmt
@@ -345,8 +346,11 @@ def run(cfg) -> dict:
         except (H.Unavailable, GapstudyError) as exc:
             bands = f"unavailable: {exc}"
     meta = [{"name": n, "label": H.REGISTRY[n].label, "description": H.REGISTRY[n].description} for n in c.hypotheses]
+    history = gap_history.as_records(gap_history.gap_history(
+        ds.table, float(cfg.gap.lower), float(cfg.gap.upper), years=gap_history.years_for(ds.table),
+        rng=rng_for(cfg.seed, "compare", "gap_history")))
     return {"data": ds.provenance_dict(), "gap": {"lower": float(cfg.gap.lower), "upper": float(cfg.gap.upper)},
-            "hypotheses": meta, "main": main, "robustness": robust, "bands": bands,
+            "gap_history": history, "hypotheses": meta, "main": main, "robustness": robust, "bands": bands,
             "thresholds": {"bic_strong": c.bic_strong, "bic_positive": c.bic_positive, "lpd_tie": c.lpd_tie, "alpha": c.alpha}}
 
 
@@ -614,6 +618,8 @@ def sections(results) -> list[Section]:
     rt = _rolling_table(results)
     if rt:
         secs.append(Section("Rolling origins", tables=[Table(*rt)]))
+    if results.get("gap_history"):
+        secs.append(history_report.section(results["gap_history"], results["gap"]["lower"], results["gap"]["upper"]))
     secs.append(Section("Other gap windows", tables=[Table(*_window_table(results))]))
     if results.get("robustness"):
         secs.append(Section("Robustness", tables=[Table(*_robust_table(results))]))
