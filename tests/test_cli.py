@@ -14,6 +14,80 @@ from cli_helpers import HOSTILE, assert_clean_error, gapstudy, write_hostile_csv
 FAST_TRENDS = ["trends.n_boot=200", "trends.n_null=200"]
 
 
+def test_version_names_gapstudy_and_hydra(tmp_path):
+    import hydra
+
+    from gapstudy import __version__
+
+    proc = gapstudy("--version", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().startswith(f"gapstudy {__version__} (Hydra {hydra.__version__}"), proc.stdout
+
+
+def test_progress_lines_prefix_quiet_and_log(capsys, caplog):
+    import logging
+
+    from gapstudy import progress
+
+    caplog.set_level(logging.INFO, logger="gapstudy")
+    try:
+        progress.configure(quiet=False, job="gap.lower=10e9")
+        progress.note("loading")
+        with progress.step("fitting"):
+            pass
+        bar = progress.Progress(3, "cells")
+        for _ in range(3):
+            bar.update()
+        progress.configure(quiet=True)
+        progress.note("hidden")
+        progress.Progress(1, "hidden cells").update()
+    finally:
+        progress.configure()
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == "[gapstudy] [gap.lower=10e9] loading"
+    assert err[1] == "[gapstudy] [gap.lower=10e9] fitting ..." and err[2].startswith("[gapstudy] [gap.lower=10e9] fitting: done (")
+    assert err[3].startswith("[gapstudy] [gap.lower=10e9] cells: 1/3 (33%") and err[-1].startswith("[gapstudy] [gap.lower=10e9] cells: 3/3 (100%")
+    assert not any("hidden" in line for line in err)  # quiet: nothing on the terminal ...
+    logged = [r.getMessage() for r in caplog.records]
+    assert "loading" in logged and "hidden" in logged and any(m.startswith("hidden cells: 1/1") for m in logged)  # ... all in the log
+
+
+def test_run_names_its_folder_last_logs_and_shares_its_files(tmp_path):
+    """Under umask 022 every file a run writes is readable by others (0644), the last line names the
+    run folder, and app.log holds what the run printed."""
+    import os
+    import stat
+
+    out = tmp_path / "run"
+    cache = tmp_path / "cache"
+    old = os.umask(0o022)
+    try:
+        proc = gapstudy("experiment=trends", f"hydra.run.dir={out}", *FAST_TRENDS, cwd=tmp_path,
+                        env={"GAPSTUDY_CACHE": str(cache)})
+        bad = gapstudy("experiment=trends", "select.start=2030-01-01", f"hydra.run.dir={tmp_path / 'failed'}", "-q",
+                       *FAST_TRENDS, cwd=tmp_path)
+        from gapstudy import cache as cache_mod
+
+        os.environ[cache_mod.CACHE_ENV] = str(cache)
+        try:
+            cache_mod.cached("test.modes", 1, lambda: 1)
+        finally:
+            del os.environ[cache_mod.CACHE_ENV]
+    finally:
+        os.umask(old)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == f"[gapstudy] results in {out}: report.html, summary.md, results.json"
+    assert "[gapstudy] trends:" in proc.stderr  # progress on stderr when not quiet
+    files = [out / n for n in ("results.json", "summary.md", "report.html", "app.log")]
+    files += [tmp_path / "failed" / "error.json", *cache.rglob("*.npz")]
+    assert len(files) >= 6
+    for path in files:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644, (path, oct(path.stat().st_mode))
+    log = (out / "app.log").read_text()
+    assert "trends:" in log and f"results in {out}" in log
+    assert bad.returncode == 2 and "selection is empty" in (tmp_path / "failed" / "app.log").read_text()
+
+
 
 
 

@@ -125,7 +125,7 @@ def test_one_failing_job_keeps_the_others(tmp_path):
     assert "Traceback" not in proc.stderr
     errors = [ln for ln in proc.stderr.splitlines() if ln.startswith("gapstudy:")]
     assert any("failed: the selection is empty: select.start=2030-01-01" in ln for ln in errors), proc.stderr
-    assert errors[-1] == "gapstudy: error: 1 job(s) of the sweep failed; see the combined report"
+    assert errors[-1] == f"gapstudy: error: 1 job(s) of the sweep failed; see the combined report {sweep / 'report.html'}"
     doc = json.loads((sweep / "results.json").read_text())
     assert len(doc["jobs"]) == 2 and len(doc["failed"]) == 1
     assert "select.start=2030-01-01" in doc["failed"][0]["dir"]

@@ -33,6 +33,20 @@ def _first_line(exc: BaseException) -> str:
     return " ".join(chain[0].split())
 
 
+# Characters that Hydra's override grammar reads as syntax (sweep separator, key/value sign, the
+# delete prefix, whitespace), so a value holding them has to be quoted.
+_GRAMMAR_CHARS = set(",=~ ")
+
+
+def _quote_hint(overrides: list[str]) -> str:
+    """A hint for the first override whose value holds grammar characters unquoted: how to quote it."""
+    for ov in overrides:
+        key, sep, value = ov.partition("=")
+        if sep and value and value[0] not in "'\"" and _GRAMMAR_CHARS & set(value):
+            return f"; if {key} is one value holding , = ~ or a space, quote it: {key}='\"{value}\"'"
+    return ""
+
+
 def _job_overrides(overrides: list[str], multirun: bool) -> list[list[str]]:
     """Each job's override list: the sweep expanded (Cartesian product) when multirun."""
     from hydra.core.override_parser.overrides_parser import OverridesParser
@@ -94,13 +108,54 @@ def check_output_dir(overrides: list[str], multirun: bool) -> None:
         raise GapstudyError(f"cannot create the output folder {target}: {reason} in {probe}; set {what}= to a writable folder") from None
 
 
+def _unknown_addition(key: str) -> str | None:
+    """The first part of a dotted key that the typed schema does not have (None if it has it all,
+    or if the key goes into a free-form mapping such as competition.params)."""
+    from omegaconf import DictConfig, OmegaConf
+
+    from gapstudy.schema import Config
+
+    node = OmegaConf.structured(Config)
+    parts = key.split(".")
+    for i, part in enumerate(parts):
+        if not isinstance(node, DictConfig) or OmegaConf.get_type(node) is dict:
+            return None  # a list, a value, or a mapping that takes any key: Hydra/the experiment judge it
+        if part not in node:
+            return ".".join(parts[: i + 1])
+        node = node._get_node(part)
+        node = node._dereference_node() if hasattr(node, "_dereference_node") else node
+    return None
+
+
+def check_additions(overrides: list[str]) -> None:
+    """`+key=value` adds a setting Hydra would otherwise reject as unknown; refuse keys the schema
+    does not have, so a typo (`+tends.n_boot=500`) is not silently ignored."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    for ov in OverridesParser.create().parse_overrides(overrides):
+        key = ov.key_or_group
+        if not (ov.is_add() or ov.is_force_add()) or key.startswith("hydra") or "/" in key or key in ("experiment", "data"):
+            continue
+        unknown = _unknown_addition(key)
+        if unknown is not None:
+            raise GapstudyError(f"unknown setting {unknown!r} in {ov.input_line}: gapstudy has no such setting; "
+                                "remove it (`gapstudy experiment=NAME --cfg job` lists every setting)")
+
+
 # Launchers that need an optional extra of gapstudy (pyproject.toml), by config name.
 _LAUNCHER_EXTRAS = {"ray_local": "ray", "ray": "ray", "slurm": "slurm", "slurm_local": "slurm",
                     "submitit_local": "slurm", "submitit_slurm": "slurm"}
 
 
-def check_launcher(overrides: list[str]) -> None:
-    """A hydra/launcher=NAME choice must exist and its plugin be installed (inside a compose context)."""
+# Launchers that submit to a real SLURM cluster (they call srun/sbatch), by config name.
+_SLURM_LAUNCHERS = {"slurm", "submitit_slurm"}
+
+
+def check_launcher(overrides: list[str], multirun: bool = True) -> None:
+    """A hydra/launcher=NAME choice must exist and its plugin be installed (inside a compose
+    context); a SLURM launcher needs a SLURM login node (submitit fails deep inside otherwise)."""
+    import shutil
+
     from hydra import compose
     from hydra.core.global_hydra import GlobalHydra
     from hydra.errors import HydraException
@@ -116,6 +171,9 @@ def check_launcher(overrides: list[str]) -> None:
                 raise GapstudyError(f"hydra/launcher={name} needs the optional launcher: pip install 'gapstudy[{extra}]'") from None
             options = GlobalHydra.instance().config_loader().get_group_options("hydra/launcher")
             raise GapstudyError(f"unknown launcher hydra/launcher={name}; choose one of {', '.join(sorted(options))}") from None
+        if multirun and name in _SLURM_LAUNCHERS and shutil.which("srun") is None:
+            raise GapstudyError(f"hydra/launcher={name} needs a SLURM cluster and this machine has no srun: run the sweep "
+                                "on a SLURM login node, or try it here with hydra/launcher=slurm_local")
 
 
 def preflight(overrides: list[str], multirun: bool) -> int:
@@ -126,6 +184,7 @@ def preflight(overrides: list[str], multirun: bool) -> int:
 
     from gapstudy import experiments, schema
     from gapstudy.experiments.common import validate_common
+    from gapstudy.seeding import check_seed
 
     names = experiments.available()
     requested = _experiment_of(overrides)
@@ -137,7 +196,8 @@ def preflight(overrides: list[str], multirun: bool) -> int:
     try:
         jobs = _job_overrides(overrides, multirun)
     except (HydraException, OmegaConfBaseException) as exc:
-        raise GapstudyError(f"cannot parse the overrides: {_first_line(exc)}") from None
+        raise GapstudyError(f"cannot parse the overrides: {_first_line(exc)}{_quote_hint(overrides)}") from None
+    check_additions(overrides)
     schema.register()
     with initialize_config_module(config_module="gapstudy.conf", version_base="1.3"):
         for job in jobs:
@@ -145,12 +205,13 @@ def preflight(overrides: list[str], multirun: bool) -> int:
                 cfg = compose(config_name="config", overrides=job)
             except (HydraException, OmegaConfBaseException, ValueError) as exc:
                 raise GapstudyError(f"invalid setting: {_first_line(exc)}") from None
+            check_seed(cfg.seed)
             validate_common(cfg)
             module = experiments.get(cfg.experiment_name)
             validate = getattr(module, "validate", None)
             if validate is not None:
                 validate(cfg)
-        check_launcher(overrides)
+        check_launcher(overrides, multirun)
     try:
         check_output_dir(overrides, multirun)
     except (HydraException, OmegaConfBaseException) as exc:
@@ -158,9 +219,36 @@ def preflight(overrides: list[str], multirun: bool) -> int:
     return len(jobs)
 
 
+def version_line() -> str:
+    """What --version prints: gapstudy's version and the Hydra and Python it runs on."""
+    import platform
+
+    import hydra
+
+    from gapstudy import __version__
+
+    return f"gapstudy {__version__} (Hydra {hydra.__version__}, Python {platform.python_version()})"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of `gapstudy` and `python -m gapstudy`."""
+    from gapstudy import signals
+
     argv = list(sys.argv[1:] if argv is None else argv)
+    if "--version" in argv:
+        print(version_line(), flush=True)
+        return
+    signals.install()  # Ctrl-C and SIGTERM end the run with one line (below), workers included
+    try:
+        _main(argv)
+    except KeyboardInterrupt as exc:
+        print(f"gapstudy: interrupted ({signals.signal_name(exc)}); no results were written for the unfinished run "
+              "(its folder holds error.json, not results.json); run the same command again to resume from the cache",
+              file=sys.stderr, flush=True)
+        raise SystemExit(signals.exit_status(exc)) from None
+
+
+def _main(argv: list[str]) -> None:
     if set(argv) & _QUIET_FLAGS:
         argv = [a for a in argv if a not in _QUIET_FLAGS] + ["quiet=true"]
     if any(a.lower() in ("quiet=true", "quiet=1", "quiet=yes") for a in argv) and not any(
@@ -180,6 +268,6 @@ def main(argv: list[str] | None = None) -> None:
     sys.argv = ["gapstudy", *argv]
     app.hydra_app()
     if sweep.FAILED_JOBS:
-        print(f"gapstudy: error: {len(sweep.FAILED_JOBS)} job(s) of the sweep failed; see the combined report",
-              file=sys.stderr, flush=True)
+        print(f"gapstudy: error: {len(sweep.FAILED_JOBS)} job(s) of the sweep failed; see the combined report "
+              f"{sweep.LAST_REPORT or ''}".rstrip(), file=sys.stderr, flush=True)
         raise SystemExit(2)

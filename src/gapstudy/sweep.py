@@ -18,6 +18,7 @@ from gapstudy.runner import ERROR_FILE, RESULTS_FILE
 
 # Names of failed jobs seen by the last combined report in this process (the CLI exits 2 if any).
 FAILED_JOBS: list[str] = []
+LAST_REPORT: str | None = None  # the combined report.html written last in this process
 
 # Ray turns a node address of 127.0.0.1 into the machine's reachable IP and listens there (and, in
 # places, on every interface) unless multi-node clusters are switched off with this variable; then
@@ -135,7 +136,9 @@ class CombinedReportCallback(Callback):
         sweep_dir = Path(config.hydra.sweep.dir)
         if not sweep_dir.is_dir():
             return
+        global LAST_REPORT
         doc = combined(sweep_dir)
         FAILED_JOBS[:] = [f["dir"] for f in doc["failed"]]
-        if not config.get("quiet", False):
-            print(f"[gapstudy] combined report: {sweep_dir / 'report.html'}", flush=True)
+        LAST_REPORT = str(sweep_dir / "report.html")
+        # the last line of a sweep names its combined report (printed even when quiet: it is the output)
+        print(f"[gapstudy] combined report of {len(doc['jobs'])} job(s): {LAST_REPORT}", flush=True)

@@ -65,9 +65,9 @@ def resolve_path(source: str, path: str | None, snapshots: str | None = None) ->
     """The CSV a `data` config points at. For data=epoch a bare file name that is not in the
     working directory is looked up in the snapshot folder (data.snapshots_dir, $GAPSTUDY_SHARED)."""
     if source == "registry":
-        return Path(path) if path else registry_path()
+        return Path(path).expanduser() if path else registry_path()
     if source == "epoch_notable":
-        return Path(path) if path else epoch_notable_path()
+        return Path(path).expanduser() if path else epoch_notable_path()
     if source == "epoch":
         if not path:
             raise GapstudyError(

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import multiprocessing
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +17,7 @@ from gapstudy.cache import cached
 from gapstudy.errors import GapstudyError
 from gapstudy.experiments.common import check_gap
 from gapstudy.progress import Progress, note
+from gapstudy.signals import process_pool
 from gapstudy.report import Section, Table, md_table
 from gapstudy.report.markdown import fmt
 from gapstudy.seeding import rng_for
@@ -151,9 +151,8 @@ def _compute_all(specs: list[dict], workers: int, quiet: bool) -> list[dict]:
             out[i] = compute_cell(spec)
             progress.update()
         return out  # type: ignore[return-value]
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(specs)), mp_context=ctx) as pool:
+    # workers end with the run on Ctrl-C/SIGTERM (gapstudy.signals); finished cells stay cached
+    with process_pool(min(workers, len(specs))) as pool:
         futures = {pool.submit(compute_cell, spec): i for i, spec in enumerate(specs)}
         for fut in as_completed(futures):
             out[futures[fut]] = fut.result()

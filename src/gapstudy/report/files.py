@@ -12,14 +12,38 @@ from pathlib import Path
 import numpy as np
 
 
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux shows it (/proc/self/status),
+    else by the set-and-restore idiom."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def file_mode() -> int:
+    """The mode an ordinary new file gets here (0o666 less the umask: 0o644 under umask 022)."""
+    return 0o666 & ~_umask()
+
+
 @contextmanager
 def atomic_open(path: str | Path, mode: str = "w"):
     """A file handle on a temporary file beside `path`; on success it is fsynced and renamed into
-    place, on any error it is removed, so `path` is never seen half-written."""
+    place, on any error it is removed, so `path` is never seen half-written. The file gets the
+    permissions the umask gives ordinary files."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp makes the file 0600; give it the mode open() would, so others can read results
+        # where the user's umask lets them (a lab's shared folder)
+        os.fchmod(fd, file_mode())
         with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as fh:
             yield fh
             fh.flush()
