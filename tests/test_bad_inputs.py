@@ -43,6 +43,8 @@ FILE_CASES = {
     "empty file": (b"", r"is empty; point data.path at an Epoch models CSV"),
     "header only": (HEADER.encode() + b"\n", r"has a header but no rows"),
     "semicolon separated": (b"name;parameters;date\nm;1e9;2020-01-01\n", r"matches none of the known layouts; closest is .* needs the columns"),
+    "extra field in the first row": (("%s\nm,Org,2020-01-01,1e9,Language,x,surplus\n" % HEADER + "\n".join(rows()) + "\n").encode(),
+                                     r"the first data row \(line 2\) has 1 more field\(s\) than the header's 6; quote the cell"),
     "absurd parameter count": (("%s\n" % HEADER + "\n".join(rows()) + "\nhuge,Org,2021-01-01,1e20,Language,x\n").encode(),
                                r"1 row\(s\) have absurd parameter counts, e.g. 'huge' with 1e\+20"),
 }
@@ -96,11 +98,51 @@ def test_data_path_that_is_not_a_file(tmp_path, path, pattern):
         (["select.domains=[Astronomy]"], r"the selection is empty: select.domains=\['Astronomy'\] removed the last"),
         (["select.min_confidence=sure"], r"select.min_confidence='sure' is unknown"),
         (["hydra/launcher=nope"], r"unknown launcher hydra/launcher=nope; choose one of .*joblib"),
+        (["seed=-1"], r"seed=-1 is invalid: use a non-negative integer"),
+        (["seed=9223372036854775808"], r"seed=9223372036854775808 is invalid"),
+        (["+nonsense=1"], r"unknown setting 'nonsense' in \+nonsense=1: gapstudy has no such setting"),
+        (["++trends.n_bootz=500"], r"unknown setting 'trends.n_bootz'"),
+        (["data.path=/data/a, b.csv"], r"""quote it: data.path='"/data/a, b.csv"'"""),
+        (["data.path=/data/a=b.csv"], r"""quote it: data.path='"/data/a=b.csv"'"""),
+        (["data.path=~/models.csv"], r"""quote it: data.path='"~/models.csv"'"""),
     ],
 )
 def test_impossible_settings(tmp_path, args, pattern):
     proc = gapstudy("experiment=trends", f"hydra.run.dir={tmp_path / 'run'}", "-q", *FAST, *args, cwd=tmp_path)
     assert_clean_error(proc, pattern)
+
+
+def test_quoted_path_with_grammar_characters_is_read(tmp_path):
+    """The fix the hint gives works: a quoted path holding , = and ~ reaches the loader as one value."""
+    from cli_helpers import write_hostile_csv
+
+    folder = tmp_path / "a, b=c"
+    folder.mkdir()
+    write_hostile_csv(folder / "m.csv")
+    proc = gapstudy("experiment=trends", f'data.path="{folder / "m.csv"}"', f"hydra.run.dir={tmp_path / 'run'}", "-q", *FAST,
+                    cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads((tmp_path / "run" / "results.json").read_text())["data"]["path"] == str(folder / "m.csv")
+
+
+def test_home_relative_quoted_path_is_expanded(tmp_path):
+    write(tmp_path / "m.csv", [HEADER, *rows()])
+    proc = gapstudy("experiment=trends", 'data.path="~/m.csv"', f"hydra.run.dir={tmp_path / 'run'}", "-q", *FAST,
+                    cwd=tmp_path, env={"HOME": str(tmp_path)})
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_slurm_launcher_off_a_cluster_is_one_line(tmp_path):
+    import importlib.util
+    import shutil
+
+    if importlib.util.find_spec("hydra_plugins.hydra_submitit_launcher") is None:
+        pytest.skip("the submitit launcher is not installed: pip install 'gapstudy[slurm]'")
+    if shutil.which("srun"):
+        pytest.skip("this machine has srun: hydra/launcher=slurm is valid here")
+    proc = gapstudy("-m", "experiment=trends", "hydra/launcher=slurm", f"hydra.sweep.dir={tmp_path / 's'}", cwd=tmp_path)
+    assert_clean_error(proc, r"hydra/launcher=slurm needs a SLURM cluster .*: run the sweep on a SLURM login node, "
+                             r"or try it here with hydra/launcher=slurm_local")
 
 
 def test_launcher_without_its_extra_says_what_to_install(tmp_path):
@@ -152,11 +194,14 @@ def run_ok(tmp_path: Path, csv: Path, *args: str) -> dict:
     return doc
 
 
-def test_negative_and_zero_counts_are_dropped_and_counted(tmp_path):
-    csv = write(tmp_path / "neg.csv", [HEADER, *rows(), "neg,Org,2021-01-01,-5e9,Language,x", "zero,Org,2021-01-01,0,Language,x"])
+def test_negative_and_zero_counts_are_dropped_and_called_invalid(tmp_path):
+    csv = write(tmp_path / "neg.csv", [HEADER, *rows(), "neg,Org,2021-01-01,-5e9,Language,x", "zero,Org,2021-01-01,0,Language,x",
+                                       "blank,Org,2021-01-01,,Language,x"])
     doc = run_ok(tmp_path, csv)
-    assert doc["data"]["dropped"]["missing parameter count"] == 2
+    assert doc["data"]["dropped"]["invalid parameter count (zero or negative)"] == 2
+    assert doc["data"]["dropped"]["missing parameter count"] == 1
     assert doc["data"]["rows_used"] == 30
+    assert "invalid parameter count (zero or negative) 2" in doc["_summary"]
 
 
 def test_future_dates_are_dropped_counted_and_noted(tmp_path):

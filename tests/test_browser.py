@@ -25,6 +25,27 @@ CHROMIUM_ARGS = [
 FAST = ["trends.n_boot=200", "trends.n_null=200"]
 LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 
+# Small settings per experiment: the reports are checked for rendering, not for their numbers
+# (the same settings the experiments' own tests use).
+EXPERIMENT_SETTINGS = {
+    "trends": FAST,
+    "gap_tests": ["gap_tests.n_boot=99", "gap_tests.n_sim=199", "gap_tests.map_n_sim=99", "gap_tests.map_lowers=[20e9]",
+                  "gap_tests.map_uppers=[70e9]", "gap_tests.dip_jitter=5"],
+    "calibration": ["calibration.replicates=60", "calibration.sizes=[30,60]", "calibration.shapes=[normal]",
+                    "calibration.alternatives=[gapped_1.0]", "calibration.workers=1"],
+    "parallelism_cost": ["parallelism_cost.hardware=[a100_40gb,a100_80gb]", "parallelism_cost.sensitivity_hardware=[a100_40gb]",
+                         "parallelism_cost.points_per_decade=3"],
+    "competition": ["competition.n_worlds=20", "competition.fit_draws=30", "competition.fit_accept=0.2",
+                    "competition.predict_draws=3", "competition.predict_worlds_per_draw=2", "competition.costs=[simple]",
+                    "competition.deficit_worlds=5", "competition.deficit_n_sim=200"],
+    "compare": ["compare.hypotheses=[H0,H1,M2]", "+compare.hypothesis_options={H1:{band:[2.0e10,7.0e10]}}",
+                "compare.robustness=false", "compare.n_sim=300"],
+}
+# A full-page screenshot of a report with drawn figures and tables is well over this many bytes;
+# a blank or unstyled page (nothing drawn) is a few KB.
+MIN_SCREENSHOT_BYTES = 40_000
+VIEWPORT = {"width": 1280, "height": 900}
+
 
 
 
@@ -48,6 +69,7 @@ class Visit:
         self.dialogs: list[str] = []
         self.blocked: list[str] = []
         self.page = context.new_page()
+        self.page.set_viewport_size(VIEWPORT)
         self.page.on("console", lambda msg: msg.type == "error" and self.console_errors.append(msg.text))
         self.page.on("pageerror", lambda exc: self.page_errors.append(str(exc)))
         self.page.on("dialog", self._dialog)
@@ -75,6 +97,11 @@ class Visit:
             "() => [...document.querySelectorAll('.plotly-graph-div')].filter(d => d.querySelector('.main-svg')).length"
         )
 
+    def screenshot(self, path: Path) -> int:
+        """A full-page PNG of what a reader sees; returns its size in bytes."""
+        self.page.screenshot(path=str(path), full_page=True)
+        return path.stat().st_size
+
     def assert_clean(self) -> None:
         assert not self.console_errors, self.console_errors
         assert not self.page_errors, self.page_errors
@@ -86,35 +113,76 @@ def n_figures(html: str) -> int:
     return html.count('class="plotly-graph-div"')
 
 
-@pytest.mark.slow
-def test_report_of_a_real_run_renders_offline(tmp_path, browser):
-    out = tmp_path / "run"
-    proc = gapstudy("experiment=trends", f"hydra.run.dir={out}", "-q", *FAST, cwd=tmp_path)
-    assert proc.returncode == 0, proc.stderr
-    report = out / "report.html"
+@pytest.fixture(scope="module")
+def experiment_reports(tmp_path_factory):
+    """One small run of every experiment (each report is opened by one test below)."""
+    from gapstudy import experiments
+
+    root = tmp_path_factory.mktemp("runs")
+    env = {"GAPSTUDY_CACHE": str(root / "cache")}
+    reports = {}
+    for name in experiments.available():
+        out = root / name
+        proc = gapstudy(f"experiment={name}", f"hydra.run.dir={out}", "-q", *EXPERIMENT_SETTINGS.get(name, []),
+                        cwd=root, env=env)
+        reports[name] = (out / "report.html", proc)
+    return reports
+
+
+def check_report(browser, report: Path, shot: Path) -> Visit:
+    """Open a report: every figure drawn, no console error, no network request, a screenshot that is not empty."""
     expected = n_figures(report.read_text())
-    assert expected >= 1
     visit = Visit(browser, report)
-    assert visit.wait_for_figures(expected) == expected
-    assert visit.page.locator(".js-plotly-plot").count() == expected
-    assert visit.page.locator("table.data").count() >= 1
+    if expected:
+        assert visit.wait_for_figures(expected) == expected
+        assert visit.page.locator(".js-plotly-plot").count() == expected
+    size = visit.screenshot(shot)
+    assert size > MIN_SCREENSHOT_BYTES, f"{shot} is {size} bytes: the page looks empty"
     visit.assert_clean()
+    return visit
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(EXPERIMENT_SETTINGS))
+def test_every_experiment_report_renders_offline(name, experiment_reports, browser, tmp_path):
+    from gapstudy import experiments
+
+    if name not in experiments.available():
+        pytest.skip(f"no experiment {name} here")
+    report, proc = experiment_reports[name]
+    assert proc.returncode == 0, proc.stderr
+    assert n_figures(report.read_text()) >= 1, "every experiment's report has a figure"
+    visit = check_report(browser, report, tmp_path / f"{name}.png")
+    assert visit.page.locator("table.data").count() >= 1
+    visit.page.close()
+
+
+@pytest.mark.slow
+def test_trends_figure_reads_in_parameters_with_a_caption(experiment_reports, browser, tmp_path):
+    """The trends scatter: B/T ticks (never 2e+10 or 20G), a caption under it, a legend that fits."""
+    report, proc = experiment_reports["trends"]
+    assert proc.returncode == 0, proc.stderr
+    visit = check_report(browser, report, tmp_path / "trends.png")
+    ticks = visit.page.evaluate("() => [...document.querySelectorAll('.ytick text')].map(t => t.textContent)")
+    assert ticks and all(t[-1] in "KMBT" or t[-1].isdigit() for t in ticks), ticks
+    assert not any("e+" in t or t.endswith("G") for t in ticks), ticks
+    assert visit.page.locator(".figure .howto").first.inner_text().startswith("How to read this")
     visit.page.close()
 
 
 @pytest.mark.slow
 def test_combined_sweep_report_renders_offline(tmp_path, browser):
     sweep = tmp_path / "sweep"
-    proc = gapstudy("-m", "experiment=trends", "select.start=2018-01-01,2030-01-01", f"hydra.sweep.dir={sweep}", "-q",
-                    *FAST, cwd=tmp_path)
+    proc = gapstudy("-m", "experiment=trends", "select.start=2018-01-01,2019-01-01,2030-01-01", f"hydra.sweep.dir={sweep}",
+                    "-q", *FAST, cwd=tmp_path)
     assert proc.returncode == 2  # one job empties the selection
     report = sweep / "report.html"
-    expected = n_figures(report.read_text())
-    visit = Visit(browser, report)
-    if expected:
-        assert visit.wait_for_figures(expected) == expected
+    assert n_figures(report.read_text()) >= 1  # the headline numbers per job
+    visit = check_report(browser, report, tmp_path / "sweep.png")
     assert "Failed jobs" in visit.page.inner_text("body")
-    visit.assert_clean()
+    assert visit.page.locator(".figure .howto").count() >= 1
+    # the table fits the page: no horizontal scrolling needed
+    assert visit.page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
     visit.page.close()
 
 

@@ -27,12 +27,21 @@ LAST_REPORT: str | None = None  # the combined report.html written last in this 
 _RAY_SINGLE_NODE_ENV = {"RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "0"}
 # Ray's opt-out of usage-statistics reporting (docs.ray.io, "Usage Stats Collection").
 _RAY_NO_USAGE_STATS_ENV = {"RAY_USAGE_STATS_ENABLED": "0"}
+# Ray 2.60 turns token authentication on for a new local instance and then warns about it and, with
+# no token anywhere, writes one to ~/.ray/auth_token (ray._private.authentication.
+# authentication_token_setup). A private instance keeps token authentication, since other users of
+# a shared machine can reach its loopback ports, but with a fresh token per sweep that lives only
+# in the environment of this process and its Ray children (RAY_AUTH_TOKEN, read before any file):
+# setting the mode explicitly silences the warning, and nothing is written to the home folder.
+_RAY_AUTH_MODE_ENV = "RAY_AUTH_MODE"
+_RAY_AUTH_TOKEN_ENV = "RAY_AUTH_TOKEN"
 
 
 def prepare_ray(config: DictConfig) -> bool:
     """Before a Ray launcher imports ray: keep a private local instance on loopback (when the
-    launcher config asks for _node_ip_address 127.0.0.1 and no cluster address) and switch off
-    usage reporting. Returns whether a loopback instance was requested."""
+    launcher config asks for _node_ip_address 127.0.0.1 and no cluster address), guarded by a
+    per-sweep token kept out of ~/.ray, and switch off usage reporting. Returns whether a
+    loopback instance was requested."""
     launcher = config.hydra.get("launcher") or {}
     if "hydra_ray_launcher" not in str(launcher.get("_target_", "")):
         return False
@@ -41,8 +50,13 @@ def prepare_ray(config: DictConfig) -> bool:
     init = (launcher.get("ray") or {}).get("init") or {}
     loopback = init.get("address") in (None, "", "local") and init.get("_node_ip_address") in ("127.0.0.1", "localhost")
     if loopback:
+        import secrets
+
         for key, value in _RAY_SINGLE_NODE_ENV.items():
             os.environ.setdefault(key, value)
+        if _RAY_AUTH_MODE_ENV not in os.environ and _RAY_AUTH_TOKEN_ENV not in os.environ:
+            os.environ[_RAY_AUTH_MODE_ENV] = "token"
+            os.environ[_RAY_AUTH_TOKEN_ENV] = secrets.token_hex(32)  # 256 bits, as Ray's own generator
     return loopback
 
 
@@ -85,20 +99,71 @@ def _headline(doc: dict) -> dict[str, Any]:
     return fn(doc) if fn is not None else {"elapsed_seconds": doc.get("elapsed_seconds")}
 
 
+def _varying(jobs_overrides: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+    """The overrides every job shares, and each job's own (the settings the sweep varies)."""
+    if not jobs_overrides:
+        return [], []
+    common = [o for o in jobs_overrides[0] if all(o in ovs for ovs in jobs_overrides[1:])]
+    return common, [[o for o in ovs if o not in common] for ovs in jobs_overrides]
+
+
+def _numeric(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value and abs(value) != float("inf")
+
+
+# At most this many headline numbers get a chart at the sweep's root (one small panel each).
+MAX_HEADLINE_PANELS = 4
+
+
+def headline_figure(rows: list[dict], columns: list[str]):
+    """Small multiples: one bar per job for each numeric headline column; None if there is nothing to draw."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    from gapstudy.report.html import safe_labels
+
+    numeric = [c for c in columns if c != "job" and sum(_numeric(r.get(c)) for r in rows) >= 2][:MAX_HEADLINE_PANELS]
+    if not numeric:
+        return None
+    fig = make_subplots(rows=len(numeric), cols=1, subplot_titles=safe_labels(numeric), vertical_spacing=0.12)
+    labels = safe_labels(r["job"] for r in rows)
+    for i, col in enumerate(numeric, start=1):
+        fig.add_trace(go.Bar(x=labels, y=[r.get(col) if _numeric(r.get(col)) else None for r in rows], name=col,
+                             marker_color="#1f77b4", showlegend=False, hovertemplate="%{x}<br>%{y:.4g}<extra></extra>"),
+                      row=i, col=1)
+    fig.update_xaxes(showticklabels=False)
+    fig.update_xaxes(showticklabels=True, tickangle=-30, row=len(numeric), col=1)
+    fig.update_layout(height=220 * len(numeric) + 140, title="Headline numbers per job", margin={"b": 140})
+    return fig
+
+
 def combined(sweep_dir: str | Path) -> dict:
     """Write the combined report of a sweep; returns its results document."""
     sweep_dir = Path(sweep_dir)
     done, failed = collect(sweep_dir)
+    common, own = _varying([d["_job"]["overrides"] for d in done])
     rows = []
-    for doc in done:
-        rows.append({"job": doc["_job"]["dir"], "overrides": " ".join(doc["_job"]["overrides"]), **_headline(doc)})
+    for doc, varying in zip(done, own):
+        # one job column: the settings this job varies (the folder name spells the same overrides)
+        rows.append({"job": " ".join(varying) or doc["_job"]["dir"], **_headline(doc)})
     columns = list(dict.fromkeys(k for r in rows for k in r))
     names = sorted({d["experiment"] for d in done})
-    doc = {"sweep_dir": str(sweep_dir), "experiments": names, "jobs": rows, "failed": failed}
+    doc = {"sweep_dir": str(sweep_dir), "experiments": names, "common_overrides": common,
+           "jobs": [{**r, "dir": d["_job"]["dir"], "overrides": " ".join(d["_job"]["overrides"])} for r, d in zip(rows, done)],
+           "failed": failed}
+    intro = [f"{len(done)} job(s) finished, {len(failed)} failed."]
+    if common:
+        intro.append("Settings shared by every job: " + " ".join(common) + ". Each row names the settings its job varies;"
+                     " the job's folder under this one is named after them.")
+    fig = headline_figure(rows, columns)
     sections = [
         Section(
             "Jobs of the sweep",
-            text=[f"{len(done)} job(s) finished, {len(failed)} failed."],
+            text=intro,
+            figures=[fig] if fig is not None else [],
+            captions=["How to read this: one bar per finished job (labelled by the settings it varies), one panel per "
+                      "headline number; bars of equal height mean the swept settings do not change that number. "
+                      "The table below gives the same numbers exactly."] if fig is not None else [],
             tables=[Table(columns, [[r.get(c) for c in columns] for r in rows], caption="Headline numbers per job")],
         )
     ]
@@ -114,7 +179,7 @@ def combined(sweep_dir: str | Path) -> dict:
                 tables=[Table(["job", "overrides", "error"], [[f["dir"], " ".join(f["overrides"]), f["error"]] for f in failed])],
             )
         )
-    summary = [f"# Sweep of {', '.join(names) or 'no finished jobs'}", "", f"{len(done)} job(s) finished, {len(failed)} failed.", ""]
+    summary = [f"# Sweep of {', '.join(names) or 'no finished jobs'}", "", *intro, ""]
     if rows:
         summary += [md_table(columns, [[r.get(c) for c in columns] for r in rows]), ""]
     if failed:

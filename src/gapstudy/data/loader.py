@@ -6,12 +6,14 @@ import csv
 import hashlib
 import io
 import re
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from gapstudy import progress
 from gapstudy.data import layouts
 from gapstudy.errors import GapstudyError
 
@@ -37,6 +39,7 @@ CANONICAL_COLUMNS = (
     "organization_type",
     "link",
     "origin",
+    "invalid_parameters",  # the file gave a parameter count <= 0 (then `parameters` is missing)
 )
 
 # Epoch's confidence labels, ranked for `select.min_confidence` (Epoch AI data dictionary:
@@ -103,6 +106,10 @@ MAX_PLAUSIBLE_PARAMETERS = 1e15
 # fails at once instead of filling memory while pandas parses it.
 MAX_FILE_BYTES = 100_000_000
 
+# Files at least this large say that they are being read and how long it took (Epoch's exports are
+# 1-7 MB and read in about a second; a 50 MB file takes several).
+PROGRESS_BYTES = 5_000_000
+
 
 @dataclass(frozen=True)
 class Provenance:
@@ -149,6 +156,9 @@ def _read_raw(path: Path) -> tuple[pd.DataFrame, str]:
         raise GapstudyError(f"cannot read data file {path}: {exc.strerror} (check its permissions)") from None
     if len(raw) > MAX_FILE_BYTES:  # grew after the size check
         raise GapstudyError(f"{path} is larger than {MAX_FILE_BYTES / 1e6:.0f} MB, too large for a table of models; check data.path")
+    if size >= PROGRESS_BYTES:
+        progress.note(f"reading {path.name} ({size / 1e6:.0f} MB) ...")
+    t0 = time.perf_counter()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -158,14 +168,26 @@ def _read_raw(path: Path) -> tuple[pd.DataFrame, str]:
         ) from None
     if not text.strip():
         raise GapstudyError(f"{path} is empty; point data.path at an Epoch models CSV")
+    del text  # decoded only to check it is UTF-8: the parser reads the bytes (no second copy as str)
     try:
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[], engine="c")
+        df = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, na_values=[], engine="c",
+                         encoding="utf-8-sig")
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:
         first = str(exc).strip().splitlines()[0]
         raise GapstudyError(f"{path} is not a readable CSV ({first}); check the file is an unmodified export") from None
+    if not isinstance(df.index, pd.RangeIndex):
+        # pandas takes the leading fields as row labels when the first data row has more fields than
+        # the header; every column would then be shifted and every row look incomplete
+        extra = df.index.nlevels
+        raise GapstudyError(
+            f"{path}: the first data row (line 2) has {extra} more field(s) than the header's {len(df.columns)}; "
+            "quote the cell that holds a comma, or remove the extra field"
+        )
     df.columns = [str(c).strip() for c in df.columns]
     if df.empty:
         raise GapstudyError(f"{path} has a header but no rows; point data.path at a models CSV with data")
+    if size >= PROGRESS_BYTES:
+        progress.note(f"read {len(df):,} rows of {path.name} in {time.perf_counter() - t0:.1f}s")
     return df, hashlib.sha256(raw).hexdigest()
 
 
@@ -185,11 +207,32 @@ def _parse_dates(col: pd.Series, fmt: str) -> pd.Series:
     return parsed
 
 
+def _numbers(col: pd.Series) -> pd.Series:
+    """Plain or scientific numbers as floats (thousands commas allowed); unparsable -> NaN."""
+    values = pd.to_numeric(col.astype(str).str.replace(",", "", regex=False).str.strip(), errors="coerce")
+    return values.astype(float)
+
+
 def _parse_numbers(col: pd.Series) -> pd.Series:
     """Plain or scientific numbers; blanks, zeros (the sheet's `0.00E+00`) and negatives -> NaN."""
-    values = pd.to_numeric(col.astype(str).str.replace(",", "", regex=False).str.strip(), errors="coerce")
-    values = values.astype(float)
+    values = _numbers(col)
     return values.where(values > 0)
+
+
+def _map_unique(col: pd.Series, fn) -> pd.Series:
+    """col.map(fn), computing fn once per distinct value (a 353k-row file has a few hundred domain
+    strings): linear in the rows, with Python work only per distinct value."""
+    codes, uniques = pd.factorize(col, use_na_sentinel=False)
+    mapped = np.empty(len(uniques), dtype=object)
+    mapped[:] = [fn(u) for u in uniques]
+    return pd.Series(mapped[codes], index=col.index)
+
+
+def _contains(col: pd.Series, pattern: re.Pattern) -> pd.Series:
+    """Whether each cell matches `pattern`, searched once per distinct value."""
+    codes, uniques = pd.factorize(col.astype(str), use_na_sentinel=False)
+    hits = np.fromiter((pattern.search(str(u)) is not None for u in uniques), dtype=bool, count=len(uniques))
+    return pd.Series(hits[codes], index=col.index)
 
 
 def _parse_domains(col: pd.Series) -> pd.Series:
@@ -199,7 +242,7 @@ def _parse_domains(col: pd.Series) -> pd.Series:
         tokens = [t.strip() for t in str(cell).split(",")]
         return tuple(_DOMAIN_CANON.get(t.lower(), t) for t in tokens if t)
 
-    return col.map(split)
+    return _map_unique(col, split)
 
 
 def _parse_yes_no(col: pd.Series) -> pd.Series:
@@ -248,7 +291,8 @@ def load(path: str | Path) -> tuple[pd.DataFrame, Provenance]:
     name = _clean_text(df[layout.name])
     if layout.fallback_name and layout.fallback_name in df.columns:
         name = name.fillna(_clean_text(df[layout.fallback_name]))
-    params = _parse_numbers(df[layout.parameters])
+    stated = _numbers(df[layout.parameters])
+    params = stated.where(stated > 0)
     if layout.active_parameters and layout.active_parameters in df.columns:
         active = _parse_numbers(df[layout.active_parameters])
     else:
@@ -263,10 +307,10 @@ def load(path: str | Path) -> tuple[pd.DataFrame, Provenance]:
         confidence = pd.Series(None, index=df.index, dtype=object)
     moe = pd.Series(False, index=df.index)
     if layout.parameter_notes and layout.parameter_notes in df.columns:
-        moe |= df[layout.parameter_notes].astype(str).str.contains(_MOE_NOTES, na=False)
+        moe |= _contains(df[layout.parameter_notes], _MOE_NOTES)
     if layout.sparsity and layout.sparsity in df.columns:
         moe |= df[layout.sparsity].astype(str).str.strip().str.lower().eq("sparse")
-    moe |= name.fillna("").str.contains(_MOE_NAME, na=False)
+    moe |= _contains(name.fillna(""), _MOE_NAME)
     moe |= active.notna()
     if moe.any():
         # MoE rows without an active count column entry: take it from the notes or the name
@@ -317,6 +361,7 @@ def load(path: str | Path) -> tuple[pd.DataFrame, Provenance]:
             "link": link if link is not None else pd.Series(None, index=df.index, dtype=object),
             # data row number as a spreadsheet shows it (header is row 1)
             "origin": [f"{path.name}:{i + 2}" for i in range(n)],
+            "invalid_parameters": (stated <= 0).to_numpy(),
         },
         columns=list(CANONICAL_COLUMNS),
     )

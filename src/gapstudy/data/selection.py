@@ -136,6 +136,9 @@ def select(df: pd.DataFrame, sel: Selection, *, today: pd.Timestamp | None = Non
         ("missing publication date", "rows with no publication date", df["date"].isna()),
         ("missing parameter count", "rows with no parameter count", df["parameters"].isna()),
     ]
+    if "invalid_parameters" in df.columns:  # counts <= 0 in the file: invalid, not merely missing
+        steps.insert(1, ("invalid parameter count (zero or negative)", "rows whose parameter count is zero or negative",
+                         df["invalid_parameters"].astype(bool)))
     if sel.drop_future:
         steps.append(("dated in the future", f"dates after {today.date()}", df["date"] > today))
     if start is not None:
@@ -144,7 +147,9 @@ def select(df: pd.DataFrame, sel: Selection, *, today: pd.Timestamp | None = Non
         steps.append(("after select.end", f"select.end={sel.end}", df["date"] > end))
     if sel.domains:
         wanted = {d.lower() for d in sel.domains}
-        has = df["domains"].map(lambda ds: any(d.lower() in wanted for d in ds))
+        codes, uniques = pd.factorize(df["domains"], use_na_sentinel=False)  # once per distinct domain list
+        has = pd.Series([any(d.lower() in wanted for d in ds) for ds in uniques], dtype=bool).to_numpy()[codes]
+        has = pd.Series(has, index=df.index)
         steps.append(("not in select.domains", f"select.domains={list(sel.domains)}", ~has))
     if active_mode:
         steps.append((

@@ -59,7 +59,9 @@ def counts_by_year(table: pd.DataFrame, lower: float, upper: float) -> list[dict
 def has_domain(table: pd.DataFrame, domain: str) -> pd.Series:
     """Rows whose domains include `domain` (case-insensitive)."""
     d = domain.lower()
-    return table["domains"].map(lambda ds: any(x.lower() == d for x in ds))
+    codes, uniques = pd.factorize(table["domains"], use_na_sentinel=False)  # once per distinct domain list
+    hits = np.array([any(x.lower() == d for x in ds) for ds in uniques], dtype=bool)
+    return pd.Series(hits[codes], index=table.index)
 
 
 def validate_common(cfg) -> None:

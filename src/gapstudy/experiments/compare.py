@@ -92,6 +92,7 @@ def _fit_all(cfg, names, t, y, context: str) -> dict:
     """Fit each hypothesis; returns name -> {'h': fitted or None, 'status': 'ok' | reason}."""
     out = {}
     for name in names:
+        note(f"compare: fitting {name} ({context})")
         h = H.create(name, **_options(cfg, name))
         reason = h.availability()
         if reason:
@@ -148,6 +149,7 @@ def analyse(cfg, table: pd.DataFrame, context: str, *, rolling: bool, n_sim: int
     # predictive checks of the in-sample fits: the deficit statistic and per-year counts
     ref = fits.get("H0", {}).get("h")
     ref_expected = float(H.region_probs(ref, t, lo, hi)[:, 1].sum()) if ref is not None else None
+    note(f"compare: predictive checks, {n_sim} simulated datasets per hypothesis ({context})")
     out["deficit"] = {
         name: H.deficit_check(fits[name]["h"], t, y, lo, hi, n_sim=n_sim, rng=rng_for(cfg.seed, "compare", "check", context, name),
                               reference_expected=ref_expected)

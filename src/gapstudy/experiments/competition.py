@@ -13,6 +13,7 @@ from gapstudy.competition import density, fit, summaries
 from gapstudy.competition import constants as K
 from gapstudy.errors import GapstudyError
 from gapstudy.experiments.common import counts_by_year, has_domain, load_data
+from gapstudy.progress import Progress, note, step
 from gapstudy.report import Section, Table, md_table
 from gapstudy.seeding import rng_for
 
@@ -144,18 +145,22 @@ def run(cfg) -> dict:
     # 1. fit the free settings to 2018..mid-2022 (cached on disk by fit_abc), 2. run every scenario
     # with the fitted (posterior-median) settings, 3. predict after mid-2022 from the posterior.
     in_fit = (obs_year >= fit.FIT_PERIODS[0][0]) & (obs_year < fit.FIT_PERIODS[-1][1])
-    f = fit.fit_abc(obs_year[in_fit], obs_x[in_fit], base=s["base"], n_draws=int(c.fit_draws),
-                    worlds_per_draw=int(c.fit_worlds_per_draw), accept=float(c.fit_accept), seed=sim_seed,
-                    rounds=int(c.fit_rounds))
+    with step(f"competition: fitting the simulation to {int(in_fit.sum())} models (cached after the first run)"):
+        f = fit.fit_abc(obs_year[in_fit], obs_x[in_fit], base=s["base"], n_draws=int(c.fit_draws),
+                        worlds_per_draw=int(c.fit_worlds_per_draw), accept=float(c.fit_accept), seed=sim_seed,
+                        rounds=int(c.fit_rounds))
     fitted = f.params_for([f.estimate[n] for n in f.names])
     c_obs = int(((obs_year >= float(c.gap_start)) & (obs_year < float(c.gap_end))).sum())
     scenarios, failed = [], []
+    bar = Progress(len(s["scenarios"]), "competition: scenarios")
     for p in s["scenarios"]:
         q = dataclasses.replace(fitted, anchor=p.anchor, beliefs=p.beliefs, cost=p.cost)
         try:
             scenarios.append(_scenario(q, seed, cfg, observed_counts, obs_year, obs_x, lower, upper, c_obs))
         except GapstudyError as exc:  # e.g. the cost model cannot price a hardware: say so, keep going
             failed.append({"name": _name(q), "error": str(exc)})
+        bar.update()
+    note("competition: predicting after mid-2022 from the fitted settings")
 
     pred = fit.predict(f, n_draws=int(c.predict_draws), worlds_per_draw=int(c.predict_worlds_per_draw), seed=sim_seed + 1)
     years = list(range(int(K.SIM_START), int(np.ceil(fitted.end))))

@@ -10,6 +10,7 @@ from gapstudy.costmodel.sensitivity import sensitivity
 from gapstudy.costmodel.validation import error_summary, validate as validate_table1
 from gapstudy.errors import GapstudyError
 from gapstudy.experiments.common import counts_by_year, has_domain, load_data
+from gapstudy.progress import Progress, note
 from gapstudy.report import Section, Table, md_table
 from gapstudy.report.markdown import fmt
 
@@ -45,6 +46,7 @@ def run(cfg) -> dict:
     table = ds.table[has_domain(ds.table, "Language")]
     observed = {r["year"]: r for r in counts_by_year(table, cfg.gap.lower, cfg.gap.upper)}
     regime_rows, changes, curves, band_rows, evaluated = [], [], {}, [], 0
+    bar = Progress(len(s["names"]) + len(cfg.parallelism_cost.years), "parallelism_cost: chips and years")
     for name in s["names"]:
         sw = sweep(name, s["sizes"], **s["assumptions"])
         evaluated += sw.evaluated
@@ -63,6 +65,7 @@ def run(cfg) -> dict:
                           "all_bands": [list(x) for x in bands(sw.params, sw.dollars_per_param_token)],
                           "state_threshold_16": state_threshold(name), "cost_spread": float(
                               np.nanmax(sw.dollars_per_param_token) / np.nanmin(sw.dollars_per_param_token))})
+        bar.update()
     years = []
     for y in cfg.parallelism_cost.years:
         hw = hardware_in_use(int(y))
@@ -72,6 +75,8 @@ def run(cfg) -> dict:
                       "band_high": None if b is None else b[1], "state_threshold_16": state_threshold(hw),
                       "observed_below": obs["below"], "observed_inside": obs["inside"], "observed_above": obs["above"],
                       "observed_n": obs["n"]})
+        bar.update()
+    note("parallelism_cost: sensitivity of the band to the assumptions, then validation against published throughput")
     sens = sensitivity(tuple(cfg.parallelism_cost.sensitivity_hardware), sizes=s["sizes"])
     val = validate_table1()
     return {

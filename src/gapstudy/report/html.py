@@ -61,14 +61,16 @@ def _table_html(table: Table) -> str:
     head = "".join(f"<th>{esc(c)}</th>" for c in table.columns)
     body = "".join("<tr>" + "".join(f"<td>{esc(fmt(v))}</td>" for v in row) + "</tr>" for row in table.rows)
     caption = f"<caption>{esc(table.caption)}</caption>" if table.caption else ""
-    return f'<table class="data">{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    # the wrapper scrolls a table too wide for the page instead of widening the page
+    return f'<div class="table-wrap"><table class="data">{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
 _STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#222;padding:0 1rem}
 h1{font-size:1.6rem}h2{font-size:1.25rem;border-bottom:1px solid #ddd;padding-bottom:.2rem;margin-top:2rem}
-table.data{border-collapse:collapse;margin:1rem 0;font-size:.85rem}
-table.data td,table.data th{border:1px solid #ccc;padding:.25rem .5rem;text-align:right}
+.table-wrap{max-width:100%;overflow-x:auto}
+table.data{border-collapse:collapse;margin:1rem 0;font-size:.85rem;max-width:100%}
+table.data td,table.data th{border:1px solid #ccc;padding:.25rem .5rem;text-align:right;overflow-wrap:anywhere}
 table.data th{background:#f3f3f3}table.data caption{text-align:left;font-weight:600;padding:.3rem 0}
 .meta{color:#555;font-size:.85rem}.figure{margin:1rem 0}.howto{color:#555;font-size:.85rem;margin:.2rem 0 0}
 """
