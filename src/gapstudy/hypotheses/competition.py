@@ -1,243 +1,543 @@
-"""H2 (competition) and H1+H2 (competition thinned in the cost model's band): densities from the fitted simulation."""
+"""H2 (competition) and H1+H2 as likelihood models: each model follows the trend or competes with the lagged frontier.
+
+p(y | t) = (1 - pi(t)) trend(y | t) + pi(t) N(y; mu_c(t), s_c), with
+  trend   the drifting skew-normal of H0 (gapstudy.hypotheses.smooth), thinned for H1+H2;
+  pi(t)   0 before GPT-3 (2020-05-28), logistic in time after: logit pi = c0 + c1 (t - GPT-3's date);
+  mu_c(t) the compute-optimal size, under the scaling beliefs of the planning time t - L (Kaplan et al.
+          2020 before Chinchilla's date, Hoffmann et al. 2022 after), of 10^m times the largest training
+          compute released before t - L (gapstudy.hypotheses.frontier: the data's, estimated from size
+          where unknown); L the planning lag (months, profiled on a grid), m the margin (dex of compute).
+Every parameter is fitted by maximum likelihood and counted in n_params; nothing is smoothed."""
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
-
 import numpy as np
-from scipy import optimize
+from scipy import optimize, special
 
+from gapstudy.competition import constants as K
 from gapstudy.errors import GapstudyError
-from gapstudy.hypotheses.band import MAX_DEPTH, Thinning, band_arrays, thinned_sample
-from gapstudy.hypotheses.base import Hypothesis, Unavailable, check_inputs, register
+from gapstudy.hypotheses.band import MAX_DEPTH, Thinning, band_arrays
+from gapstudy.hypotheses.base import Hypothesis, check_inputs, register
+from gapstudy.hypotheses.frontier import SEED_RECORDS, Frontier, frontier_from_arrays
 from gapstudy.hypotheses.parallelism import NO_BAND_NOTE, band_unavailable, resolve_band
+from gapstudy.hypotheses.smooth import LOG2, MIN_SCALE, DriftingSkewNormal, sn_sample
 
-MIN_MODELS = 8  # same floor as H0: fewer models give no usable summary statistics
-# ABC and prediction sizes: gapstudy.competition.fit defaults are n_draws=200, worlds_per_draw=2 for
-# the fit and 50 x 4 worlds for the prediction; smaller here so that the compare experiment, which
-# refits at every origin and robustness variant, stays within its time budget (bench_compare.py).
-ABC_DRAWS = 4000  # one world per draw, two ABC-PMC generations (gapstudy.competition.fit); ~2 s per fit
-ABC_WORLDS = 1
-PREDICT_DRAWS = 25
-PREDICT_WORLDS = 4
-_CACHE: dict[tuple, "SimDensity"] = {}  # one ABC fit per (data, settings, seed): H2 and H1+H2 share it
-_CACHE_MAX = 64  # fits kept; a compare run makes ~20
+MIN_MODELS = 12  # 8-9 fitted parameters; below this the mixture is not identified at all
+# GPT-3's date as gapstudy.growth.decimal_year gives 2020-05-28 (the dates the data carry), so that
+# GPT-3 itself is the first model that may be a competitor: 2020 + 148/366.
+GPT3_ONSET = 2020 + 148 / 366
+LAG_GRID_MONTHS = tuple(range(0, 25, 2))
+LAG_REFIT_MONTHS = 4  # H1+H2 refits the lag within this many months of H2's best (see CompetitionParallelismH12.fit)
+COLD_EVERY = 3  # lags between cold-started fits along the grid (every 6 months)  # planning lags tried: 0-24 months (first >70B replies to GPT-3 came 11-19 months later, competition.params)
+# Bounds of the continuous parameters. logit share: |c0| <= 8 is a share between 3e-4 and 0.9997;
+# |c1| <= 4 per year lets the share go from 5% to 95% within 1.5 years.
+LOGIT_BOUND = 8.0
+LOGIT_SLOPE_BOUND = 4.0
+# Margin in dex of compute. Low end -0.5: a competitor beats the frontier's capability, and a
+# compute-optimal model matches a Kaplan-era model's Chinchilla loss with ~0.4 dex less compute
+# (GPT-3's loss, Hoffmann et al. 2022 eq. 10, is reached by ~33B on 20 tokens/param: 1.3e23 FLOP vs
+# GPT-3's 3.1e23); spending less than a third of the frontier's compute is not competing with it.
+# High end +3: a thousand times the frontier's compute, beyond any reply seen.
+MARGIN_BOUNDS = (-0.5, 3.0)
+# Competitor spread (sd of log10 size, dex): from H0's floor (0.02) to 0.5 dex, a factor ~3 either
+# way at one sd; a broader component is a second trend (M2's job), not replies to one frontier.
+COMP_SCALE_BOUNDS = (float(np.log(MIN_SCALE)), float(np.log(0.5)))
+HALF_LOG_2PI = 0.5 * float(np.log(2 * np.pi))
+MEASURES = ("compute", "params")  # the frontier's training compute (measured where known) | its size only
+
+H2_NAMES = ("intercept", "slope_oom_per_year", "log_scale", "shape", "logit_share_at_gpt3", "logit_share_slope_per_year",
+            "margin_log10_compute", "log_competitor_spread")
 
 
-def _competition():
-    try:
-        from gapstudy import competition
-        from gapstudy.competition import fit as cfit
-        from gapstudy.competition.density import predictive_logpdf
-    except ImportError as exc:
-        raise Unavailable(f"gapstudy.competition (simulate, fit_abc, predictive_logpdf) is not available ({exc})") from None
-    return competition, cfit, predictive_logpdf
+def _size_from_compute(log10_flop, kaplan):
+    """log10 compute-optimal size a compute budget buys: Kaplan allocation C = 6 a N^(1+b) (anchored on
+    GPT-3, gapstudy.competition.constants), or Chinchilla's C = 6 x 20 N^2. Returns (log10 N, dlog10N/dlog10C)."""
+    k_kap = 1.0 / (1.0 + K.KAPLAN_D_EXPONENT)
+    c_kap = np.log10(K.FLOP_PER_PARAM_TOKEN * K.KAPLAN_D_PREFACTOR)
+    c_chin = np.log10(K.FLOP_PER_PARAM_TOKEN * K.CHIN_TOKENS_PER_PARAM)
+    k = np.where(kaplan, k_kap, 0.5)
+    return (np.asarray(log10_flop, float) - np.where(kaplan, c_kap, c_chin)) * k, k
 
 
-@dataclass
-class SimDensity:
-    """Per calendar year: bin edges, density per bin and cumulative mass at the edges."""
+class CompetitorMixture:
+    """The H2 density for a fixed frontier, planning lag and frontier measure; theta as H2_NAMES
+    (trend parameters first: trend.n of them, then c0, c1, m, log s_c)."""
 
-    years: np.ndarray
-    edges: np.ndarray
-    density: np.ndarray  # (n_years, n_bins)
-    cum: np.ndarray  # (n_years, n_bins + 1)
-    n_releases: np.ndarray
-    fit_summary: dict
+    def __init__(self, trend, frontier: Frontier, lag_months: float, measure: str = "compute"):
+        if measure not in MEASURES:
+            raise GapstudyError(f"H2 measure={measure!r} is unknown; use one of {', '.join(MEASURES)}")
+        self.trend, self.frontier, self.lag_months, self.measure = trend, frontier, float(lag_months), measure
+        self.n = trend.n + 4
 
-    def _row(self, t):
-        y = np.floor(np.asarray(t, float)).astype(int)
-        return np.clip(np.searchsorted(self.years, y), 0, self.years.size - 1)
+    def competitor_base(self, t):
+        """(mu0, k, kaplan): competitor log10 size at margin 0, its slope in the margin, and whether the
+        planning time t - L was in the Kaplan era."""
+        plan = np.asarray(t, float) - self.lag_months / 12.0
+        if self.measure == "compute":
+            lc = self.frontier.log10_compute_before(plan)
+        else:  # the frontier's size, as compute a model of that size got in its era
+            from gapstudy.hypotheses.frontier import imputed_compute
 
-    def logpdf(self, x, t):
-        x = np.asarray(x, float)
-        r = self._row(t)
-        i = np.clip(np.searchsorted(self.edges, x, side="right") - 1, 0, self.edges.size - 2)
-        inside = (x >= self.edges[0]) & (x <= self.edges[-1])
+            f = self.frontier
+            sized = f.__class__(f.dates, f.parameters, np.full(f.dates.size, np.nan),
+                                imputed_compute(np.log10(f.parameters), f.dates), f.names)
+            lc = sized.log10_compute_before(plan)
+        kaplan = plan < K.CHINCHILLA_DATE
+        mu0, k = _size_from_compute(lc, kaplan)
+        return mu0, k, kaplan
+
+    def share(self, theta, t):
+        t = np.asarray(t, float)
+        c0, c1 = theta[self.trend.n], theta[self.trend.n + 1]
+        pi = special.expit(c0 + c1 * (t - GPT3_ONSET))
+        return np.where(t >= GPT3_ONSET, pi, 0.0)
+
+    def comp_params(self, theta, t):
+        mu0, k, _ = self.competitor_base(t)
+        m, ls = theta[self.trend.n + 2], theta[self.trend.n + 3]
+        return mu0 + m * k, float(np.exp(ls))
+
+    def parts_logpdf(self, theta, y, t):
+        """(log trend, log competitor, share) per model."""
+        th = theta[: self.trend.n]
+        lt = self.trend.logpdf(th, y, t)
+        mu, sc = self.comp_params(theta, t)
+        w = (np.asarray(y, float) - mu) / sc
+        lc = -np.log(sc) - 0.5 * w * w - HALF_LOG_2PI
+        return lt, lc, self.share(theta, t)
+
+    def logpdf(self, theta, y, t):
+        lt, lc, pi = self.parts_logpdf(theta, y, t)
         with np.errstate(divide="ignore"):
-            return np.where(inside, np.log(self.density[r, i]), -np.inf)
+            return np.logaddexp(np.log1p(-pi) + lt, np.log(pi) + lc)
 
-    def cdf(self, x, t):
-        x = np.broadcast_to(np.asarray(x, float), np.shape(t))
-        r = self._row(t)
-        xc = np.clip(x, self.edges[0], self.edges[-1])
-        i = np.clip(np.searchsorted(self.edges, xc, side="right") - 1, 0, self.edges.size - 2)
-        return np.clip(self.cum[r, i] + self.density[r, i] * (xc - self.edges[i]), 0.0, 1.0)
+    def cdf(self, theta, y, t):
+        th = theta[: self.trend.n]
+        mu, sc = self.comp_params(theta, t)
+        pi = self.share(theta, t)
+        y = np.broadcast_to(np.asarray(y, float), np.shape(t))
+        return np.clip((1 - pi) * self.trend.cdf(th, y, t) + pi * special.ndtr((y - mu) / sc), 0.0, 1.0)
+
+    def sample(self, theta, t, rng):
+        t = np.asarray(t, float)
+        th = theta[: self.trend.n]
+        mu, sc = self.comp_params(theta, t)
+        comp = rng.random(t.shape) < self.share(theta, t)
+        out = np.asarray(self.trend.sample(th, t, rng), float).copy()
+        out[comp] = mu[comp] + sc * rng.standard_normal(int(comp.sum()))
+        return out
+
+    def responsibilities(self, theta, y, t):
+        """P(competitor | y, t) per model."""
+        lt, lc, pi = self.parts_logpdf(theta, y, t)
+        with np.errstate(divide="ignore"):
+            a, b = np.log1p(-pi) + lt, np.log(pi) + lc
+        return np.exp(b - np.logaddexp(a, b))
+
+
+def _sn_terms(a, b, ls, alpha, y, x):
+    """Skew-normal log density and its derivatives in (a, b, log s, alpha), elementwise."""
+    s = np.exp(ls)
+    z = (y - a - b * x) / s
+    lphi = special.log_ndtr(alpha * z)
+    lt = LOG2 - ls - 0.5 * z * z - HALF_LOG_2PI + lphi
+    lam = np.exp(-0.5 * (alpha * z) ** 2 - HALF_LOG_2PI - lphi)  # phi / Phi at alpha z
+    d_loc = (z - alpha * lam) / s
+    return lt, (d_loc, d_loc * x, -1.0 + z * z - alpha * z * lam, z * lam)
+
+
+def _trend_negll_grad(y, x):
+    """-log-likelihood of H0's skew-normal and its gradient (a fast, exact replacement for numerical
+    differences when starting H2's fit)."""
+    def f(theta):
+        lt, d = _sn_terms(*theta, y, x)
+        v = -float(np.sum(lt))
+        if not np.isfinite(v):
+            return 1e300, np.zeros(4)
+        return v, -np.array([np.sum(g) for g in d])
+    return f
+
+
+def _negll_grad_skewnormal(mix: CompetitorMixture, y, t):
+    """-log-likelihood and its analytic gradient for the skew-normal trend (fast fits for model recovery)."""
+    trend = mix.trend
+    x = t - trend.t0
+    after = t >= GPT3_ONSET
+    mu0, kk, _ = mix.competitor_base(t)
+    dt = t - GPT3_ONSET
+    ya, mua, ka, dta = y[after], mu0[after], kk[after], dt[after]
+    xb, yb = x[~after], y[~after]
+    xa = x[after]
+
+    def f(theta):
+        a, b, ls, alpha, c0, c1, m, lsc = theta
+        g = np.zeros(8)
+        # before GPT-3: trend only
+        lt_b, d_b = _sn_terms(a, b, ls, alpha, yb, xb)
+        v = float(np.sum(lt_b))
+        for j in range(4):
+            g[j] = np.sum(d_b[j])
+        # after: the mixture
+        lt, d = _sn_terms(a, b, ls, alpha, ya, xa)
+        sc = np.exp(lsc)
+        w = (ya - mua - m * ka) / sc
+        lc = -lsc - 0.5 * w * w - HALF_LOG_2PI
+        eta = c0 + c1 * dta
+        la = -np.logaddexp(0.0, eta) + lt  # log(1 - pi) + log trend
+        lb = -np.logaddexp(0.0, -eta) + lc  # log(pi) + log competitor
+        ll = np.logaddexp(la, lb)
+        r = np.exp(lb - ll)  # responsibility of the competitor
+        v += float(np.sum(ll))
+        wt = 1.0 - r
+        for j in range(4):
+            g[j] += np.sum(wt * d[j])
+        d_eta = r - special.expit(eta)
+        g[4] = np.sum(d_eta)
+        g[5] = np.sum(d_eta * dta)
+        g[6] = np.sum(r * w / sc * ka)
+        g[7] = np.sum(r * (-1.0 + w * w))
+        if not np.isfinite(v):
+            return 1e300, np.zeros(8)
+        return -v, -g
+
+    return f
+
+
+def _single_thread():
+    """BLAS limited to one thread while fitting: L-BFGS-B's small dense algebra runs ~5x slower when
+    OpenBLAS threads contend on a busy machine (measured: 15 s vs 3 s for one H2 fit on 2 loaded
+    cores). threadpoolctl comes with scikit-learn, a core dependency."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover
+        import contextlib
+
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def _maximise(fun, starts, bounds, jac):
+    best = None
+    for x0 in starts:
+        with np.errstate(all="ignore"):
+            res = optimize.minimize(fun, np.clip(x0, [b[0] if b[0] is not None else -np.inf for b in bounds],
+                                                 [b[1] if b[1] is not None else np.inf for b in bounds]),
+                                    method="L-BFGS-B", jac=jac, bounds=bounds)
+        if np.isfinite(res.fun) and (best is None or res.fun < best.fun):
+            best = res
+    return best
+
+
+def _comp_bounds():
+    return [(-LOGIT_BOUND, LOGIT_BOUND), (-LOGIT_SLOPE_BOUND, LOGIT_SLOPE_BOUND), MARGIN_BOUNDS, COMP_SCALE_BOUNDS]
+
+
+def _comp_starts(mix: CompetitorMixture, t, y):
+    """Competitor starting points: a small and a large share, the margin matching the post-GPT-3 models
+    above the trend's median."""
+    after = t >= GPT3_ONSET
+    mu0, kk, _ = mix.competitor_base(t)
+    m0 = 0.0
+    if after.any():
+        hi = after & (y > np.median(y[after]))
+        if hi.any():
+            m0 = float(np.clip(np.median((y[hi] - mu0[hi]) / kk[hi]), *MARGIN_BOUNDS))
+    return [np.array([special.logit(0.15), 0.0, m0, np.log(0.25)]), np.array([special.logit(0.35), 0.0, 0.0, np.log(0.4)])]
+
+
+def _options_frontier(options, t, y) -> tuple[Frontier, bool]:
+    f = options.get("frontier")
+    if f is None:
+        return frontier_from_arrays(t, 10.0 ** np.asarray(y, float)), False
+    if not isinstance(f, Frontier):
+        raise GapstudyError(f"H2 frontier= must be a gapstudy.hypotheses.frontier.Frontier (frontier_from_table(table)), got {type(f).__name__}")
+    return f, True
+
+
+def _lag_grid(options) -> tuple[tuple[float, ...], bool]:
+    lag = options.get("lag_months")
+    if lag is not None:
+        lag = float(lag)
+        if not 0 <= lag <= 120:
+            raise GapstudyError(f"H2 lag_months={lag:g} must be between 0 and 120 months")
+        return (lag,), False
+    grid = tuple(float(v) for v in options.get("lag_grid_months", LAG_GRID_MONTHS))
+    if not grid or min(grid) < 0 or max(grid) > 120:
+        raise GapstudyError("H2 lag_grid_months must list planning lags between 0 and 120 months")
+    return grid, len(grid) > 1
+
+
+class _CompetitionBase(Hypothesis):
+    """Shared fitting: profile the planning lag on a grid, maximise the rest by L-BFGS-B."""
+
+    allowed_options = ("frontier", "lag_months", "lag_grid_months", "measure")
+
+    def _trend(self, t):
+        return DriftingSkewNormal(float(np.mean(t)))
+
+    def _fit_trend_start(self, t, y, rng):
+        """H0's maximum-likelihood trend (analytic gradient, H0's starting points)."""
+        m = DriftingSkewNormal(float(np.mean(t)))
+        res = _maximise(_trend_negll_grad(y, t - m.t0), m.starts(t, y), m.bounds(), True)
+        if res is None:
+            raise GapstudyError("the trend could not be fitted; check the data for extreme sizes")
+        return res.x
+
+    def _fit(self, t, y, rng, *, grid=None, seed_thetas=None):
+        """Profile the lag over `grid` (default: the options' grid); cold starts from H0's trend and
+        _comp_starts, or from `seed_thetas` (full parameter vectors) when given."""
+        t, y = check_inputs(t, y, need=MIN_MODELS)
+        self.frontier, given = _options_frontier(self.options, t, y)
+        if not given:
+            self.notes.append("no frontier= given: the frontier is formed from the fitted rows themselves (plus pre-2020 seed records)")
+        self.measure = str(self.options.get("measure", "compute"))
+        if self.measure == "compute" and self.frontier.n_measured <= len(SEED_RECORDS):
+            self.notes.append("the data give no training compute: the frontier's compute is estimated from sizes "
+                              "(6 N D with the tokens of each model's era), except the pre-2020 seed records")
+        full_grid, self.lag_fitted = _lag_grid(self.options)
+        grid = full_grid if grid is None else grid
+        trend = self._trend(t)
+        th0 = None if seed_thetas is not None else np.asarray(self._fit_trend_start(t, y, rng), float)
+
+        def cold_starts(lag):
+            if seed_thetas is not None:
+                return [np.asarray(s, float) for s in seed_thetas]
+            return [np.r_[th0, cs] for cs in _comp_starts(CompetitorMixture(trend, self.frontier, lag, self.measure), t, y)]
+
+        bounds = trend.bounds() + _comp_bounds()
+        profile, best, warm = [], None, None
+        mixes = {}
+
+        def run(lag, starts):
+            mix = mixes.get(lag)
+            if mix is None:
+                mix = mixes[lag] = CompetitorMixture(trend, self.frontier, lag, self.measure)
+                if not np.isfinite(mix.competitor_base(t)[0]).all():
+                    raise GapstudyError("the frontier gives no training compute before some fitted dates; pass frontier= with compute or sizes")
+            fun, jac = self._objective(mix, t, y)
+            return mix, _maximise(fun, starts, bounds, jac)
+
+        # Profile over the lag grid: cold starts at every COLD_EVERY-th lag, else a warm start from the
+        # neighbouring lag's optimum (the likelihood moves little between neighbouring lags); then cold
+        # starts again at the best lag, so a warm-start path cannot hide a better optimum there.
+        for i, lag in enumerate(grid):
+            cold = cold_starts(lag)
+            starts = cold if (warm is None or i % COLD_EVERY == 0) else [warm]
+            if warm is not None and i % COLD_EVERY == 0:
+                starts = starts + [warm]
+            mix, res = run(lag, starts)
+            if res is None:
+                continue
+            warm = res.x
+            profile.append({"lag_months": lag, "loglik": -float(res.fun)})
+            if best is None or res.fun < best[1].fun:
+                best = (mix, res)
+        if best is None:
+            raise GapstudyError("the H2 likelihood could not be maximised at any planning lag; check the data for extreme sizes")
+        lag = best[0].lag_months
+        mix, res = run(lag, cold_starts(lag) + [best[1].x])
+        if res is not None and res.fun < best[1].fun:
+            best = (mix, res)
+            for p in profile:
+                if p["lag_months"] == lag:
+                    p["loglik"] = -float(res.fun)
+        self.mix, self.theta = best[0], np.asarray(best[1].x, float)
+        self.lag_profile = profile
+        self.fitted = True
+        return self
+
+    def _objective(self, mix, t, y):
+        if type(mix.trend) is DriftingSkewNormal:
+            return _negll_grad_skewnormal(mix, y, t), True
+
+        def negll(theta):
+            v = -np.sum(mix.logpdf(theta, y, t))
+            return v if np.isfinite(v) else 1e300
+
+        return negll, None
+
+    @property
+    def n_params(self) -> int:
+        return self._n_continuous() + (1 if getattr(self, "lag_fitted", True) else 0)
+
+    def _n_continuous(self) -> int:
+        return DriftingSkewNormal.n + 4
+
+    def logpdf(self, y, t):
+        self._need_fit()
+        return self.mix.logpdf(self.theta, np.asarray(y, float), np.asarray(t, float))
+
+    def cdf(self, y, t):
+        self._need_fit()
+        return self.mix.cdf(self.theta, y, np.asarray(t, float))
 
     def sample(self, t, rng):
-        r = self._row(t)
-        u = rng.random(r.shape)
-        out = np.empty(r.shape)
-        for row in np.unique(r):
-            m = r == row
-            out[m] = np.interp(u[m], self.cum[row], self.edges)
+        self._need_fit()
+        return self.mix.sample(self.theta, np.asarray(t, float), rng)
+
+    def competitor_share(self, t) -> np.ndarray:
+        """pi(t): the share of models released at t that compete with the frontier."""
+        self._need_fit()
+        return self.mix.share(self.theta, np.asarray(t, float))
+
+    def competitor_size(self, t) -> tuple[np.ndarray, float]:
+        """(mean log10 size of a competitor released at t, spread in dex)."""
+        self._need_fit()
+        return self.mix.comp_params(self.theta, np.asarray(t, float))
+
+    def responsibilities(self, y, t) -> np.ndarray:
+        """P(competitor | size, date) for each model."""
+        self._need_fit()
+        return self.mix.responsibilities(self.theta, np.asarray(y, float), np.asarray(t, float))
+
+    def with_frontier(self, frontier: Frontier) -> "_CompetitionBase":
+        """A copy with the same fitted parameters and another frontier (for counterfactuals)."""
+        self._need_fit()
+        other = self.__class__.__new__(self.__class__)
+        other.__dict__.update(self.__dict__)
+        other.mix = self.mix.__class__.__new__(self.mix.__class__)
+        other.mix.__dict__.update(self.mix.__dict__)
+        other.mix.frontier = frontier
+        other.frontier = frontier
+        other.notes = list(self.notes)
+        return other
+
+    def params(self):
+        self._need_fit()
+        th = self.theta
+        tr = self.mix.trend
+        out = {**tr.as_dict(th[: tr.n])}
+        c0, c1, m, lsc = th[tr.n: tr.n + 4]
+        out.update({"logit_share_at_gpt3": float(c0), "logit_share_slope_per_year": float(c1),
+                    "share_at_gpt3": float(special.expit(c0)), "share_two_years_after": float(special.expit(c0 + 2 * c1)),
+                    "margin_log10_compute": float(m), "competitor_spread_dex": float(np.exp(lsc)),
+                    "lag_months": self.mix.lag_months, "measure": self.measure,
+                    "frontier_records": int(self.frontier.dates.size), "frontier_measured_compute": self.frontier.n_measured})
         return out
 
 
-def _fingerprint(t, y) -> str:
-    h = hashlib.sha256(np.ascontiguousarray(t, float).tobytes() + np.ascontiguousarray(y, float).tobytes())
-    return h.hexdigest()[:16]
-
-
-def fit_simulation(t, y, *, seed: int, cost: str = "simple", abc_draws: int = ABC_DRAWS, abc_worlds: int = ABC_WORLDS,
-                   predict_draws: int = PREDICT_DRAWS, predict_worlds: int = PREDICT_WORLDS) -> SimDensity:
-    """ABC-fit the competition simulation to (t, y) by gapstudy.competition.fit.fit_abc on yearly
-    periods covering the data, simulate its posterior prediction, and tabulate per-year densities."""
-    competition, cfit, predictive_logpdf = _competition()
-    key = (_fingerprint(t, y), seed, cost, abc_draws, abc_worlds, predict_draws, predict_worlds)
-    if key in _CACHE:
-        return _CACHE[key]
-    first, last = float(np.floor(t.min())), float(t.max())
-    periods = []
-    a = first
-    while a <= last:  # yearly periods; the last ends just after the newest training model
-        periods.append((a, min(a + 1.0, last + 1e-6)))
-        a += 1.0
-    base = competition.CompetitionParams(cost=cost)
-    try:
-        fit = cfit.fit_abc(t, y, base=base, n_draws=abc_draws, worlds_per_draw=abc_worlds, seed=seed, periods=periods)
-        sim = cfit.predict(fit, n_draws=predict_draws, worlds_per_draw=predict_worlds, seed=seed + 1)
-    except GapstudyError:
-        raise
-    years = np.arange(int(np.floor(sim.year.min())), int(np.ceil(base.end)))
-    rows, n_rel = [], []
-    for yr in years:
-        d = predictive_logpdf(sim, (float(yr), float(yr + 1)))
-        rows.append(d.density)
-        n_rel.append(d.n_releases)
-        edges = d.edges
-    dens = np.array(rows)
-    keep = np.array(n_rel) > 0
-    if not keep.any():
-        raise GapstudyError("the fitted competition simulation released no models; check gapstudy.competition settings")
-    dens, years, n_rel = dens[keep], years[keep], np.array(n_rel)[keep]
-    widths = np.diff(edges)
-    cum = np.concatenate([np.zeros((dens.shape[0], 1)), np.cumsum(dens * widths, axis=1)], axis=1)
-    summary = {"free": {n: fit.estimate[n] for n in fit.names}, "q05": fit.q05, "q95": fit.q95,
-               "abc_simulations": fit.n_simulations, "abc_tolerance": fit.tolerance, "cost": cost,
-               "fit_periods": [list(p) for p in periods], "n_free": len(fit.names)}
-    out = SimDensity(years, edges, dens, cum, n_rel, summary)
-    if len(_CACHE) >= _CACHE_MAX:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[key] = out
-    return out
-
-
-SIM_OPTIONS = ("seed", "cost", "abc_draws", "abc_worlds", "predict_draws", "predict_worlds")
-
-
-class _SimBased(Hypothesis):
-    """Shared fitting of the simulation for H2 and H1+H2."""
-
-    allowed_options = SIM_OPTIONS
-
-    def availability(self):
-        try:
-            _competition()
-        except Unavailable as exc:
-            return str(exc)
-        return None
-
-    def _fit_sim(self, t, y, rng):
-        t, y = check_inputs(t, y, need=MIN_MODELS)
-        seed = int(self.options.get("seed", rng.integers(0, 2**31 - 1)))
-        opts = {k: self.options[k] for k in SIM_OPTIONS[1:] if k in self.options}
-        self.sim = fit_simulation(t, y, seed=seed, **opts)
-        self.n_free = int(self.sim.fit_summary["n_free"])
-        return t, y
-
-
 @register
-class CompetitionH2(_SimBased):
-    """The log-size distribution per year of the competition simulation fitted (ABC) to the data."""
+class CompetitionH2(_CompetitionBase):
+    """A trend follower or a competitor of the frontier seen L months earlier; every parameter by maximum likelihood."""
 
     key = "H2"
     label = "H2 competition"
-    description = "fitted competition simulation (gapstudy.competition, ABC); per-year simulated density"
-
-    @property
-    def n_params(self) -> int:
-        return self.n_free
+    description = ("trend (H0's skew-normal) or competitor (lagged frontier compute, beliefs of the time, fitted margin and "
+                   "spread), share logistic in time after GPT-3; maximum likelihood")
 
     def fit(self, t, y, *, rng):
-        self._fit_sim(t, y, rng)
-        self.notes.append("fitted by ABC on summary statistics (posterior median), not maximum likelihood; "
-                          "AIC/BIC count its free settings as fitted parameters")
-        self.fitted = True
-        return self
+        with _single_thread():
+            return self._fit(t, y, rng)
 
-    def logpdf(self, y, t):
-        self._need_fit()
-        return self.sim.logpdf(y, t)
 
-    def cdf(self, y, t):
-        self._need_fit()
-        return self.sim.cdf(y, t)
+class BandThinnedTrend:
+    """H0's skew-normal thinned in a band: f (1 - d 1[band]) / (1 - d P_f(band)); theta = H0's + depth."""
 
-    def sample(self, t, rng):
-        self._need_fit()
-        return self.sim.sample(t, rng)
+    names = DriftingSkewNormal.names + ("depth",)
 
-    def params(self):
-        self._need_fit()
-        return {**self.sim.fit_summary["free"]}
+    def __init__(self, t0: float, band, free_depth: bool = True):
+        self.base = DriftingSkewNormal(t0)
+        self.band = band
+        self.n = self.base.n + 1
+        self.t0 = t0
+        self.free_depth = free_depth
+
+    def _thin(self, t):
+        return Thinning(*band_arrays(self.band, np.asarray(t, float)))
+
+    def logpdf(self, theta, y, t):
+        t = np.asarray(t, float)
+        th, d = theta[:4], float(theta[4])
+        thin = self._thin(t)
+        p = thin.p_band(lambda yy, tt: self.base.cdf(th, yy, tt), t)
+        return thin.logpdf(self.base.logpdf(th, y, t), np.asarray(y, float), d, p)
+
+    def cdf(self, theta, y, t):
+        t = np.asarray(t, float)
+        th, d = theta[:4], float(theta[4])
+        thin = self._thin(t)
+        cdf = lambda yy, tt: self.base.cdf(th, yy, tt)  # noqa: E731
+        return thin.cdf(cdf, np.broadcast_to(np.asarray(y, float), t.shape), t, d, thin.p_band(cdf, t))
+
+    def sample(self, theta, t, rng):
+        from gapstudy.hypotheses.band import thinned_sample
+
+        t = np.asarray(t, float)
+        th, d = theta[:4], float(theta[4])
+        thin = self._thin(t)
+        return thinned_sample(lambda tt, r: self.base.sample(th, tt, r), t, thin.lo, thin.hi, d, rng)
+
+    def bounds(self):
+        return self.base.bounds() + [(0.0, MAX_DEPTH if self.free_depth else 0.0)]
+
+    def as_dict(self, theta):
+        return {**self.base.as_dict(theta[:4]), "depth": float(theta[4])}
 
 
 @register
-class CompetitionParallelismH12(_SimBased):
-    """H2's density thinned in the cost model's band (depth fitted by maximum likelihood given H2)."""
+class CompetitionParallelismH12(_CompetitionBase):
+    """H2 whose trend followers are thinned in the cost model's band (depth fitted jointly with H2's parameters)."""
 
     key = "H1+H2"
     label = "H1+H2 competition + parallelism cost"
-    description = "H2 thinned in the cost model's band; depth fitted"
-    allowed_options = SIM_OPTIONS + ("band", "assumptions")
+    description = "H2 with its trend component thinned in the cost model's band; depth and H2's parameters by maximum likelihood"
+    allowed_options = _CompetitionBase.allowed_options + ("band", "assumptions")
 
     def availability(self):
-        return super().availability() or band_unavailable(self.options)
+        return band_unavailable(self.options)
 
-    @property
-    def n_params(self) -> int:
-        return self.n_free + 1
+    def _trend(self, t):
+        return BandThinnedTrend(float(np.mean(t)), self.band, free_depth=self.has_band)
+
+    def _n_continuous(self) -> int:
+        return DriftingSkewNormal.n + 4 + (1 if getattr(self, "has_band", True) else 0)
 
     def fit(self, t, y, *, rng):
-        t, y = self._fit_sim(t, y, rng)
+        """H2 first (its full lag profile); then every parameter and the depth jointly, by maximum
+        likelihood from H2's optimum, at lags within LAG_REFIT_MONTHS of H2's best lag (numerical
+        gradients make a full second profile slow; the likelihood in the lag is nearly flat away from it)."""
         self.band = resolve_band(self.options)
-        thin = Thinning(*band_arrays(self.band, t))
-        if not thin.has.any():
-            self.notes.append(NO_BAND_NOTE)
-        base_lp = self.sim.logpdf(y, t)
-        p = thin.p_band(self.sim.cdf, t)
-
-        def negll(d):
-            v = -np.sum(thin.logpdf(base_lp, y, d, p))
-            return v if np.isfinite(v) else 1e300
-
-        res = optimize.minimize_scalar(negll, bounds=(0.0, MAX_DEPTH), method="bounded")
-        self.depth = float(res.x) if negll(res.x) < negll(0.0) else 0.0
-        self.notes.append("simulation fitted by ABC as H2, then the depth by maximum likelihood given it")
-        self.fitted = True
+        t_arr = np.asarray(t, float)
+        self.has_band = bool(np.isfinite(band_arrays(self.band, t_arr)[0]).any())
+        h2_opts = {k: v for k, v in self.options.items() if k in _CompetitionBase.allowed_options}
+        h2 = CompetitionH2(**h2_opts).fit(t, y, rng=rng)
+        self.h2_loglik = float(np.sum(h2.logpdf(np.asarray(y, float), t_arr)))
+        full_grid, _ = _lag_grid(self.options)
+        th2 = h2.theta
+        with _single_thread():
+            if not self.has_band:
+                self.notes.append(NO_BAND_NOTE + " (not counted as a parameter)")
+                self._fit(t, y, rng, grid=(h2.mix.lag_months,), seed_thetas=[np.r_[th2[:4], 0.0, th2[4:]]])
+                self.lag_fitted = h2.lag_fitted
+            else:
+                near = tuple(g for g in full_grid if abs(g - h2.mix.lag_months) <= LAG_REFIT_MONTHS)
+                seeds = [np.r_[th2[:4], d0, th2[4:]] for d0 in (0.0, 0.5)]
+                self._fit(t, y, rng, grid=near, seed_thetas=seeds)
+                self.notes.append(f"lag profiled within {LAG_REFIT_MONTHS} months of H2's best lag ({h2.mix.lag_months:g})")
+        self.notes = [n for i, n in enumerate(self.notes) if n not in self.notes[:i]]
         return self
 
-    def _parts(self, t):
-        self._need_fit()
-        t = np.asarray(t, float)
-        thin = Thinning(*band_arrays(self.band, t))
-        return t, thin, thin.p_band(self.sim.cdf, t)
 
-    def logpdf(self, y, t):
-        t, thin, p = self._parts(t)
-        y = np.asarray(y, float)
-        return thin.logpdf(self.sim.logpdf(y, t), y, self.depth, p)
-
-    def cdf(self, y, t):
-        t, thin, p = self._parts(t)
-        return thin.cdf(self.sim.cdf, np.broadcast_to(np.asarray(y, float), t.shape), t, self.depth, p)
-
-    def sample(self, t, rng):
-        t, thin, _ = self._parts(t)
-        return thinned_sample(self.sim.sample, t, thin.lo, thin.hi, self.depth, rng)
-
-    def params(self):
-        self._need_fit()
-        return {**self.sim.fit_summary["free"], "depth": self.depth}
+def counterfactual_without_gpt3(h: _CompetitionBase, t, lo: float, hi: float) -> list[dict]:
+    """Per calendar year of the dates t: the fitted H2's expected shares below/inside/above [lo, hi]
+    (log10 bounds) and the same with GPT-3 removed from the frontier (every fitted parameter kept).
+    Only GPT-3's own record is removed: later records (which may themselves be replies to it) stay."""
+    t = np.asarray(t, float)
+    cf = h.with_frontier(h.frontier.without_gpt3())
+    rows = []
+    years = np.floor(t).astype(int)
+    for which, model in (("fitted", h), ("without_gpt3", cf)):
+        f_lo = model.cdf(np.full(t.shape, lo), t)
+        f_hi = model.cdf(np.full(t.shape, hi), t)
+        for i, yr in enumerate(np.unique(years)):
+            m = years == yr
+            if which == "fitted":
+                rows.append({"year": int(yr), "n": int(m.sum())})
+            rows[i].update({f"{which}_below": float(f_lo[m].mean()), f"{which}_inside": float((f_hi - f_lo)[m].mean()),
+                            f"{which}_above": float((1 - f_hi)[m].mean())})
+            if which == "without_gpt3":
+                mu_f, _ = h.competitor_size(t[m])
+                mu_c, _ = cf.competitor_size(t[m])
+                rows[i].update({"competitor_log10_size_fitted": float(np.mean(mu_f)),
+                                "competitor_log10_size_without_gpt3": float(np.mean(mu_c))})
+    return rows

@@ -1,0 +1,184 @@
+"""H2 as a likelihood model: the frontier, the density, recovery of a known truth, and H2 vs H0 on known generators."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import integrate, optimize, special
+
+from gapstudy import hypotheses as H
+from gapstudy.competition import constants as K
+from gapstudy.errors import GapstudyError
+from gapstudy.hypotheses import competition as C
+from gapstudy.hypotheses.frontier import Frontier, frontier_from_arrays, frontier_from_table, imputed_compute
+from gapstudy.hypotheses.smooth import DriftingSkewNormal
+
+
+def _frontier() -> Frontier:
+    """A synthetic frontier: compute grows 0.5 dex a year, GPT-3 jumps it by 1 dex in May 2020."""
+    dates = np.arange(2017.0, 2026.5, 0.25)
+    flop = 10 ** (21.0 + 0.5 * (dates - 2017.0))
+    names = [f"m{i}" for i in range(dates.size)]
+    dates = np.r_[dates, K.GPT3_DATE]
+    flop = np.r_[flop, 10 ** (22.5 + 1.0)]
+    names.append("GPT-3 175B")
+    params = np.full(dates.size, 1e10)
+    params[-1] = 175e9
+    return frontier_from_arrays(dates, params, flop, names, seed=False)
+
+
+TRUTH = np.array([9.6, 0.3, np.log(0.45), 0.0, special.logit(0.3), 0.3, 0.3, np.log(0.15)])
+TRUE_LAG = 12.0
+
+
+def _h2_data(n, seed, theta=TRUTH, lag=TRUE_LAG):
+    rng = np.random.default_rng(seed)
+    t = np.sort(rng.uniform(2018.0, 2026.0, n))
+    mix = C.CompetitorMixture(DriftingSkewNormal(float(np.mean(t))), _frontier(), lag)
+    return t, mix.sample(theta, t, rng), mix
+
+
+def _h0_data(n, seed):
+    rng = np.random.default_rng(seed)
+    t = np.sort(rng.uniform(2018.0, 2026.0, n))
+    m = DriftingSkewNormal(float(np.mean(t)))
+    return t, m.sample(np.array([9.6, 0.3, np.log(0.6), 1.0]), t, rng)
+
+
+# ------------------------------------------------------------------ the frontier
+
+
+def test_frontier_is_the_running_record_strictly_before_each_date():
+    f = frontier_from_arrays([2019.0, 2020.0, 2021.0, 2023.0], [1e9, 1e11, 5e10, 1e12], [1e21, 1e23, np.nan, np.nan],
+                             ["a", "b", "c", "d"], seed=False)
+    np.testing.assert_allclose(f.log10_params_before([2019.5, 2020.0, 2020.0001, 2021.5, 2023.5]), [9, 9, 11, 11, 12])
+    # c has no compute: estimated from its size in the Kaplan era; d after Chinchilla: 6 N (20 N)
+    assert f.log10_compute[2] == pytest.approx(float(imputed_compute(np.log10(5e10), 2021.0)))
+    assert f.log10_compute[3] == pytest.approx(np.log10(6 * 1e12 * 20e12))
+    np.testing.assert_allclose(f.log10_compute_before([2020.5, 2023.5]), [23.0, np.log10(6 * 20 * 1e24)])
+    # before the first record: the first record's value (not -inf)
+    assert f.log10_compute_before([2000.0])[0] == pytest.approx(21.0)
+    # GPT-3's own allocation is the anchor of the Kaplan estimate: 6 x 175B x 300B
+    assert float(imputed_compute(np.log10(K.GPT3_PARAMS), 2020.5)) == pytest.approx(np.log10(6 * 175e9 * 300e9))
+
+
+def test_frontier_from_table_reads_compute_moe_and_finds_gpt3():
+    table = pd.DataFrame({
+        "name": ["T5-11B", "GPT-3 175B", "Switch-C", "Mixtral", "Gopher"],
+        "date": pd.to_datetime(["2019-10-23", "2020-05-28", "2021-01-11", "2023-12-11", "2021-12-08"]),
+        "parameters": [11e9, 175e9, 1.571e12, 46.7e9, 280e9],
+        "active_parameters": [np.nan, np.nan, np.nan, 12.9e9, np.nan],
+        "moe": [False, False, True, True, False],
+        "training_compute": [3.3e22, 3.14e23, np.nan, np.nan, 6.31e23],
+    })
+    f = frontier_from_table(table, seed=False)
+    assert f.names == ("T5-11B", "GPT-3 175B", "Switch-C", "Gopher", "Mixtral") and f.n_measured == 3
+    # MoE without active parameters or compute: out of the compute frontier; with active: estimated from them
+    assert np.isnan(f.log10_compute[2])
+    assert f.log10_compute[4] == pytest.approx(np.log10(6 * 12.9e9 * 20 * 12.9e9))
+    np.testing.assert_allclose(f.log10_compute_before([2021.5]), [np.log10(3.14e23)])
+    cf = f.without_gpt3()
+    assert "GPT-3 175B" not in cf.names and cf.log10_compute_before([2021.5])[0] == pytest.approx(np.log10(3.3e22))
+    with pytest.raises(GapstudyError, match="no GPT-3"):
+        cf.without_gpt3()
+    # without training_compute: every compute estimated; seed records added
+    g = frontier_from_table(table.drop(columns=["training_compute"]))
+    assert g.n_measured == 3 and "Megatron-LM (8.3B)" in g.names  # the three seed records carry Epoch's compute
+
+
+# ------------------------------------------------------------------ the density
+
+
+def test_share_is_zero_before_gpt3_and_density_is_the_trend_there():
+    t, y, mix = _h2_data(400, 1)
+    h = H.create("H2", frontier=_frontier()).fit(t, y, rng=np.random.default_rng(0))
+    before = np.array([2018.2, 2019.5, C.GPT3_ONSET - 1e-6])
+    assert np.all(h.competitor_share(before) == 0) and np.all(h.competitor_share(np.array([C.GPT3_ONSET, 2023.0])) > 0)
+    trend = h.mix.trend
+    yy = np.array([8.0, 9.5, 11.0])
+    np.testing.assert_allclose(h.logpdf(yy, before), trend.logpdf(h.theta[:4], yy, before))
+    np.testing.assert_allclose(h.responsibilities(yy, before), 0.0)
+    draws = h.sample(np.full(20000, 2019.0), np.random.default_rng(3))
+    assert np.mean(draws <= 9.0) == pytest.approx(float(trend.cdf(h.theta[:4], np.array([9.0]), np.array([2019.0]))[0]), abs=0.015)
+
+
+def test_density_integrates_to_one_and_cdf_matches_samples():
+    t, y, _ = _h2_data(400, 2)
+    h = H.create("H2", frontier=_frontier()).fit(t, y, rng=np.random.default_rng(0))
+    for when in (2019.0, 2021.3, 2024.7):
+        f = lambda v: float(np.exp(h.logpdf(np.array([v]), np.array([when])))[0])  # noqa: E731
+        assert sum(integrate.quad(f, a, a + 0.5, limit=100)[0] for a in np.arange(4, 16, 0.5)) == pytest.approx(1.0, abs=1e-4)
+        draws = h.sample(np.full(20000, when), np.random.default_rng(5))
+        for q in (9.0, 10.5, 11.5):
+            assert np.mean(draws <= q) == pytest.approx(float(h.cdf(np.array([q]), np.array([when]))[0]), abs=0.015)
+
+
+def test_analytic_gradient_matches_numerical():
+    t, y, mix = _h2_data(300, 3)
+    f = C._negll_grad_skewnormal(mix, y, t)
+    for theta in (TRUTH, TRUTH + np.array([0.2, -0.1, 0.3, 2.0, -1.0, 0.5, -0.2, 0.4])):
+        num = optimize.approx_fprime(theta, lambda x: f(x)[0], 1e-7)
+        np.testing.assert_allclose(f(theta)[1], num, rtol=1e-4, atol=1e-3)
+        assert f(theta)[0] == pytest.approx(-float(np.sum(mix.logpdf(theta, y, t))))
+
+
+def test_recovers_known_parameters_from_its_own_simulations():
+    t, y, _ = _h2_data(3000, 4)
+    h = H.create("H2", frontier=_frontier()).fit(t, y, rng=np.random.default_rng(0))
+    p = h.params()
+    assert p["lag_months"] == TRUE_LAG
+    assert p["margin_log10_compute"] == pytest.approx(0.3, abs=0.06)
+    assert p["competitor_spread_dex"] == pytest.approx(0.15, abs=0.03)
+    assert p["logit_share_at_gpt3"] == pytest.approx(TRUTH[4], abs=0.3)
+    assert p["logit_share_slope_per_year"] == pytest.approx(0.3, abs=0.12)
+    assert p["slope_oom_per_year"] == pytest.approx(0.3, abs=0.03)
+    assert h.n_params == 9
+    fixed = H.create("H2", frontier=_frontier(), lag_months=12).fit(t, y, rng=np.random.default_rng(0))
+    assert fixed.n_params == 8 and fixed.params()["lag_months"] == 12
+    assert H.in_sample(fixed, t, y)["loglik"] == pytest.approx(H.in_sample(h, t, y)["loglik"], abs=1e-3)
+
+
+def _bic_wins(gen, n, reps):
+    wins = 0
+    for r in range(reps):
+        t, y = gen(n, 100 + r)
+        fits = {k: H.create(k, **({"frontier": _frontier()} if k == "H2" else {})).fit(t, y, rng=np.random.default_rng(r))
+                for k in ("H0", "H2")}
+        bic = {k: H.in_sample(h, t, y)["bic"] for k, h in fits.items()}
+        wins += bic["H2"] < bic["H0"]
+    return wins
+
+
+@pytest.mark.slow
+def test_h2_wins_on_its_own_data_and_not_on_smooth_data():
+    reps = 4
+    assert _bic_wins(lambda n, s: _h2_data(n, s)[:2], 300, reps) == reps
+    assert _bic_wins(_h0_data, 300, reps) == 0
+
+
+def test_counterfactual_without_gpt3_lowers_competitors_only_where_the_lagged_frontier_was_gpt3():
+    t, y, _ = _h2_data(600, 6)
+    h = H.create("H2", frontier=_frontier()).fit(t, y, rng=np.random.default_rng(0))
+    rows = C.counterfactual_without_gpt3(h, t, np.log10(20e9), np.log10(70e9))
+    by = {r["year"]: r for r in rows}
+    lag = h.params()["lag_months"] / 12
+    # a year whose planning dates all fall after GPT-3 and before the synthetic frontier passed it
+    # (10^23.5 is reached in 2022.0): competitors are smaller without GPT-3
+    yr = int(np.floor(K.GPT3_DATE + lag)) + 1 if K.GPT3_DATE + lag < 2021 else int(np.floor(K.GPT3_DATE + lag))
+    assert by[yr]["competitor_log10_size_without_gpt3"] < by[yr]["competitor_log10_size_fitted"] - 0.1
+    assert by[2018]["fitted_inside"] == pytest.approx(by[2018]["without_gpt3_inside"])
+    assert by[2025]["competitor_log10_size_without_gpt3"] == pytest.approx(by[2025]["competitor_log10_size_fitted"])
+    for r in rows:
+        assert r["fitted_below"] + r["fitted_inside"] + r["fitted_above"] == pytest.approx(1.0)
+
+
+def test_bad_options_are_clear():
+    t, y, _ = _h2_data(100, 7)
+    with pytest.raises(GapstudyError, match="Frontier"):
+        H.create("H2", frontier=[1, 2, 3]).fit(t, y, rng=np.random.default_rng(0))
+    with pytest.raises(GapstudyError, match="lag_months"):
+        H.create("H2", lag_months=500).fit(t, y, rng=np.random.default_rng(0))
+    with pytest.raises(GapstudyError, match="measure"):
+        H.create("H2", measure="vibes").fit(t, y, rng=np.random.default_rng(0))
+    assert "frontier" in H.REGISTRY["H2"].allowed_options and "frontier" in H.REGISTRY["H1+H2"].allowed_options
