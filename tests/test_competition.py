@@ -23,6 +23,7 @@ def lone(**kw) -> CompetitionParams:
         n_labs=1, kind_shares=(1.0, 0.0, 0.0), release_rate=(0.8, 0.0, 0.0), release_rate_growth=1.0,
         compete_prob=(1.0, 0.0, 0.0), budget_median=(1e14, 1.0, 1.0), budget_sigma=0.0, growth_sigma=0.0,
         anchor=False, beliefs="kaplan", beat_margin=0.05, end=2019.0, plan_lag_months=0.0, response_strength=0.0,
+        competitor_sigma=0.0,
     )
     base.update(kw)
     return CompetitionParams(**base)
@@ -43,7 +44,7 @@ def test_lone_competitor_kaplan_steps_up_the_frontier_by_the_law():
 
 
 def test_lone_competitor_chinchilla_solves_the_loss_equation():
-    p = lone(beliefs="chinchilla")
+    p = lone(beliefs="chinchilla", chinchilla_target="loss")
     r = simulate(p, n_worlds=2, seed=5)
     n0 = p.initial_frontier_params
     d0 = K.KAPLAN_D_PREFACTOR * n0**K.KAPLAN_D_EXPONENT  # the initial frontier was trained Kaplan-style
@@ -211,3 +212,46 @@ def test_planning_lag_targets_the_frontier_of_lag_months_before():
     # months 0-6 all plan against the initial frontier: the same size
     np.testing.assert_allclose(r.log10_params[month <= 6], first, atol=1e-12)
     assert r.log10_params[month == 7].min() > first  # month 7 plans against month 1's frontier
+
+
+def _own_use_spike(p: CompetitionParams) -> float:
+    """Largest share of 2023 own-use releases at one size (0.01-dex bins)."""
+    r = simulate(p, n_worlds=40, seed=21)
+    x = r.log10_params[(r.year >= 2023) & (r.year < 2024) & ~r.competing & (r.kind != 3)]
+    counts = np.histogram(x, bins=np.arange(6.0, 13.0, 0.01))[0]
+    return counts.max() / max(x.size, 1)
+
+
+def test_deployment_targets_leave_no_spike_at_a_memory_boundary():
+    rich = dict(own_share_median=0.2, own_share_sigma=0.5, end=2024.0)  # many own-use models reach their cap
+    fixed = _own_use_spike(CompetitionParams(own_use_deploy="fixed", **rich))
+    spread = _own_use_spike(CompetitionParams(own_use_deploy="spread", **rich))
+    assert fixed > 0.05 and spread < 0.025 and spread < fixed / 3, (fixed, spread)
+    # the fixed cap is the 40B (80 GB / 2 bytes) of science.md's pitfall
+    r = simulate(CompetitionParams(own_use_deploy="fixed", **rich), n_worlds=5, seed=2)
+    own = r.log10_params[(r.year >= 2023) & (r.year < 2024) & ~r.competing]
+    assert own.max() == pytest.approx(np.log10(40e9), abs=1e-9)
+
+
+def test_competitors_of_one_month_differ_and_stay_above_the_cheapest_beating_size():
+    p = lone(competitor_sigma=0.2, release_rate=(3.0, 0.0, 0.0), end=2017.5)
+    r = simulate(p, n_worlds=2, seed=3)
+    month = np.floor((r.year - K.SIM_START) * 12).astype(int)
+    w0 = r.world == 0
+    first = month[w0] == month[w0].min()
+    x = r.log10_params[w0][first]
+    target = np.log10(p.initial_frontier_params * (1 - p.beat_margin) ** (-1 / K.KAPLAN_ALPHA_N))
+    assert x.size >= 2 and np.ptp(x) > 0.01 and np.all(x >= target - 1e-9)
+    assert np.std(x - target) == pytest.approx(0.2 * np.sqrt(1 - 2 / np.pi), rel=0.8)
+
+
+def test_chinchilla_competitor_beats_the_frontiers_compute_not_its_loss():
+    p = lone(beliefs="chinchilla", competitor_sigma=0.0)
+    r = simulate(p, n_worlds=1, seed=5)
+    n0 = p.initial_frontier_params
+    q0 = np.log10(6 * n0 * K.KAPLAN_D_PREFACTOR * n0**K.KAPLAN_D_EXPONENT)
+    step = -np.log10(1 - p.beat_margin) / (K.KAPLAN_ALPHA_N * K.KAPLAN_N_EXPONENT)
+    expect = 0.5 * (q0 + step - np.log10(6 * 20))  # C = 6 N (20 N)
+    assert r.log10_params[0] == pytest.approx(expect, abs=1e-9)
+    loss = simulate(dataclasses.replace(p, chinchilla_target="loss"), n_worlds=1, seed=5)
+    assert loss.log10_params[0] < r.log10_params[0]

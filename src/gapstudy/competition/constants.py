@@ -57,6 +57,17 @@ DEVICE_MEMORY_GB = (
     (2025.25, 192.0),  # NVIDIA B200 192GB, volume shipments in 2025 (approximate)
 )
 INFERENCE_BYTES_PER_PARAM = 2.0  # fp16/bf16 weights, 2 bytes per parameter
+# Deployment targets of own-use models (a distribution, not one boundary: a single cap put a spike at
+# 40B = 80 GB / 2 bytes inside the window). Accelerators per serving replica: tensor parallelism splits
+# attention heads, so degrees are powers of two within one 8-GPU node (NVIDIA DGX/HGX A100 and H100
+# hold 8 GPUs; Megatron-LM and vLLM take tensor_parallel_size 1, 2, 4 or 8). Shares are an assumption:
+# single-GPU serving most common, the rest spread evenly.
+DEPLOY_DEVICES = (1.0, 2.0, 4.0, 8.0)
+DEPLOY_DEVICE_PROBS = (0.4, 0.2, 0.2, 0.2)  # assumption (see above)
+# Share of the replica's memory the weights may take, uniform between these: vLLM's default
+# gpu_memory_utilization is 0.9 (weights + KV cache + activations); the KV cache of long contexts and
+# large batches takes up to about half. Assumption informed by those defaults.
+DEPLOY_WEIGHT_SHARE = (0.45, 0.9)
 
 # --- lab kinds -----------------------------------------------------------------------------------
 KIND_NAMES = ("frontier", "industry", "academia", "anchor")  # codes 0..3 in SimulationResult.kind

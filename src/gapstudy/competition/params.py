@@ -10,7 +10,9 @@ from gapstudy.errors import GapstudyError
 
 BELIEFS = ("switch", "kaplan", "chinchilla")  # Kaplan before switch_year then Chinchilla | always one
 COSTS = ("simple", "costmodel")  # 6ND x price of the time | gapstudy.costmodel.training_cost
-UNAFFORDABLE = ("own_use", "skip")  # a would-be competitor that cannot pay builds for own use | releases nothing
+UNAFFORDABLE = ("own_use", "skip")
+DEPLOYS = ("spread", "fixed")  # own-use deployment targets: a distribution | one fixed boundary
+TARGETS = ("compute", "loss")  # what Chinchilla-era competitors beat: the frontier's compute | its loss  # a would-be competitor that cannot pay builds for own use | releases nothing
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,11 @@ class CompetitionParams:
     growth_sigma: float = 0.1  # lognormal sd of growth factors between labs; assumption
     own_share_median: float = 0.02  # median share of its budget a lab spends on an own-use model; assumption
     own_share_sigma: float = 1.0  # lognormal sd of that share (capped at 1); assumption
-    own_use_devices: float = 1.0  # own-use models must serve on this many accelerators; assumption
+    # Own-use models must be servable: "spread" draws each one's deployment target (accelerators per
+    # replica and the share of memory for weights, constants.DEPLOY_*); "fixed" caps every own-use
+    # model at own_use_devices accelerators (the old single boundary, kept to show its spike).
+    own_use_deploy: str = "spread"
+    own_use_devices: float = 1.0  # accelerators of the "fixed" deployment target; assumption
     own_use_bytes_per_param: float = K.INFERENCE_BYTES_PER_PARAM  # fp16 weights
     anchor: bool = True  # inject GPT-3 (175B, 300B tokens) in May 2020 into every world
     beliefs: str = "switch"  # see BELIEFS
@@ -68,6 +74,16 @@ class CompetitionParams:
     # (Apr 2021), HyperCLOVA (May 2021), Jurassic-1 (Aug 2021), MT-NLG and Yuan 1.0 (Oct 2021),
     # Gopher (Dec 2021): 11-19 months.
     plan_lag_months: float = 12.0
+    # Spread of competitor sizes: each competitor builds 10^(competitor_sigma |z|) times the cheapest
+    # size expected to beat the frontier (z standard normal: labs aim above the minimum by different
+    # amounts), so competitors of one world-month differ. Affordability is judged at the cheapest
+    # beating size. Assumption (fitted in gapstudy.competition.fit).
+    competitor_sigma: float = 0.15
+    # What a competitor under Chinchilla beliefs must beat: "compute" (the frontier's training compute,
+    # raised by the capability step beat_margin stands for, spent compute-optimally) or "loss" (the
+    # frontier's Chinchilla loss: the cheapest compute-optimal model that beats GPT-3 is ~33B, inside
+    # the window, science.md section 5). Under Kaplan beliefs both are the size rule.
+    chinchilla_target: str = "compute"
 
     def __post_init__(self) -> None:
         for f in fields(self):  # lists from a config file become tuples, so params stay hashable
@@ -141,6 +157,7 @@ def validate(p: CompetitionParams) -> None:
         ("initial_frontier_params", 1e3, 1e16, "use a parameter count, e.g. 1.04e9"),
         ("response_strength", 0.0, 1.0, "use a share in [0, 1] (0: no budget response to the frontier)"),
         ("plan_lag_months", 0.0, 120.0, "use months in [0, 120], e.g. 12"),
+        ("competitor_sigma", 0.0, 2.0, "use a spread of competitor sizes in dex, in [0, 2], e.g. 0.15"),
     ]
     for name, lo, hi, fix in checks:
         v = getattr(p, name)
@@ -150,7 +167,8 @@ def validate(p: CompetitionParams) -> None:
         raise _bad("beat_margin", p.beat_margin, "use a fraction below 0.99")
     if not isinstance(p.anchor, bool):
         raise _bad("anchor", p.anchor, "use true or false")
-    for name, allowed in (("beliefs", BELIEFS), ("cost", COSTS), ("unaffordable", UNAFFORDABLE)):
+    for name, allowed in (("beliefs", BELIEFS), ("cost", COSTS), ("unaffordable", UNAFFORDABLE),
+                          ("own_use_deploy", DEPLOYS), ("chinchilla_target", TARGETS)):
         if getattr(p, name) not in allowed:
             raise _bad(name, getattr(p, name), f"use one of {', '.join(allowed)}")
 
@@ -159,7 +177,7 @@ def validate(p: CompetitionParams) -> None:
 # then carries its own value. Release rates and lab kinds stay shared (they fix the release counts).
 PER_WORLD = (
     "compete_prob", "budget_median", "budget_growth", "budget_sigma", "growth_sigma", "own_share_median",
-    "own_share_sigma", "response_strength", "plan_lag_months", "beat_margin",
+    "own_share_sigma", "response_strength", "plan_lag_months", "beat_margin", "competitor_sigma",
 )
 
 

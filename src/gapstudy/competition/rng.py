@@ -19,6 +19,7 @@ STREAM_POISSON = 1  # release counts per (kind, month)
 STREAM_BUDGET = 2  # lab budget levels
 STREAM_GROWTH = 3  # lab budget growth rates
 STREAM_RELEASE = 4  # one 64-bit hash per release, split into its lab, day, compete and share draws
+STREAM_DEPLOY = 5  # a second hash per release: its deployment target and its competitor size spread
 
 
 def _mix(z: np.ndarray) -> np.ndarray:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.special import ndtri
 
 from gapstudy.competition import constants as K
 from gapstudy.competition import costs, labs, rng, scaling
@@ -175,6 +176,9 @@ def _simulate_chunk(p: CompetitionParams, seed: int, w0: int, n_w: int, cm: _Cos
     u_share = _bits(h, 0, _SHARE_BITS)
     u_comp = _bits(h, _SHARE_BITS, _COMPETE_BITS)
     u_lab = _bits(h, _SHARE_BITS + _COMPETE_BITS, _LAB_BITS)
+    with np.errstate(over="ignore"):
+        h = rng.hash64(keys[w_r], rng.STREAM_DEPLOY, ordinal.astype(np.uint64))
+    u_dev, u_wshare, u_spread = _bits(h, 0, 21), _bits(h, 21, 21), _bits(h, 42, 21)
     del h
 
     n_k = labs.kind_counts(p)
@@ -190,13 +194,12 @@ def _simulate_chunk(p: CompetitionParams, seed: int, w0: int, n_w: int, cm: _Cos
     cp = pw.get("compete_prob")
     intent = u_comp < (np.asarray(p.compete_prob)[k_r] if cp is None else cp[w_r, k_r])
 
-    # own-use model: a lognormal share of the budget, capped by inference memory
-    from scipy.special import ndtri
+    # own-use model: a lognormal share of the budget, capped by its deployment target's memory
 
     osm, oss = pw.get("own_share_median"), pw.get("own_share_sigma")
     log_osm = np.log(p.own_share_median) if osm is None else np.log(osm)[w_r]
     log_share = np.minimum(log_osm + (p.own_share_sigma if oss is None else oss[w_r]) * ndtri(u_share), 0.0)
-    n_own = np.minimum(cm.own_use(m_r, log_budget + log_share), labs.own_use_cap(p, t_mid)[m_r])
+    n_own = np.minimum(cm.own_use(m_r, log_budget + log_share), labs.own_use_cap(p, t_mid[m_r], u_dev, u_wshare))
     belief_r = cm.belief[m_r]
     d_own = np.where(belief_r == scaling.CHINCHILLA, K.CHIN_TOKENS_PER_PARAM * n_own,
                      K.KAPLAN_D_PREFACTOR * n_own**K.KAPLAN_D_EXPONENT)
@@ -216,6 +219,12 @@ def _simulate_chunk(p: CompetitionParams, seed: int, w0: int, n_w: int, cm: _Cos
     np.maximum.at(own_att_max, cell[intent], n_own[intent])
     np.minimum.at(own_att_lc, cell[intent], lc_own[intent])
     np.maximum.at(bud_att_max, cell[intent], log_budget[intent])
+    # competitor size spread: 10^(sigma |z|) above the cheapest beating size, per release
+    cs = pw.get("competitor_sigma")
+    spread_r = (p.competitor_sigma if cs is None else cs[w_r]) * np.abs(ndtri(u_spread))
+    spread_att_max = np.zeros(n_m * n_w)
+    np.maximum.at(spread_att_max, cell[intent], spread_r[intent])
+    spread_att_max = spread_att_max.reshape(n_m, n_w)
     shape = (n_m, n_w)
     own_free_max, own_att_max, bud_att_max = own_free_max.reshape(shape), own_att_max.reshape(shape), bud_att_max.reshape(shape)
     own_free_lc, own_att_lc = own_free_lc.reshape(shape), own_att_lc.reshape(shape)
@@ -236,19 +245,37 @@ def _simulate_chunk(p: CompetitionParams, seed: int, w0: int, n_w: int, cm: _Cos
     fk = np.full(n_w, p.initial_frontier_params)  # best Kaplan loss so far = largest size so far
     d0 = scaling.tokens_for(p.initial_frontier_params, scaling.KAPLAN)
     fc = np.full(n_w, float(scaling.chinchilla_reducible(p.initial_frontier_params, d0)))  # best Chinchilla loss
-    fk_hist, fc_hist = np.empty(shape), np.empty(shape)
+    fq = np.full(n_w, float(np.log10(K.FLOP_PER_PARAM_TOKEN * p.initial_frontier_params * d0)))  # largest log10 compute
+    fk_hist, fc_hist, fq_hist = np.empty(shape), np.empty(shape), np.empty(shape)
+    # log10 compute of each cell's own-use releases (free and would-be competitors), for fq
+    q_own = np.log10(K.FLOP_PER_PARAM_TOKEN * n_own * d_own)
+    own_free_q, own_att_q = np.full(n_m * n_w, -np.inf), np.full(n_m * n_w, -np.inf)
+    np.maximum.at(own_free_q, cell[free], q_own[free])
+    np.maximum.at(own_att_q, cell[intent], q_own[intent])
+    own_free_q, own_att_q = own_free_q.reshape(shape), own_att_q.reshape(shape)
+    if p.unaffordable == "skip":
+        own_att_q[:] = -np.inf
+    # the compute step that the margin stands for: a Kaplan believer beats the loss by beat_margin with
+    # (1 - margin)^(-1 / alpha_N) times the size, i.e. that to the power 1 / 0.73 in compute
+    q_step = -np.log10(1.0 - margin) / (K.KAPLAN_ALPHA_N * K.KAPLAN_N_EXPONENT)
+    chin_compute = p.chinchilla_target == "compute"
     target = np.empty(shape)
     target_cost = np.empty(shape)
     anchor_m = int(np.floor((K.GPT3_DATE - K.SIM_START) * K.MONTHS_PER_YEAR)) if p.anchor else -1
     lc_gpt3 = float(scaling.chinchilla_reducible(K.GPT3_PARAMS, K.GPT3_TOKENS))
     for m in range(n_m):
-        fk_hist[m], fc_hist[m] = fk, fc
+        fk_hist[m], fc_hist[m], fq_hist[m] = fk, fc, fq
         back = np.maximum(m - lag_w, 0)
         bel = cm.belief[back]  # competitors plan (size, tokens) with the beliefs of their planning month
         chin = bel == scaling.CHINCHILLA
         want = np.empty(n_w)
         for b, sel in ((scaling.KAPLAN, ~chin), (scaling.CHINCHILLA, chin)):
-            if sel.any():
+            if not sel.any():
+                continue
+            if b == scaling.CHINCHILLA and chin_compute:  # beat the frontier's compute, spent compute-optimally
+                step = q_step if np.ndim(q_step) == 0 else q_step[sel]
+                want[sel] = scaling.size_for_compute(10.0 ** (fq_hist[back[sel], cols[sel]] + step), b)
+            else:
                 want[sel] = scaling.cheapest_beating_size(fk_hist[back[sel], cols[sel]], fc_hist[back[sel], cols[sel]], b,
                                                           margin if margin.ndim == 0 else margin[sel])
         size_t, log_cost_t = cm.target_planned(m, want, bel)
@@ -259,16 +286,23 @@ def _simulate_chunk(p: CompetitionParams, seed: int, w0: int, n_w: int, cm: _Cos
         with np.errstate(invalid="ignore"):  # no competitor this month: bud = -inf stays -inf
             bud = np.where(np.isfinite(bud), bud + r_w * np.maximum(log_cost_t - bud, 0.0), bud)
         paid = bud >= log_cost_t - _LOG_TOL
-        fk = np.maximum(np.maximum(fk, own_free_max[m]), np.where(paid, size_t, own_att_max[m]))
-        fc = np.minimum(np.minimum(fc, own_free_lc[m]), np.where(paid, lc_t, own_att_lc[m]))
+        # the largest competitor of the cell (its spread above the target) is what moves the frontier
+        big = size_t * 10.0 ** spread_att_max[m]
+        d_big = np.where(chin, K.CHIN_TOKENS_PER_PARAM * big, K.KAPLAN_D_PREFACTOR * big**K.KAPLAN_D_EXPONENT)
+        lc_big = scaling.chinchilla_reducible(big, d_big)
+        q_big = np.log10(K.FLOP_PER_PARAM_TOKEN * big * d_big)
+        fk = np.maximum(np.maximum(fk, own_free_max[m]), np.where(paid, big, own_att_max[m]))
+        fc = np.minimum(np.minimum(fc, own_free_lc[m]), np.where(paid, lc_big, own_att_lc[m]))
+        fq = np.maximum(np.maximum(fq, own_free_q[m]), np.where(paid, q_big, own_att_q[m]))
         if m == anchor_m:
             fk = np.maximum(fk, K.GPT3_PARAMS)
             fc = np.minimum(fc, lc_gpt3)
+            fq = np.maximum(fq, np.log10(K.GPT3_FLOP))
 
     cost_r = target_cost.ravel()[cell]
     eff_budget = log_budget + r_w[w_r] * np.maximum(cost_r - log_budget, 0.0)
     competing = intent & (eff_budget >= cost_r - _LOG_TOL)
-    size_r = np.where(competing, target.ravel()[cell], n_own)
+    size_r = np.where(competing, target.ravel()[cell] * 10.0**spread_r, n_own)
     released = ~intent | competing if p.unaffordable == "skip" else None
 
     # world-major order: position = world's first row + rank within world
