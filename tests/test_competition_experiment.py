@@ -27,6 +27,18 @@ def test_competition_run_writes_results(tmp_path, epoch_dir):
     assert all(s["deficit"]["worlds_tested"] == 5 for s in doc["scenarios"])
     assert 0 <= doc["scenarios"][0]["deficit"]["share_significant"] <= 1
     assert len(doc["prediction"]) == 4
+    # release rates matched to the data, a posterior predictive check per year with a verdict
+    assert doc["release_rates"]["matched"] and doc["release_rates"]["growth_per_year"] > 1
+    ppc = {p["year"]: p for p in doc["ppc_per_year"]}
+    assert {2020, 2023, 2025} <= set(ppc) and all(p["verdict"].startswith(("fits", "observed")) for p in ppc.values())
+    for p in ppc.values():
+        assert p["obs_below"] + p["obs_inside"] + p["obs_above"] == p["n"]
+        assert all(p[f"sim_{b}_q05"] <= p[f"sim_{b}_q95"] <= p["n"] for b in ("below", "inside", "above"))
+    # H2 as a likelihood model on the same rows as H0, with the measured compute of the snapshot
+    h2 = doc["h2_likelihood"]
+    assert h2["scores"]["H2"]["n"] == h2["scores"]["H0"]["n"] and h2["scores"]["H2"]["k"] == 9
+    assert h2["frontier"]["measured_compute"] > 100
+    assert all(abs(c["fitted_below"] + c["fitted_inside"] + c["fitted_above"] - 1) < 1e-9 for c in h2["counterfactual"])
     assert "Competition with the frontier" in (out / "summary.md").read_text()
 
 

@@ -182,3 +182,16 @@ def test_bad_options_are_clear():
     with pytest.raises(GapstudyError, match="measure"):
         H.create("H2", measure="vibes").fit(t, y, rng=np.random.default_rng(0))
     assert "frontier" in H.REGISTRY["H2"].allowed_options and "frontier" in H.REGISTRY["H1+H2"].allowed_options
+
+
+def test_fit_many_matches_one_fit_per_dataset():
+    t, _, mix = _h2_data(150, 8)
+    rng = np.random.default_rng(1)
+    Y = np.stack([mix.sample(TRUTH, t, rng) for _ in range(3)] + [_h0_data(150, 9)[1]])
+    h = H.create("H2", frontier=_frontier())
+    many = h.fit_many(t, Y, rng=np.random.default_rng(2))
+    one = np.array([H.in_sample(H.create("H2", frontier=_frontier()).fit(t, row, rng=np.random.default_rng(2)), t, row)["loglik"]
+                    for row in Y])
+    assert many.shape == (4,) and not h.fitted
+    np.testing.assert_allclose(many, one, atol=0.5)
+    assert many.mean() >= one.mean() - 0.1

@@ -15,9 +15,101 @@ from gapstudy.errors import GapstudyError
 from gapstudy.experiments.common import counts_by_year, has_domain, load_data
 from gapstudy.progress import Progress, note, step
 from gapstudy.report import Section, Table, md_table
+from gapstudy.report.units import log10_axis
 from gapstudy.seeding import rng_for
 
 PREDICT_PERIODS = ((2022.5, 2023.0), (2023.0, 2024.0), (2024.0, 2025.0), (2025.0, 2026.0))  # after the paper's data
+PPC_QUANTILES = (0.05, 0.95)  # per-year posterior predictive band: a year "fits" when the observed count lies inside
+
+
+def match_release_rates(base: CompetitionParams, obs_year: np.ndarray) -> tuple[CompetitionParams, dict]:
+    """Scale the simulated release rates to the data compared with: a Poisson log-linear fit of the
+    observed models per calendar year (first full year to the last full year) gives the level at 2017
+    and the yearly growth; the per-kind rates keep their ratios. Returns the new settings and the fit."""
+    from scipy import optimize
+
+    years = np.floor(obs_year).astype(int)
+    last_full = int(np.floor(obs_year.max())) - 1  # the newest year is usually partial
+    yrs = np.arange(max(int(K.SIM_START), int(years.min())), last_full + 1)
+    counts = np.array([(years == y).sum() for y in yrs], float)
+    if yrs.size < 2 or counts.sum() < 10:
+        return base, {"matched": False, "reason": "fewer than two full years or ten models"}
+    x = yrs - K.SIM_START
+
+    def negll(th):
+        eta = th[0] + th[1] * x
+        return float(np.sum(np.exp(eta) - counts * eta))
+
+    res = optimize.minimize(negll, np.array([np.log(max(counts.mean(), 1.0)), 0.3]), method="BFGS")
+    level, growth = float(np.exp(res.x[0])), float(np.exp(res.x[1]))
+    from gapstudy.competition import labs
+
+    per_year_now = 12.0 * float(np.sum(labs.kind_counts(base) * np.asarray(base.release_rate)))
+    scale = level / per_year_now
+    new = dataclasses.replace(base, release_rate=tuple(float(r * scale) for r in base.release_rate), release_rate_growth=growth)
+    return new, {"matched": True, "years": [int(yrs[0]), int(yrs[-1])], "observed_per_year": counts.tolist(),
+                 "fitted_per_year_2017": level, "growth_per_year": growth, "scale": scale}
+
+
+def h2_likelihood(table, obs_year, obs_x, lower, upper, seed) -> dict:
+    """H2 as a likelihood model (gapstudy.hypotheses.competition) on the same rows, beside H0:
+    parameters, scores, expected per-year composition and the counterfactual without GPT-3."""
+    from gapstudy import hypotheses as H
+    from gapstudy.hypotheses.competition import counterfactual_without_gpt3
+    from gapstudy.hypotheses.frontier import frontier_from_table
+
+    fr = frontier_from_table(table)
+    fits = {}
+    for name, opts in (("H0", {}), ("H2", {"frontier": fr})):
+        h = H.create(name, **opts).fit(obs_year, obs_x, rng=rng_for(seed, "competition.h2", name))
+        fits[name] = h
+    h2 = fits["H2"]
+    lo, hi = np.log10(lower), np.log10(upper)
+    scores = {k: H.in_sample(h, obs_year, obs_x) for k, h in fits.items()}
+    yearly = H.yearly_counts(h2, obs_year, obs_x, lo, hi)
+    y0 = H.yearly_counts(fits["H0"], obs_year, obs_x, lo, hi)
+    for r, r0 in zip(yearly, y0):
+        r.update({f"h0_{k}": r0[k] for k in ("exp_below", "exp_inside", "exp_above")})
+    cf = counterfactual_without_gpt3(h2, obs_year, lo, hi)
+    return {"params": h2.params(), "notes": list(h2.notes), "scores": {k: {kk: (int(v) if kk in ("k", "n", "floored") else float(v)) for kk, v in d.items()} for k, d in scores.items()},
+            "lag_profile": h2.lag_profile, "yearly": yearly, "counterfactual": cf,
+            "frontier": {"records": int(fr.dates.size), "measured_compute": fr.n_measured}}
+
+
+def yearly_ppc(pred, obs_year, obs_x, lower, upper, seed) -> list[dict]:
+    """Posterior predictive check per calendar year: each predicted world's share below/inside/above
+    the window, turned into counts for the observed number of models that year (binomial draws), and
+    whether the observed counts fall inside the central PPC_QUANTILES band of those counts."""
+    rng = rng_for(seed, "competition.ppc")
+    b_all = summaries.band_of(pred.log10_params, lower, upper)
+    yr_all = np.floor(pred.year).astype(int)
+    w_all = pred.world - pred.world_offset
+    ob = summaries.band_of(obs_x, lower, upper)
+    oy = np.floor(obs_year).astype(int)
+    rows = []
+    for y in np.unique(oy):
+        sel = (yr_all == y) & (pred.kind != 3)
+        n = int((oy == y).sum())
+        tot = np.bincount(w_all[sel], minlength=pred.n_worlds).astype(float)
+        ok = tot > 0
+        if not ok.any() or n == 0:
+            continue
+        row = {"year": int(y), "n": n}
+        verdict = []
+        for j, name in enumerate(summaries.BAND_NAMES):
+            share = np.bincount(w_all[sel], weights=b_all[sel] == j, minlength=pred.n_worlds)[ok] / tot[ok]
+            sims = rng.binomial(n, share)
+            q = np.quantile(sims, PPC_QUANTILES)
+            o = int((ob[oy == y] == j).sum())
+            row.update({f"obs_{name}": o, f"sim_{name}_q05": float(q[0]), f"sim_{name}_q95": float(q[1]),
+                        f"p_{name}_low": float((sims <= o).mean()), f"p_{name}_high": float((sims >= o).mean())})
+            if o < q[0]:
+                verdict.append(f"too few {name}")
+            elif o > q[1]:
+                verdict.append(f"too many {name}")
+        row["verdict"] = "fits" if not verdict else "observed " + ", ".join(verdict)
+        rows.append(row)
+    return rows
 
 
 def _settings(cfg) -> dict:
@@ -141,6 +233,10 @@ def run(cfg) -> dict:
     observed_counts = {r["year"]: (r["below"], r["inside"], r["above"]) for r in observed_rows}
     seed = int(rng_for(cfg.seed, "competition").integers(0, 2**62))
     sim_seed = seed % (2**31)  # fit_abc's cache key and SeedSequence take it as is
+    rates = {"matched": False, "reason": "competition.match_release_rates=false"}
+    if bool(c.match_release_rates):
+        base, rates = match_release_rates(s["base"], obs_year)
+        s["base"] = base
 
     # 1. fit the free settings to 2018..mid-2022 (cached on disk by fit_abc), 2. run every scenario
     # with the fitted (posterior-median) settings, 3. predict after mid-2022 from the posterior.
@@ -163,6 +259,8 @@ def run(cfg) -> dict:
     note("competition: predicting after mid-2022 from the fitted settings")
 
     pred = fit.predict(f, n_draws=int(c.predict_draws), worlds_per_draw=int(c.predict_worlds_per_draw), seed=sim_seed + 1)
+    ppc = yearly_ppc(pred, obs_year, obs_x, lower, upper, cfg.seed)
+    h2 = h2_likelihood(t, obs_year, obs_x, lower, upper, cfg.seed) if bool(c.h2_likelihood) else None
     years = list(range(int(K.SIM_START), int(np.ceil(fitted.end))))
     pred_h = summaries.year_histograms(pred, years, lower=lower, upper=upper)
     fit_years = {y: v for y, v in observed_counts.items() if 2018 <= y <= 2022}
@@ -228,6 +326,9 @@ def run(cfg) -> dict:
             "periods": [list(p) for p in fit.FIT_PERIODS], "stats": list(fit.STAT_NAMES) + [fit.TREND_NAME],
         },
         "prediction": prediction,
+        "release_rates": rates,
+        "ppc_per_year": ppc,
+        "h2_likelihood": h2,
     }
 
 
@@ -286,6 +387,87 @@ def _observed_share(r) -> str:
     return _pct(sum(o["inside"] for o in rows) / n) if n else "-"
 
 
+_PPC_COLS = ["year", "observed n", "observed below/inside/above", "simulated 5-95% below", "inside", "above", "verdict"]
+_H2_COLS = ["year", "n", "observed inside", "H2 expected inside", "H0 expected inside", "observed above", "H2 expected above",
+            "H2 inside without GPT-3", "H2 above without GPT-3"]
+
+
+def _ppc_rows(r):
+    out = []
+    for p in r.get("ppc_per_year") or []:
+        if p["year"] < 2018:
+            continue
+        band = lambda k: f"{p[f'sim_{k}_q05']:.0f}-{p[f'sim_{k}_q95']:.0f}"  # noqa: E731
+        out.append([p["year"], p["n"], f"{p['obs_below']}/{p['obs_inside']}/{p['obs_above']}", band("below"), band("inside"),
+                    band("above"), p["verdict"]])
+    return out
+
+
+def _ppc_text(r) -> list[str]:
+    rows = [p for p in (r.get("ppc_per_year") or []) if p["year"] >= 2018]
+    if not rows:
+        return []
+    good = [str(p["year"]) for p in rows if p["verdict"] == "fits"]
+    bad = [f"{p['year']} ({p['verdict']})" for p in rows if p["verdict"] != "fits"]
+    return [f"Where the fitted simulation fits (observed counts inside its 5-95% posterior predictive band for that year's n): "
+            f"{', '.join(good) or 'no year'}. Where it does not: {'; '.join(bad) or 'none'}."]
+
+
+def _h2_rows(r):
+    h = r.get("h2_likelihood")
+    if not h:
+        return []
+    cf = {c["year"]: c for c in h["counterfactual"]}
+    out = []
+    for y in h["yearly"]:
+        c = cf.get(y["year"], {})
+        out.append([y["year"], y["n"], y["inside"], f"{y['exp_inside']:.1f}", f"{y['h0_exp_inside']:.1f}", y["above"],
+                    f"{y['exp_above']:.1f}", f"{c.get('without_gpt3_inside', float('nan')) * y['n']:.1f}",
+                    f"{c.get('without_gpt3_above', float('nan')) * y['n']:.1f}"])
+    return out
+
+
+def _h2_text(r) -> list[str]:
+    h = r.get("h2_likelihood")
+    if not h:
+        return []
+    p, sc = h["params"], h["scores"]
+    d_bic = sc["H2"]["bic"] - sc["H0"]["bic"]
+    if d_bic < -10:
+        word = "very strong evidence for H2"
+    elif d_bic < -6:
+        word = "strong evidence for H2"
+    elif d_bic < -2:
+        word = "positive evidence for H2"
+    elif d_bic <= 2:
+        word = "no clear evidence either way"
+    elif d_bic <= 6:
+        word = "positive evidence for H0"
+    elif d_bic <= 10:
+        word = "strong evidence for H0"
+    else:
+        word = "very strong evidence for H0"
+    return [
+        f"H2 as a likelihood model (each model a trend follower or a competitor of the frontier seen {p['lag_months']:g} months "
+        f"earlier; frontier from {h['frontier']['records']} records, {h['frontier']['measured_compute']} with measured training "
+        f"compute): log-likelihood {sc['H2']['loglik']:.1f} with k = {sc['H2']['k']} vs H0's {sc['H0']['loglik']:.1f} with "
+        f"k = {sc['H0']['k']}; BIC difference H2 - H0 = {d_bic:+.1f} ({word}; Kass and Raftery's scale: 2, 6, 10).",
+        f"Fitted: share of competitors {100 * p['share_at_gpt3']:.0f}% at GPT-3, {100 * p['share_two_years_after']:.0f}% two years "
+        f"later; competitors spend 10^{p['margin_log10_compute']:.2f} times the lagged frontier's compute, spread "
+        f"{p['competitor_spread_dex']:.2f} dex.",
+        "Counterfactual without GPT-3's jump: GPT-3's record removed from the frontier, every fitted parameter kept "
+        "(later records, which may themselves be replies to GPT-3, stay); columns 'without GPT-3' below.",
+    ] + [f"Note: {n}" for n in h["notes"]]
+
+
+def _rates_text(r) -> str:
+    m = r.get("release_rates") or {}
+    if not m.get("matched"):
+        return f"Release rates as configured ({m.get('reason', 'not matched')})."
+    return (f"Release rates matched to the data compared with: {m['fitted_per_year_2017']:.1f} models in 2017 growing "
+            f"x{m['growth_per_year']:.2f} per year (Poisson fit to the observed models per year {m['years'][0]}-{m['years'][1]}).")
+
+
 def headline(results) -> dict:
     """One row for a sweep's combined report."""
     first = results["scenarios"][0] if results["scenarios"] else None
@@ -330,8 +512,14 @@ def summarize(results) -> str:
               f"chi2 over shares {fy['chi2_shares']:.0f} on {fy['cells']} cells in 2018-2022, {fa['chi2_shares']:.0f} on "
               f"{fa['cells']} cells from 2023.", "",
               md_table(_SHARE_COLS, _share_rows(results)), "",
+              "Posterior predictive check per year (each predicted world's composition, as counts for the observed n):", "",
+              *_ppc_text(results), "",
+              md_table(_PPC_COLS, _ppc_rows(results)), "",
               "## Out of sample: prediction after mid-2022 vs what was released", "",
               md_table(_PRED_COLS, _pred_rows(results)), ""]
+    if results.get("h2_likelihood"):
+        lines += ["## H2 as a likelihood model", "", *_h2_text(results), "", md_table(_H2_COLS, _h2_rows(results)), ""]
+    lines.insert(5, _rates_text(results))
     return "\n".join(lines)
 
 
@@ -350,7 +538,8 @@ def sections(results) -> list[Section]:
     fig.add_trace(go.Scatter(x=[o["year"] for o in obs], y=[o["inside"] / o["n"] for o in obs], mode="markers",
                              name="observed", marker={"size": 10, "color": "black"}))
     fig.update_layout(title="Share of releases in the gap window per year (bars: 5-95% of worlds)",
-                      xaxis_title="year", yaxis_title="share in gap")
+                      xaxis_title="year", yaxis_title="share in gap", xaxis={"tickformat": "d", "dtick": 1},
+                      yaxis={"tickformat": ".0%"})
     figs = [fig]
     if results["scenarios"]:
         s = results["scenarios"][0]
@@ -362,13 +551,44 @@ def sections(results) -> list[Section]:
                 fig2.add_trace(go.Scatter(x=centers.tolist(), y=h["mean"][i], mode="lines", name=str(y)))
         lo, hi = np.log10(results["gap"]["lower"]), np.log10(results["gap"]["upper"])
         fig2.add_vrect(x0=lo, x1=hi, fillcolor="grey", opacity=0.15, line_width=0)
-        fig2.update_layout(title=f"Mean releases per size bin and year ({s['name']})", xaxis_title="log10 parameters",
-                           yaxis_title="releases per world")
+        fig2.update_layout(title=f"Mean releases per size bin and year ({s['name']})", xaxis_title="parameters",
+                           yaxis_title="releases per world", xaxis=log10_axis(6.0, 13.0))
         figs.append(fig2)
-    return [
-        Section("Scenarios", text=[f"Deficit test: {_deficit_text(results)}.",
-                                   "Scenarios use the fitted settings, switching only the anchor, beliefs and cost."], figures=figs,
-                tables=[Table(_SCEN_COLS, _scen_rows(results))]),
-        Section("Fit to 2018..mid-2022", tables=[Table(_FIT_COLS, _fit_rows(results)), Table(_SHARE_COLS, _share_rows(results))]),
+    captions = [
+        "Each line is one scenario: the mean share of a world's releases that fall in the gap window, per year; bars span "
+        "5-95% of worlds; black dots are the data. A scenario explains the gap where the dots sit inside its bars.",
+        "Simulated size distribution per year for the first scenario (mean releases per world in each quarter-decade bin); "
+        "the grey band is the gap window. A gap shows as a dip inside the band.",
+    ][:len(figs)]
+    h2 = results.get("h2_likelihood")
+    if h2:
+        fig3 = go.Figure()
+        yrs = [y["year"] for y in h2["yearly"]]
+        fig3.add_trace(go.Scatter(x=yrs, y=[y["inside"] / y["n"] for y in h2["yearly"]], mode="markers", name="observed",
+                                  marker={"size": 10, "color": "black"}))
+        fig3.add_trace(go.Scatter(x=yrs, y=[y["exp_inside"] / y["n"] for y in h2["yearly"]], mode="lines+markers", name="H2 fitted"))
+        fig3.add_trace(go.Scatter(x=yrs, y=[y["h0_exp_inside"] / y["n"] for y in h2["yearly"]], mode="lines", name="H0 smooth trend",
+                                  line={"dash": "dot"}))
+        cf = {c["year"]: c for c in h2["counterfactual"]}
+        fig3.add_trace(go.Scatter(x=yrs, y=[cf[y]["without_gpt3_inside"] for y in yrs], mode="lines", name="H2 without GPT-3",
+                                  line={"dash": "dash"}))
+        fig3.update_layout(title="Share in the gap window per year: data, H2 (likelihood), H0 and H2 without GPT-3",
+                           xaxis_title="year", yaxis_title="share in gap", xaxis={"tickformat": "d", "dtick": 1},
+                           yaxis={"tickformat": ".0%"})
+        figs.append(fig3)
+        captions.append("Dots: observed share of each year's models in the window. Lines: what H2 (fitted by maximum likelihood) "
+                        "and H0 expect for the same dates, and H2 with GPT-3 removed from its frontier. Where the H2 line and "
+                        "the 'without GPT-3' line coincide, GPT-3's record does not matter that year (the lagged frontier had "
+                        "already passed it, or had not reached it yet).")
+    out = [
+        Section("Scenarios", text=[_rates_text(results), f"Deficit test: {_deficit_text(results)}.",
+                                   "Scenarios use the fitted settings, switching only the anchor, beliefs and cost."], figures=figs[:2],
+                tables=[Table(_SCEN_COLS, _scen_rows(results))], captions=captions[:2]),
+        Section("Fit to 2018..mid-2022", text=_ppc_text(results),
+                tables=[Table(_FIT_COLS, _fit_rows(results)), Table(_SHARE_COLS, _share_rows(results)), Table(_PPC_COLS, _ppc_rows(results))]),
         Section("Prediction after mid-2022", tables=[Table(_PRED_COLS, _pred_rows(results))]),
     ]
+    if h2:
+        out.append(Section("H2 as a likelihood model", text=_h2_text(results), figures=figs[2:], captions=captions[2:],
+                           tables=[Table(_H2_COLS, _h2_rows(results))]))
+    return out

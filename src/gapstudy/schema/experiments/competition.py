@@ -28,3 +28,5 @@ class CompetitionConfig:
     deficit_n_sim: int = 2000  # Monte Carlo draws per test (p-value s.e. ~0.005 near 0.05)
     predict_draws: int = 40  # posterior draws simulated for the out-of-sample prediction
     predict_worlds_per_draw: int = 5  # worlds per posterior draw
+    match_release_rates: bool = True  # scale release rates and their growth to the data compared with (Poisson fit per year)
+    h2_likelihood: bool = True  # also fit H2 as a likelihood model (gapstudy.hypotheses.competition) beside H0
