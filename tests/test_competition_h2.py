@@ -195,3 +195,34 @@ def test_fit_many_matches_one_fit_per_dataset():
     assert many.shape == (4,) and not h.fitted
     np.testing.assert_allclose(many, one, atol=0.5)
     assert many.mean() >= one.mean() - 0.1
+
+
+class _FakeSizeChoice:
+    """A stand-in for gapstudy.costmodel.size_choice: sizes in 20B-70B are kept with share 0.2 once
+    the adoption cost exceeds $1M (and fully below), so the cost is identified from above only."""
+
+    ADOPTION_COST_RANGE_USD = (1e5, 1e7)
+
+    @staticmethod
+    def thinning(years, log10_params, cost, *, assumptions=None):
+        y = np.asarray(log10_params, float)
+        inside = (y >= np.log10(20e9)) & (y <= np.log10(70e9))
+        return np.where(inside & (np.asarray(cost) >= 1e6), 0.2, 1.0)
+
+
+@pytest.mark.slow
+def test_h1h2_with_cost_model_thinning_is_normalised_and_finds_a_thinned_band(monkeypatch):
+    monkeypatch.setattr(C, "_size_choice", lambda: _FakeSizeChoice)
+    t, y, mix = _h2_data(300, 10)
+    inside = (y >= np.log10(20e9)) & (y <= np.log10(70e9)) & (mix.responsibilities(TRUTH, y, t) < 0.5)
+    keep = ~inside | (np.random.default_rng(0).random(y.size) < 0.2)  # trend models in the band thinned
+    t, y = t[keep], y[keep]
+    h = H.create("H1+H2", frontier=_frontier(), thinning="costmodel").fit(t, y, rng=np.random.default_rng(0))
+    p = h.params()
+    assert h.n_params == 11 and p["depth"] > 0.5 and p["adoption_cost_usd"] >= 1e6
+    f = lambda v: float(np.exp(h.logpdf(np.array([v]), np.array([2023.0])))[0])  # noqa: E731
+    assert sum(integrate.quad(f, a, a + 0.5, limit=100)[0] for a in np.arange(4, 16, 0.5)) == pytest.approx(1.0, abs=1e-4)
+    draws = h.sample(np.full(20000, 2023.0), np.random.default_rng(5))
+    assert np.mean(draws <= 10.5) == pytest.approx(float(h.cdf(np.array([10.5]), np.array([2023.0]))[0]), abs=0.015)
+    with pytest.raises(GapstudyError, match="not both"):
+        H.create("H1+H2", thinning="costmodel", band=[20e9, 70e9]).fit(t, y, rng=np.random.default_rng(0))

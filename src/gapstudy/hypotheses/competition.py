@@ -607,46 +607,181 @@ class BandThinnedTrend:
         return {**self.base.as_dict(theta[:4]), "depth": float(theta[4])}
 
 
+def _size_choice():
+    """gapstudy.costmodel.size_choice (thinning, ADOPTION_COST_RANGE_USD), or None when it is missing."""
+    try:
+        from gapstudy.costmodel import size_choice
+    except ImportError:
+        return None
+    return size_choice if hasattr(size_choice, "thinning") and hasattr(size_choice, "ADOPTION_COST_RANGE_USD") else None
+
+
+THIN_EDGES = np.round(np.arange(8.5, 12.5 + 1e-9, 0.1), 3)  # log10 bins (316M..3.2T, size_choice's searched range; 0.1 dex, its size step) where thinning is evaluated
+THIN_DEPTH_STARTS = (0.3, 0.8)  # starting depths of the joint fit (adoption cost starts mid-range in log)
+
+
+class CostThinnedTrend:
+    """H0's skew-normal thinned by the cost model: f (1 - d w(y, t)) / (1 - d sum_k w_k P_f(bin k | t)),
+    w = 1 - gapstudy.costmodel.size_choice.thinning(year, bin centre, A), piecewise constant on 0.1-dex
+    bins (THIN_EDGES, with one bin below and one above taking the edge values), so the density is exactly
+    normalised; theta = H0's + (depth, log10 adoption cost in dollars)."""
+
+    def __init__(self, t0: float, assumptions=None):
+        self.base = DriftingSkewNormal(t0)
+        self.t0 = t0
+        self.n = self.base.n + 2
+        self.assumptions = assumptions
+        self.sc = _size_choice()
+        c = 0.5 * (THIN_EDGES[1:] + THIN_EDGES[:-1])
+        self.centres = np.r_[THIN_EDGES[0], c, THIN_EDGES[-1]]
+        self.edges = np.r_[-np.inf, THIN_EDGES, np.inf]
+        self._w_cache: dict = {}
+
+    def weights(self, t, log10_cost):
+        """w per (date, bin): 1 - thinning of the date's year at each bin centre."""
+        years = np.floor(np.asarray(t, float)).astype(int)
+        key = float(log10_cost)
+        out = np.empty((years.size, self.centres.size))
+        for yr in np.unique(years):
+            k = (int(yr), key)
+            if k not in self._w_cache:
+                if len(self._w_cache) > 20000:
+                    self._w_cache.clear()
+                thin = self.sc.thinning(np.full(self.centres.size, yr + 0.5), self.centres, 10.0**key, assumptions=self.assumptions)
+                self._w_cache[k] = 1.0 - np.asarray(thin, float)
+            out[years == yr] = self._w_cache[k]
+        return out
+
+    def _parts(self, theta, t):
+        """Only bins with a non-zero weight need the trend's mass (most have none: thinning is 1 outside
+        the cost model's band); F holds the CDF at the lower and upper edge of those bins."""
+        t = np.asarray(t, float)
+        th, d = theta[:4], float(theta[4])
+        w = self.weights(t, theta[5])
+        cols = np.flatnonzero(np.any(w > 0, axis=0))
+        w = w[:, cols]
+        e = np.stack([self.edges[cols], self.edges[cols + 1]])  # (2, K')
+        F = self.base.cdf(th, np.broadcast_to(e[:, None, :], (2, t.size, cols.size)), t[None, :, None])
+        P = np.clip(F[1] - F[0], 0.0, 1.0)
+        return t, th, d, (w, cols), F, 1.0 - d * np.sum(w * P, axis=1)
+
+    def _w_at(self, wc, y, n):
+        w, cols = wc
+        b = self._bin(y)
+        pos = np.searchsorted(cols, b)
+        hit = (pos < cols.size) & (cols[np.minimum(pos, max(cols.size - 1, 0))] == b) if cols.size else np.zeros(n, bool)
+        out = np.zeros(n)
+        out[hit] = w[np.flatnonzero(hit), pos[hit]]
+        return out
+
+    def _bin(self, y):
+        return np.clip(np.searchsorted(self.edges, np.asarray(y, float), side="right") - 1, 0, self.centres.size - 1)
+
+    def logpdf(self, theta, y, t):
+        t, th, d, wc, _, z = self._parts(theta, t)
+        y = np.broadcast_to(np.asarray(y, float), t.shape)
+        wy = self._w_at(wc, y, t.size)
+        with np.errstate(divide="ignore"):
+            return self.base.logpdf(th, y, t) + np.log1p(-d * wy) - np.log(z)
+
+    def cdf(self, theta, y, t):
+        t, th, d, (w, _), F, z = self._parts(theta, t)
+        y = np.broadcast_to(np.asarray(y, float), t.shape)
+        Fy = self.base.cdf(th, y, t)
+        upto = np.clip(np.minimum(F[1], Fy[:, None]) - F[0], 0.0, 1.0)
+        return np.clip((Fy - d * np.sum(w * upto, axis=1)) / z, 0.0, 1.0)
+
+    def sample(self, theta, t, rng, max_rounds: int = 200):
+        t = np.asarray(t, float)
+        th, d = theta[:4], float(theta[4])
+        w = self.weights(t, theta[5])
+        out = np.empty(t.shape)
+        todo = np.arange(t.size)
+        for _ in range(max_rounds):
+            if todo.size == 0:
+                return out
+            draw = self.base.sample(th, t[todo], rng)
+            keep = rng.random(todo.size) >= d * w[todo, self._bin(draw)]
+            out[todo[keep]] = draw[keep]
+            todo = todo[~keep]
+        raise GapstudyError("thinned rejection sampling did not finish; the thinning removes nearly all of the trend")
+
+    def bounds(self):
+        lo, hi = self.sc.ADOPTION_COST_RANGE_USD
+        return self.base.bounds() + [(0.0, MAX_DEPTH), (float(np.log10(lo)), float(np.log10(hi)))]
+
+    def as_dict(self, theta):
+        return {**self.base.as_dict(theta[:4]), "depth": float(theta[4]), "adoption_cost_usd": float(10.0 ** theta[5])}
+
+
 @register
 class CompetitionParallelismH12(_CompetitionBase):
-    """H2 whose trend followers are thinned in the cost model's band (depth fitted jointly with H2's parameters)."""
+    """H2 whose trend followers are thinned by the cost model (gapstudy.costmodel.size_choice.thinning:
+    adoption cost and depth fitted), or in a band when band=... is given (depth fitted); jointly with H2's parameters."""
 
     key = "H1+H2"
     label = "H1+H2 competition + parallelism cost"
-    description = "H2 with its trend component thinned in the cost model's band; depth and H2's parameters by maximum likelihood"
-    allowed_options = _CompetitionBase.allowed_options + ("band", "assumptions")
+    description = ("H2 with its trend component thinned by the cost model's size choice (adoption cost and depth fitted); "
+                   "all parameters by maximum likelihood")
+    allowed_options = _CompetitionBase.allowed_options + ("band", "assumptions", "thinning")
+
+    def _mode(self) -> str:
+        """'thinning' with thinning='costmodel' (the cost model's size choice: adoption cost and depth
+        fitted); else 'band' (the cost model's band, or band=..., depth fitted in it)."""
+        spec = self.options.get("thinning")
+        if spec not in (None, "costmodel"):
+            raise GapstudyError(f"H1+H2 thinning={spec!r} is unknown; use thinning=costmodel or leave it out (band)")
+        if spec == "costmodel" and "band" in self.options:
+            raise GapstudyError("H1+H2 takes thinning=costmodel or band=..., not both")
+        return "thinning" if spec == "costmodel" else "band"
 
     def availability(self):
+        if self._mode() == "thinning":
+            return None if _size_choice() is not None else "gapstudy.costmodel.size_choice (thinning) is not available"
         return band_unavailable(self.options)
 
     def _trend(self, t):
+        if self.mode == "thinning":
+            return CostThinnedTrend(float(np.mean(t)), self.options.get("assumptions"))
         return BandThinnedTrend(float(np.mean(t)), self.band, free_depth=self.has_band)
 
     def _n_continuous(self) -> int:
-        return DriftingSkewNormal.n + 4 + (1 if getattr(self, "has_band", True) else 0)
+        extra = 2 if getattr(self, "mode", "band") == "thinning" else (1 if getattr(self, "has_band", True) else 0)
+        return DriftingSkewNormal.n + 4 + extra
 
     def fit(self, t, y, *, rng):
-        """H2 first (its full lag profile); then every parameter and the depth jointly, by maximum
-        likelihood from H2's optimum, at lags within LAG_REFIT_MONTHS of H2's best lag (numerical
-        gradients make a full second profile slow; the likelihood in the lag is nearly flat away from it)."""
-        self.band = resolve_band(self.options)
+        """H2 first (its full lag profile); then every parameter with the thinning's (depth, and the
+        adoption cost for the cost model's thinning) jointly by maximum likelihood from H2's optimum, at
+        lags within LAG_REFIT_MONTHS of H2's best lag (numerical gradients make a full second profile
+        slow; the lag profile is flat near its maximum)."""
+        self.mode = self._mode()
         t_arr = np.asarray(t, float)
-        self.has_band = bool(np.isfinite(band_arrays(self.band, t_arr)[0]).any())
         h2_opts = {k: v for k, v in self.options.items() if k in _CompetitionBase.allowed_options}
         h2 = CompetitionH2(**h2_opts).fit(t, y, rng=rng)
         self.h2_loglik = float(np.sum(h2.logpdf(np.asarray(y, float), t_arr)))
         full_grid, _ = _lag_grid(self.options)
         th2 = h2.theta
+        near = tuple(g for g in full_grid if abs(g - h2.mix.lag_months) <= LAG_REFIT_MONTHS)
         with _single_thread():
-            if not self.has_band:
-                self.notes.append(NO_BAND_NOTE + " (not counted as a parameter)")
-                self._fit(t, y, rng, grid=(h2.mix.lag_months,), seed_thetas=[np.r_[th2[:4], 0.0, th2[4:]]])
-                self.lag_fitted = h2.lag_fitted
+            if self.mode == "thinning":
+                lo, hi = (float(np.log10(v)) for v in _size_choice().ADOPTION_COST_RANGE_USD)
+                seeds = [np.r_[th2[:4], d0, 0.5 * (lo + hi), th2[4:]] for d0 in THIN_DEPTH_STARTS]
+                self._fit(t, y, rng, grid=(h2.mix.lag_months,), seed_thetas=seeds)
+                self.lag_fitted = h2.lag_fitted  # the lag is H2's profile maximum, counted once
+                self.notes.append("trend thinned by gapstudy.costmodel.size_choice.thinning; adoption cost and depth fitted "
+                                  f"jointly with H2's parameters at H2's best lag ({h2.mix.lag_months:g} months; numerical "
+                                  "gradients make a second lag profile too slow)")
             else:
-                near = tuple(g for g in full_grid if abs(g - h2.mix.lag_months) <= LAG_REFIT_MONTHS)
-                seeds = [np.r_[th2[:4], d0, th2[4:]] for d0 in (0.0, 0.5)]
-                self._fit(t, y, rng, grid=near, seed_thetas=seeds)
-                self.notes.append(f"lag profiled within {LAG_REFIT_MONTHS} months of H2's best lag ({h2.mix.lag_months:g})")
+                self.band = resolve_band(self.options)
+                self.has_band = bool(np.isfinite(band_arrays(self.band, t_arr)[0]).any())
+                if not self.has_band:
+                    self.notes.append(NO_BAND_NOTE + " (not counted as a parameter)")
+                    self._fit(t, y, rng, grid=(h2.mix.lag_months,), seed_thetas=[np.r_[th2[:4], 0.0, th2[4:]]])
+                    self.lag_fitted = h2.lag_fitted
+                else:
+                    seeds = [np.r_[th2[:4], d0, th2[4:]] for d0 in (0.0, 0.5)]
+                    self._fit(t, y, rng, grid=near, seed_thetas=seeds)
+                    self.notes.append(f"lag profiled within {LAG_REFIT_MONTHS} months of H2's best lag ({h2.mix.lag_months:g})")
         self.notes = [n for i, n in enumerate(self.notes) if n not in self.notes[:i]]
         return self
 
