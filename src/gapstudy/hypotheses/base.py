@@ -63,6 +63,22 @@ class Hypothesis(ABC):
         """The fitted parameters by name (for the report)."""
         return {}
 
+    def fit_many(self, t: np.ndarray, Y: np.ndarray, *, rng: np.random.Generator) -> np.ndarray:
+        """Maximised log-likelihood of each row of Y (B, n) at the shared dates t, each row fitted
+        afresh with this hypothesis' options (the model-recovery workhorse). This default fits one
+        row at a time; hypotheses with a vectorised fit override it. Leaves self unchanged."""
+        Y = np.atleast_2d(np.asarray(Y, float))
+        out = np.empty(Y.shape[0])
+        for i, row in enumerate(Y):
+            h = type(self)(**self.options).fit(t, row, rng=rng)
+            lp = np.asarray(h.logpdf(row, np.asarray(t, float)), float)
+            out[i] = float(np.sum(lp)) if np.all(np.isfinite(lp)) else -np.inf
+        return out
+
+    def sample_many(self, t: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
+        """size simulated datasets at the dates t, shape (size, n)."""
+        return np.stack([self.sample(np.asarray(t, float), rng) for _ in range(int(size))])
+
     def prob_between(self, lo: np.ndarray | float, hi: np.ndarray | float, t: np.ndarray) -> np.ndarray:
         """P(lo <= log10 size <= hi | t) for each date."""
         t = np.asarray(t, float)

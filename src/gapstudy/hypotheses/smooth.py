@@ -120,13 +120,23 @@ class SmoothH0(Hypothesis):
         self.model = DriftingSkewNormal(float(np.mean(t)))
         m = self.model
 
-        def negll(theta):
-            v = -np.sum(m.logpdf(theta, y, t))
-            return v if np.isfinite(v) else 1e300
+        from gapstudy.hypotheses.thinned import fit_trend
 
-        self.theta, _ = maximise(negll, m.starts(t, y), m.bounds())
+        theta, _ = fit_trend(t, y[None], t0=m.t0)
+        self.theta = theta[0]
         self.fitted = True
         return self
+
+    def fit_many(self, t, Y, *, rng):
+        from gapstudy.hypotheses.thinned import fit_trend
+
+        t = np.asarray(t, float)
+        return fit_trend(t, Y, t0=float(np.mean(t)))[1]
+
+    def sample_many(self, t, size, rng):
+        self._need_fit()
+        t = np.asarray(t, float)
+        return self.model.sample(self.theta, np.broadcast_to(t, (int(size), t.size)), rng)
 
     def logpdf(self, y, t):
         self._need_fit()

@@ -1,0 +1,308 @@
+"""The drifting skew-normal trend thinned by a step multiplier, with analytic gradients, fitted in batches.
+
+One likelihood serves H0 (no thinning), the notch model (one fitted band) and H1 (the cost model's
+thinning tabulated in bins): p(y | t) = f(y | t) (1 - d w(y, t)) / (1 - d sum_k w_k P_f(bin k | t)),
+f the drifting skew-normal of gapstudy.hypotheses.smooth, w in [0, 1] piecewise constant on bins
+with edges E, d the fitted depth. Many independent problems (synthetic datasets, candidate bands)
+are fitted together by a damped Newton method vectorised across them."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import special
+
+from gapstudy.errors import GapstudyError
+from gapstudy.hypotheses.band import MAX_DEPTH
+from gapstudy.hypotheses.smooth import ALPHA_BOUND, MIN_SCALE
+
+LOG2 = float(np.log(2.0))
+HALF_LOG_2PI = 0.5 * float(np.log(2 * np.pi))
+NEWTON_ITER = 200  # safety cap on damped Newton iterations (typical: 10-30)
+NEWTON_TOL = 1e-6  # converged when every free gradient component is below this (nats per unit)
+FD_STEP = 1e-6  # relative step of the finite-difference Hessian (gradients are analytic, so 1e-6 is ample)
+SLOPE_BOUND = 5.0  # |drift| <= 5 orders of magnitude per year, as H0's bounds (smooth.py)
+TREND_BOUNDS = [(None, None), (-SLOPE_BOUND, SLOPE_BOUND), (np.log(MIN_SCALE), np.log(10.0)), (-ALPHA_BOUND, ALPHA_BOUND)]
+
+
+def _lam(u):
+    """phi(u) / Phi(u), computed in logs (stable far in the lower tail)."""
+    return np.exp(-0.5 * u * u - HALF_LOG_2PI - special.log_ndtr(u))
+
+
+def sn_cdf_and_grad(e, loc, s, alpha, x):
+    """Skew-normal CDF at e and its gradient in (a, b, log s, alpha); loc = a + b x. Shapes broadcast."""
+    z = (e - loc) / s
+    F = special.ndtr(z) - 2.0 * special.owens_t(z, alpha)
+    dz = 2.0 * np.exp(-0.5 * z * z - HALF_LOG_2PI) * special.ndtr(alpha * z)  # dF/dz
+    da = -dz / s
+    dalpha = -np.exp(-0.5 * z * z * (1.0 + alpha * alpha)) / (np.pi * (1.0 + alpha * alpha))
+    return F, (da, da * x, -dz * z, dalpha)
+
+
+def trend_logpdf(theta, y, x):
+    """Skew-normal log density for params theta (B, 4) = (a, b, log s, alpha); x = t - t0, y (B, n)."""
+    a, b, ls, al = (theta[:, i:i + 1] for i in range(4))
+    s = np.exp(ls)
+    z = (y - a - b * x) / s
+    return LOG2 - ls - 0.5 * z * z - HALF_LOG_2PI + special.log_ndtr(al * z)
+
+
+def inside_weight(y, edges, weights):
+    """w(y_i): the weight of the bin each y falls in (0 outside every bin); y (B, n), edges (.., n, K+1)."""
+    if edges is None:
+        return np.zeros(np.shape(y))
+    yy = np.asarray(y)[..., None]
+    m = (yy >= edges[..., :-1]) & (yy < edges[..., 1:])
+    return np.sum(m * weights, axis=-1)
+
+
+class Problems:
+    """A stack of B thinned-trend likelihoods sharing dates: sizes Y (B, n), bins (edges, weights)."""
+
+    def __init__(self, t, Y, edges=None, weights=None, *, t0: float, fit_depth: bool):
+        self.x = np.asarray(t, float) - float(t0)
+        self.Y = np.atleast_2d(np.asarray(Y, float))
+        self.B, self.n = self.Y.shape
+        self.edges = None if edges is None else np.asarray(edges, float)
+        self.weights = None if weights is None else np.asarray(weights, float)
+        self.fit_depth = bool(fit_depth) and self.edges is not None
+        self.p = 5 if self.fit_depth else 4
+        self.w_in = inside_weight(self.Y, self.edges, self.weights)
+
+    def band_mass(self, theta, grad: bool):
+        """S_i = sum_k w_k P(bin k | t_i) under the trend, (B, n), and its gradient (4 arrays)."""
+        a, b, ls, al = (theta[:, i:i + 1] for i in range(4))
+        s = np.exp(ls)[..., None]
+        loc = (a + b * self.x)[..., None]
+        F, g = sn_cdf_and_grad(self.edges, loc, s, al[..., None], self.x[..., None])
+        S = np.sum(self.weights * np.diff(F, axis=-1), axis=-1)
+        if not grad:
+            return S, None
+        return S, [np.sum(self.weights * np.diff(np.broadcast_to(gi, F.shape), axis=-1), axis=-1) for gi in g]
+
+    def nll_each(self, P):
+        """Negative log-likelihood of each problem (B,) and its gradient (B, p) at parameters P (B, p)."""
+        theta = P[:, :4]
+        a, b, ls, al = (theta[:, i:i + 1] for i in range(4))
+        s = np.exp(ls)
+        z = (self.Y - a - b * self.x) / s
+        lam = _lam(al * z)
+        logf = LOG2 - ls - 0.5 * z * z - HALF_LOG_2PI + special.log_ndtr(al * z)
+        dlz = -z + al * lam
+        g = np.empty_like(P)
+        ga = -dlz / s
+        g[:, 0] = -ga.sum(axis=1)
+        g[:, 1] = -(ga * self.x).sum(axis=1)
+        g[:, 2] = -(-1.0 - dlz * z).sum(axis=1)
+        g[:, 3] = -(z * lam).sum(axis=1)
+        f = -logf.sum(axis=1)
+        if self.fit_depth:
+            d = P[:, 4:5]
+            S, gS = self.band_mass(theta, grad=True)
+            Z = 1.0 - d * S
+            with np.errstate(divide="ignore", invalid="ignore"):
+                f = f - np.sum(np.log1p(-d * self.w_in), axis=1) + np.sum(np.log(Z), axis=1)
+                for j in range(4):
+                    g[:, j] += np.sum(-d * gS[j] / Z, axis=1)
+                g[:, 4] = np.sum(self.w_in / (1.0 - d * self.w_in) - S / Z, axis=1)
+        bad = ~np.isfinite(f)
+        f[bad] = np.inf
+        return f, g
+
+    def loglik(self, P):
+        """Per-problem log-likelihood at parameters P (B, p)."""
+        P = np.atleast_2d(P)
+        theta = P[:, :4]
+        ll = trend_logpdf(theta, self.Y, self.x).sum(axis=1)
+        if self.fit_depth:
+            d = P[:, 4:5]
+            S, _ = self.band_mass(theta, grad=False)
+            with np.errstate(divide="ignore"):
+                ll = ll + np.sum(np.log1p(-d * self.w_in), axis=1) - np.sum(np.log1p(-d * S), axis=1)
+        return ll
+
+    def bounds(self):
+        return TREND_BOUNDS + ([(0.0, MAX_DEPTH)] if self.fit_depth else [])
+
+    def subset(self, idx):
+        """The problems idx (for chunking)."""
+        sub = object.__new__(Problems)
+        sub.__dict__.update(self.__dict__)
+        sub.Y = self.Y[idx]
+        sub.B = sub.Y.shape[0]
+        sub.w_in = self.w_in[idx]
+        if self.edges is not None:
+            sub.edges = self.edges[idx] if self.edges.shape[0] == self.B and self.B > 1 else self.edges
+            sub.weights = self.weights[idx] if self.weights.shape[0] == self.B and self.B > 1 else self.weights
+        return sub
+
+
+def _box(problems: Problems):
+    lo = np.array([b[0] if b[0] is not None else -np.inf for b in problems.bounds()])
+    hi = np.array([b[1] if b[1] is not None else np.inf for b in problems.bounds()])
+    return lo, hi
+
+
+def maximise(problems: Problems, P0: np.ndarray, *, max_iter: int = NEWTON_ITER, tol: float = NEWTON_TOL) -> tuple[np.ndarray, np.ndarray]:
+    """Maximum-likelihood parameters (B, p) from starts P0 (B, p); returns (P, loglik (B,)).
+
+    A damped (Levenberg-Marquardt) Newton method run on all problems at once: the Hessian of each
+    problem from finite differences of its analytic gradient, a step accepted per problem only if
+    it lowers that problem's negative log-likelihood, parameters kept in their box by projection
+    (a parameter at a bound with its gradient pointing out of the box is held there)."""
+    pr = problems
+    lo, hi = _box(pr)
+    P = np.clip(np.asarray(P0, float).reshape(pr.B, pr.p), lo, hi)
+    f, g = pr.nll_each(P)
+    mu = np.full(pr.B, 1e-3)
+    done = ~np.isfinite(f)
+    eye = np.eye(pr.p)
+    for _ in range(max_iter):
+        act = np.flatnonzero(~done)
+        if act.size == 0:
+            break
+        Pa, ga = P[act], g[act]
+        h = FD_STEP * np.maximum(1.0, np.abs(Pa))
+        # step inward at an upper bound so every probe stays inside the box
+        sign = np.where(Pa + h > hi, -1.0, 1.0)
+        Hs = np.empty((act.size, pr.p, pr.p))
+        sub = pr.subset(act)
+        for j in range(pr.p):
+            Pj = Pa.copy()
+            Pj[:, j] += sign[:, j] * h[:, j]
+            _, gj = sub.nll_each(Pj)
+            Hs[:, :, j] = (gj - ga) / (sign[:, j] * h[:, j])[:, None]
+        Hs = 0.5 * (Hs + np.swapaxes(Hs, 1, 2))
+        Hs = np.where(np.isfinite(Hs), Hs, 0.0)
+        held = ((Pa <= lo) & (ga > 0)) | ((Pa >= hi) & (ga < 0))
+        gf = np.where(held, 0.0, ga)
+        conv = np.max(np.abs(gf), axis=1) < tol
+        Hs[held] = 0.0
+        Hs = np.where(held[:, :, None] | held[:, None, :], 0.0, Hs) + held[:, :, None] * eye
+        ev = np.linalg.eigvalsh(Hs)
+        scale = np.maximum(np.abs(ev).max(axis=1), 1e-8)
+        shift = np.maximum(mu[act] * scale, -ev[:, 0] + 1e-8 * scale)
+        step = -np.linalg.solve(Hs + shift[:, None, None] * eye, gf[:, :, None])[:, :, 0]
+        Pn = np.clip(Pa + step, lo, hi)
+        fn, gn = sub.nll_each(Pn)
+        better = fn < f[act] - 1e-12 * np.abs(f[act])
+        small = np.abs(f[act] - fn) < 1e-10 * np.maximum(1.0, np.abs(f[act]))
+        ok = act[better]
+        P[ok], f[ok], g[ok] = Pn[better], fn[better], gn[better]
+        mu[ok] = np.maximum(mu[ok] / 4.0, 1e-9)
+        rej = act[~better]
+        mu[rej] = mu[rej] * 10.0
+        done[act[conv]] = True
+        done[act[~better & (small | (mu[act] > 1e8))]] = True
+    ll = pr.loglik(P)
+    return P, np.where(np.isfinite(ll), ll, -np.inf)
+
+
+def trend_starts(t, Y, t0: float) -> list[np.ndarray]:
+    """Starting trend parameters (B, 4) per problem: least-squares line, moment-matched scale, three skews."""
+    x = np.asarray(t, float) - t0
+    Y = np.atleast_2d(Y)
+    xm = x - x.mean()
+    b = (Y - Y.mean(axis=1, keepdims=True)) @ xm / max(float(xm @ xm), 1e-12)
+    a = Y.mean(axis=1) - b * x.mean()
+    sd = np.maximum((Y - a[:, None] - b[:, None] * x).std(axis=1), MIN_SCALE)
+    out = []
+    for alpha in (-2.0, 2.0):  # alpha = 0 is a stationary point of the skew (a saddle), never a start
+        delta = alpha / np.sqrt(1 + alpha**2)
+        omega = sd / np.sqrt(1 - 2 * delta**2 / np.pi)
+        out.append(np.stack([a - omega * delta * np.sqrt(2 / np.pi), b, np.log(omega), np.full_like(a, alpha)], axis=1))
+    return out
+
+
+def fit_trend(t, Y, *, t0: float, starts: list[np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The drifting skew-normal (no thinning) fitted to each row of Y: (theta (B, 4), loglik (B,))."""
+    pr = Problems(t, Y, t0=t0, fit_depth=False)
+    best_P, best_ll = None, None
+    for s0 in starts or trend_starts(t, pr.Y, t0):
+        P, ll = maximise(pr, s0)
+        ll = np.where(np.isfinite(ll), ll, -np.inf)
+        if best_P is None:
+            best_P, best_ll = P, ll
+        else:
+            better = ll > best_ll
+            best_P[better], best_ll[better] = P[better], ll[better]
+    if not np.isfinite(best_ll).all():
+        raise GapstudyError("the smooth trend's likelihood could not be maximised; check the data for extreme sizes")
+    return best_P, best_ll
+
+
+def fit_thinned(t, Y, edges, weights, *, t0: float, theta0: np.ndarray, depths=(0.5,)) -> tuple[np.ndarray, np.ndarray]:
+    """Trend and depth for each row of Y thinned by (edges, weights): (P (B, 5), loglik (B,)).
+    Started from theta0 (B, 4) at each of `depths` (scalars or (B,) arrays); the best start per problem is kept."""
+    pr = Problems(t, Y, edges, weights, t0=t0, fit_depth=True)
+    best_P, best_ll = None, None
+    for d0 in depths:
+        P, ll = maximise(pr, np.c_[theta0, np.broadcast_to(np.asarray(d0, float), (pr.B,))])
+        ll = np.where(np.isfinite(ll), ll, -np.inf)
+        if best_P is None:
+            best_P, best_ll = P, ll
+        else:
+            better = ll > best_ll
+            best_P[better], best_ll[better] = P[better], ll[better]
+    return best_P, best_ll
+
+
+def thinned_logpdf(P, y, t, t0, edges, weights):
+    """log p(y | t) of one fitted model P (p,), edges (n or 1, K+1) and weights (n or 1, K) per date."""
+    t = np.asarray(t, float).ravel()
+    y = np.broadcast_to(np.asarray(y, float), t.shape)
+    pr = Problems(t, y[None], None if edges is None else edges[None], None if weights is None else weights[None],
+                  t0=t0, fit_depth=edges is not None and len(P) > 4)
+    theta = np.asarray(P[:4], float)[None]
+    lp = trend_logpdf(theta, pr.Y, pr.x)[0]
+    if pr.fit_depth:
+        d = float(P[4])
+        S, _ = pr.band_mass(theta, grad=False)
+        with np.errstate(divide="ignore"):
+            lp = lp + np.log1p(-d * pr.w_in[0]) - np.log1p(-d * S[0])
+    return lp
+
+
+def thinned_cdf(P, y, t, t0, edges, weights):
+    """P(log10 size <= y | t) of one fitted model."""
+    t = np.asarray(t, float).ravel()
+    y = np.broadcast_to(np.asarray(y, float), t.shape)
+    x = t - t0
+    a, b, ls, al = (float(v) for v in P[:4])
+    s, loc = np.exp(ls), a + b * x
+    F, _ = sn_cdf_and_grad(y, loc, s, al, x)
+    if edges is None or len(P) <= 4:
+        return np.clip(F, 0.0, 1.0)
+    d = float(P[4])
+    Fe, _ = sn_cdf_and_grad(edges, loc[:, None], s, al, x[:, None])
+    Fc, _ = sn_cdf_and_grad(np.clip(y[:, None], edges[..., :-1], edges[..., 1:]), loc[:, None], s, al, x[:, None])
+    removed = np.sum(weights * (Fc - Fe[..., :-1]), axis=-1)
+    S = np.sum(weights * np.diff(Fe, axis=-1), axis=-1)
+    return np.clip((F - d * removed) / (1.0 - d * S), 0.0, 1.0)
+
+
+def thinned_sample(P, t, t0, edges_fn, weights_fn, rng: np.random.Generator, size: int | None = None, max_rounds: int = 500):
+    """Draws from a fitted model by rejection: a trend draw at y is kept with probability 1 - d w(y, t).
+    edges_fn/weights_fn(idx) give the bins of the dates t[idx] (None: no thinning). size=B gives (B, n)."""
+    from gapstudy.hypotheses.smooth import sn_sample
+
+    t = np.asarray(t, float).ravel()
+    shape = t.shape if size is None else (int(size), t.size)
+    tt = np.broadcast_to(t, shape).ravel()
+    cols = np.broadcast_to(np.arange(t.size), shape).ravel()
+    a, b, ls, al = (float(v) for v in P[:4])
+    d = float(P[4]) if len(P) > 4 and edges_fn is not None else 0.0
+    out = np.empty(tt.size)
+    todo = np.arange(tt.size)
+    for _ in range(max_rounds):
+        if todo.size == 0:
+            return out.reshape(shape)
+        draw = sn_sample(a + b * (tt[todo] - t0), np.exp(ls), al, rng)
+        if d > 0:
+            w = inside_weight(draw[:, None], edges_fn(cols[todo])[:, None, :], weights_fn(cols[todo])[:, None, :])[:, 0]
+            keep = rng.random(todo.size) >= d * w
+        else:
+            keep = np.ones(todo.size, bool)
+        out[todo[keep]] = draw[keep]
+        todo = todo[~keep]
+    raise GapstudyError("thinned sampling did not finish; the thinning removes nearly all of the trend's density")
