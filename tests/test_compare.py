@@ -16,7 +16,7 @@ from gapstudy.experiments import compare
 from gapstudy.runner import execute
 
 # fast settings: no competition (its ABC fit takes seconds), no robustness reruns, few simulations
-FAST = ["compare.hypotheses=[H0,H1,M2]", "+compare.hypothesis_options={H1:{band:[2.0e10,7.0e10]}}",
+FAST = ["compare.hypotheses=[H0,H1,M2]", "compare.recovery.n_datasets=20", "+compare.hypothesis_options={H1:{band:[2.0e10,7.0e10]}}",
         "compare.robustness=false", "compare.n_sim=300", "quiet=true"]
 
 
@@ -64,7 +64,7 @@ def test_verdict_changes_with_the_numbers(fast_doc):
     best_oos["oos_lpd"] = min(r["oos_lpd"] for r in rows) - 1.0
     after = compare.verdict(changed)
     assert after != before
-    assert after[0].startswith(f"In sample, BIC ranks {worst['hypothesis']} first with strong evidence")
+    assert after[0].startswith(f"In sample, BIC ranks {worst['hypothesis']} first with very strong evidence over the next")
     assert best_oos["hypothesis"] not in after[1].split("predicts best")[0]
 
 
@@ -73,14 +73,41 @@ def test_unavailable_hypothesis_is_reported_not_faked(monkeypatch):
     from gapstudy.hypotheses.base import Unavailable
 
     def missing(options):
-        raise Unavailable("gapstudy.costmodel.predicted_band is not available yet (test)")
+        raise Unavailable("gapstudy.costmodel.size_choice.thinning is not available yet (test)")
 
-    monkeypatch.setattr(parallelism, "resolve_band", missing)
+    monkeypatch.setattr(parallelism, "thinning_source", missing)
     doc = compare.run(config("compare.hypotheses=[H0,H1]", "compare.robustness=false", "compare.rolling=false",
                              "compare.n_sim=200", "quiet=true"))
     h1 = next(r for r in doc["main"]["ranking"] if r["hypothesis"] == "H1")
-    assert h1["status"].startswith("unavailable: gapstudy.costmodel.predicted_band") and h1["bic"] is None
+    assert h1["status"].startswith("unavailable: gapstudy.costmodel.size_choice") and h1["bic"] is None
     assert any(line.startswith("H1: unavailable") for line in compare.verdict(doc))
+
+
+def test_recovery_depth_and_differences_are_in_the_results(fast_doc):
+    doc, out = fast_doc
+    saved = json.loads((out / "results.json").read_text())
+    rec = saved["recovery"]
+    assert rec["n_datasets"] == 20 and rec["fitters"] == ["H0", "H1", "M2"]
+    gens = [r["generator"] for r in rec["rows"]]
+    assert gens[:3] == ["H0", "H1", "M2"] and gens[3].startswith("notched trend (85% of 20B-70B removed)")
+    for r in rec["rows"]:
+        assert sum(r["wins"].values()) == 20 and 0 <= r["correct"] <= 1
+    # the fixed 20B-70B band (H1 here) is told from the smooth trend on data cut that way
+    assert rec["rows"][3]["correct"] >= 0.8 and rec["rows"][0]["correct"] >= 0.8
+    dep = saved["main"]["depth_by_year"]
+    assert [r["year"] for r in dep["rows"]] == list(range(2018, 2027))
+    for r in dep["rows"]:
+        if "ratio" in r:
+            assert r["depth_lo"] <= r["depth"] <= r["depth_hi"]
+        else:
+            assert r["n"] == 0
+    rows = {r["hypothesis"]: r for r in saved["main"]["ranking"]}
+    best = min(rows.values(), key=lambda r: r["bic"])
+    assert best["delta_bic"] == 0 and all(r["delta_bic"] == pytest.approx(r["bic"] - best["bic"]) for r in rows.values())
+    summary = (out / "summary.md").read_text()
+    assert "## Model recovery" in summary and "ΔBIC" in summary and "2,02" not in summary
+    html = (out / "report.html").read_text()
+    assert html.count("How to read this") >= 4 and '"tickformat":"d"' in html
 
 
 def test_headline_and_combine_across_windows(fast_doc):
@@ -113,6 +140,8 @@ def test_missing_snapshot_is_skipped_with_a_note(tmp_path):
                              "compare.variants=[{name: gone, source: epoch, path: nothing.csv}]"))
     v = doc["robustness"][0]
     assert v["skipped"].startswith("skipped: snapshot") and "nothing.csv" in v["skipped"]
+    # said in the verdict itself, not only in a table note
+    assert any(line.startswith("1 of 1 robustness variants skipped: no snapshot folder") for line in compare.verdict(doc))
 
 
 def test_selection_only_variant_reuses_an_epoch_main_dataset(epoch_dir):

@@ -178,3 +178,114 @@ def test_competition_hypotheses_fit_and_normalise():
     assert h12.n_params == h2.n_params + 1 and 0 <= h12.params()["depth"] < 1
     assert float(h12.cdf(np.array([20.0]), np.array([2023.5]))[0]) == pytest.approx(1.0)
     assert rng is not None
+
+
+# ---------------------------------------------------------------- notch, batched fits, H1 from a thinning, engine
+
+
+def _issue_data(n, seed, notch=True):
+    """The issue's test case: a smooth drifting trend with 85% of 20B-70B emptied (or not)."""
+    rng = np.random.default_rng(seed)
+    t = rng.uniform(2020, 2026, 3 * n)
+    y = 9.8 + 0.25 * (t - 2023) + 0.9 * rng.standard_normal(t.size)
+    if notch:
+        keep = ~((y >= GAP[0]) & (y < GAP[1]) & (rng.random(y.size) < 0.85))
+        t, y = t[keep], y[keep]
+    return t[:n], y[:n]
+
+
+def test_batched_fits_equal_one_at_a_time_fits():
+    t, y = _issue_data(220, 1)
+    rng = np.random.default_rng(0)
+    Y = H.create("H0").fit(t, y, rng=rng).sample_many(t, 4, rng)
+    Y[2] = _issue_data(220, 2)[1]
+    for name, opts in (("H0", {}), ("notch", {}), ("H1", {"band": [20e9, 70e9]}), ("M2", {})):
+        many = H.create(name, **opts).fit_many(t, Y, rng=np.random.default_rng(3))
+        one = [H.in_sample(H.create(name, **opts).fit(t, row, rng=np.random.default_rng(3)), t, row)["loglik"] for row in Y]
+        assert many == pytest.approx(one, abs=1e-6), name
+
+
+def test_notched_trend_is_not_explained_best_by_h0_and_a_smooth_one_is():
+    from gapstudy.hypotheses import engine
+
+    specs = engine.specs(["H0", "notch", "M2"])
+    for seed in range(3):
+        t, y = _issue_data(400, seed)
+        rows = engine.in_sample(engine.fit_all(specs, t, y, seed=0), t, y)
+        assert engine.best_by(rows, "bic")[0] == "notch"
+        p = rows["notch"]["params"]
+        assert 14e9 < p["band_lower"] < 28e9 and 50e9 < p["band_upper"] < 100e9 and p["depth"] > 0.6
+        t, y = _issue_data(400, seed, notch=False)
+        rows = engine.in_sample(engine.fit_all(specs, t, y, seed=0), t, y)
+        assert engine.best_by(rows, "bic")[0] == "H0"
+
+
+def _synthetic_thinning(years, log10_params, cost):
+    """A stand-in for gapstudy.costmodel.size_choice.thinning: from 2020, sizes from 20B up to an edge
+    that rises with the adoption cost (none below $1M, 20B-70B at $10M) are never built."""
+    years, y, cost = np.broadcast_arrays(np.asarray(years, float), np.asarray(log10_params, float), np.asarray(cost, float))
+    upper = GAP[0] + (GAP[1] - GAP[0]) * np.clip(np.log10(cost) - 6.0, 0.0, 1.0)
+    return np.where((years >= 2020) & (y >= GAP[0]) & (y < upper), 0.0, 1.0)
+
+
+def test_h1_fits_adoption_cost_and_depth_from_a_thinning_function():
+    t, y = _issue_data(400, 4)
+    h1 = H.create("H1", thinning=_synthetic_thinning, cost_range=[1e5, 1e7]).fit(t, y, rng=np.random.default_rng(0))
+    p = h1.params()
+    assert h1.n_params == 6 and p["adoption_cost_usd"] > 5e6 and 0.7 < p["depth"] < 0.95
+    assert H.in_sample(h1, t, y)["bic"] < H.in_sample(H.create("H0").fit(t, y, rng=np.random.default_rng(0)), t, y)["bic"] - 10
+    f = lambda v: float(np.exp(h1.logpdf(np.array([v]), np.array([2023.5])))[0])  # noqa: E731
+    assert sum(integrate.quad(f, a, a + 0.5, limit=200)[0] for a in np.arange(5, 15, 0.5)) == pytest.approx(1.0, abs=1e-4)
+    draws = h1.sample(np.full(20000, 2023.5), np.random.default_rng(1))
+    assert np.mean(draws <= 10.5) == pytest.approx(float(h1.cdf(np.array([10.5]), np.array([2023.5]))[0]), abs=0.015)
+
+
+def test_h1_without_any_band_is_h0_equivalent_and_says_why():
+    from gapstudy.hypotheses import engine
+
+    t, y = _issue_data(200, 5, notch=False)
+    never = lambda years, sizes, cost: np.ones(np.broadcast(years, sizes, cost).shape)  # noqa: E731
+    specs = engine.specs(["H0", "H1"], {"H1": {"thinning": never, "cost_range": [1e5, 1e7]}})
+    fits = engine.fit_all(specs, t, y, seed=0)
+    rows = engine.in_sample(fits, t, y)
+    assert rows["H1"]["same_as"] == "H0" and rows["H1"]["k"] == 4
+    assert rows["H1"]["loglik"] == pytest.approx(rows["H0"]["loglik"]) and rows["H1"]["delta_bic"] == pytest.approx(0)
+    assert "opens no band" in rows["H1"]["notes"][0] and "$100k-$10M" in rows["H1"]["notes"][0]
+    assert engine.best_by(rows, "bic") == ["H0"]
+
+
+def test_depth_by_year_sees_the_notch_and_not_a_smooth_trend():
+    t, y = _issue_data(400, 6)
+    d = H.depth_by_year(t, y, 20e9, 70e9, range(2018, 2027))
+    rows = {r["year"]: r for r in d["rows"]}
+    assert rows[2018]["n"] == 0 and "ratio" not in rows[2018]
+    for yr in range(2020, 2026):
+        assert rows[yr]["depth_lo"] > 0.3 and rows[yr]["depth_lo"] <= rows[yr]["depth"] <= rows[yr]["depth_hi"]
+    t, y = _issue_data(400, 6, notch=False)
+    d = H.depth_by_year(t, y, 20e9, 70e9, range(2020, 2026))
+    covered = [r["depth_lo"] <= 0 <= r["depth_hi"] for r in d["rows"]]
+    assert sum(covered) >= 5  # 95% intervals: at most one of six years may miss 0 by chance
+
+
+def test_paired_differences_and_evidence_scale():
+    from gapstudy.hypotheses import engine
+
+    a = np.array([-1.0, -2.0, -1.5, -0.5])
+    b = a - np.array([0.1, 0.3, 0.2, 0.2])
+    p = engine.paired({"a": a, "b": b})
+    d = b - a
+    assert p["a"]["diff_vs_best"] == 0 and p["b"]["diff_vs_best"] == pytest.approx(d.mean())
+    assert p["b"]["se_diff"] == pytest.approx(np.std(d, ddof=1) / 2)
+    assert [engine.evidence(v) for v in (1, 3, 8, 12)] == ["not worth more than a bare mention", "positive", "strong", "very strong"]
+
+
+def test_recovery_tells_a_notch_from_a_smooth_trend():
+    from gapstudy.hypotheses import engine
+
+    t, y = _issue_data(220, 7, notch=False)
+    g0 = H.create("H0").fit(t, y, rng=np.random.default_rng(0))
+    gens = [engine.Generator("H0", g0, "H0"), engine.Generator("notched", engine.notched_trend(t, y, 20e9, 70e9, 0.85, seed=0), "not H0")]
+    rec = engine.recovery(gens, engine.specs(["H0", "notch"]), t, n_datasets=40, seed=1)
+    rows = {r["generator"]: r for r in rec["rows"]}
+    assert rows["H0"]["correct"] >= 0.8 and rows["notched"]["correct"] >= 0.8
+    assert sum(rows["H0"]["wins"].values()) == 40

@@ -57,8 +57,10 @@ def search_band(t, Y, theta, t0: float):
     """Best band (lo, hi) and depth per row of Y with the trend held at theta (B, 4): a grid search
     over edge pairs with the depth profiled. Returns lo, hi, depth, likelihood gain (each (B,))."""
     Y = np.atleast_2d(Y)
-    qlo, qhi = np.quantile(Y, EDGE_QUANTILES)
-    nodes = np.arange(np.floor(qlo / GRID_STEP) * GRID_STEP, qhi + GRID_STEP, GRID_STEP)
+    q = np.quantile(Y, EDGE_QUANTILES, axis=1)  # (2, B): each row searches between its own quantiles
+    # one lattice of multiples of GRID_STEP for all rows, so a row's search never depends on the others
+    k_lo, k_hi = np.floor(q[0] / GRID_STEP).astype(int), np.ceil(q[1] / GRID_STEP).astype(int)
+    nodes = np.arange(k_lo.min(), k_hi.max() + 1) * GRID_STEP
     i, j = np.meshgrid(np.arange(nodes.size), np.arange(nodes.size), indexing="ij")
     w = nodes[j] - nodes[i]
     ok = (w >= MIN_WIDTH - 1e-9) & (w <= MAX_WIDTH + 1e-9)
@@ -75,6 +77,8 @@ def search_band(t, Y, theta, t0: float):
         p = np.clip(F[:, cj] - F[:, ci], 0.0, 1.0).T  # (candidates, groups)
         n_in = below[b, cj] - below[b, ci]
         d, gain = profile_depth(n_in, p, m)
+        lattice = np.arange(k_lo.min(), k_hi.max() + 1)
+        gain = np.where((lattice[ci] >= k_lo[b]) & (lattice[cj] <= k_hi[b]), gain, -np.inf)
         k = int(np.argmax(gain))
         out[0][b], out[1][b], out[2][b], out[3][b] = nodes[ci[k]], nodes[cj[k]], d[k], gain[k]
     return tuple(out)
@@ -136,6 +140,9 @@ class NotchModel(Hypothesis):
         e, w = self.P[5:7][None], np.ones((1, 1))
         return T.thinned_sample(self.P[:5], t, self.t0, lambda idx: np.broadcast_to(e, (idx.size, 2)),
                                 lambda idx: np.broadcast_to(w, (idx.size, 1)), rng, size=size)
+
+    def sample_many(self, t, size, rng):
+        return self.sample(t, rng, size=size)
 
     def params(self):
         self._need_fit()

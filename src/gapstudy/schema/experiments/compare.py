@@ -37,11 +37,27 @@ def _default_windows() -> list[list[float]]:
 
 
 @dataclass
+class RecoveryConfig:
+    """The model-recovery study: synthetic datasets at the observed dates and n from each fitted hypothesis."""
+
+    enabled: bool = True
+    n_datasets: int = 100  # per generator (the issue asks at least 100)
+    # which compared hypotheses generate and fit (null = all in compare.hypotheses); the ABC form of
+    # H2/H1+H2 takes seconds per fit, too slow for hundreds of fits, so the default leaves them out
+    hypotheses: Optional[list[str]] = field(default_factory=lambda: ["H0", "notch", "H1", "M2"])
+    criterion: str = "bic"  # the winner of each synthetic dataset: lowest BIC (or aic)
+    # the extra generator: H0 as fitted with this window thinned by this depth (the issue's test: 85% of 20B-70B)
+    notch_lower: float = 20e9
+    notch_upper: float = 70e9
+    notch_depth: float = 0.85
+
+
+@dataclass
 class CompareConfig:
     """Settings of the compare experiment."""
 
     # registry names (gapstudy.hypotheses.names()); a new hypothesis is one class plus one entry here
-    hypotheses: list[str] = field(default_factory=lambda: ["H0", "H1", "H2", "H1+H2", "M2"])
+    hypotheses: list[str] = field(default_factory=lambda: ["H0", "notch", "H1", "H2", "H1+H2", "M2"])
     # per-hypothesis constructor options, e.g. {"H1": {"band": [20e9, 70e9]}} or {"H2": {"cost": "costmodel"}}
     hypothesis_options: Dict[str, Any] = field(default_factory=dict)
     cutoff: str = "2022-07-01"  # fit on data before it, score after it (the 2022 paper's data end, July 2022)
@@ -56,6 +72,7 @@ class CompareConfig:
     snapshot_dir: Optional[str] = None  # folder of Epoch snapshots; None = $GAPSTUDY_SHARED/data/epoch or ../shared/data/epoch
     variants: list[RobustnessVariant] = field(default_factory=_default_variants)
     gap_windows: list[list[float]] = field(default_factory=_default_windows)
+    recovery: RecoveryConfig = field(default_factory=RecoveryConfig)
     # Kass & Raftery (1995): a BIC difference above 6 is "strong" evidence, 2-6 "positive".
     bic_strong: float = 6.0
     bic_positive: float = 2.0

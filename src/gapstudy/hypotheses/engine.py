@@ -1,0 +1,305 @@
+"""The comparison engine: fit every hypothesis on the same rows, score, predict out of sample, and recover known truth.
+
+Usable without Hydra:
+
+    from gapstudy.hypotheses import engine
+    specs = engine.specs(["H0", "notch", "H1", "M2"], {"H1": {"band": [20e9, 70e9]}})
+    fits = engine.fit_all(specs, t, y, seed=0)
+    table = engine.in_sample(fits, t, y)              # loglik, k, AIC, BIC, differences, evidence grade
+    oos = engine.held_out(specs, t, y, t < 2022.5, seed=0)  # per-model scores, paired SEs
+    rec = engine.recovery(fits, specs, t, n_datasets=100, seed=0)  # confusion matrix
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from gapstudy import cache
+from gapstudy.errors import GapstudyError
+from gapstudy.hypotheses.base import REGISTRY, Hypothesis, Unavailable, create
+from gapstudy.hypotheses.scoring import LOGPDF_FLOOR, information, log_densities
+from gapstudy.seeding import rng_for
+
+# Kass & Raftery (1995, JASA 90:773, section 3.2): grades of 2 ln(Bayes factor), which a BIC
+# difference approximates: 0-2 not worth more than a bare mention, 2-6 positive, 6-10 strong, >10 very strong.
+EVIDENCE_SCALE = ((2.0, "not worth more than a bare mention"), (6.0, "positive"), (10.0, "strong"), (np.inf, "very strong"))
+EVIDENCE_SOURCE = "Kass & Raftery (1995) grades of a BIC difference (~2 ln Bayes factor): <2 bare mention, 2-6 positive, 6-10 strong, >10 very strong"
+RECOVERY_VERSION = 1  # bump when the recovery study's arithmetic changes (cache key)
+
+
+def evidence(delta: float | None) -> str | None:
+    """The Kass-Raftery grade of a BIC difference (>= 0)."""
+    if delta is None or not np.isfinite(delta):
+        return None
+    for bound, word in EVIDENCE_SCALE:
+        if abs(delta) <= bound:
+            return word
+    return EVIDENCE_SCALE[-1][1]
+
+
+@dataclass
+class Spec:
+    """A hypothesis to fit: its registry name and constructor options."""
+
+    name: str
+    options: dict = field(default_factory=dict)
+
+    def make(self) -> Hypothesis:
+        return create(self.name, **self.options)
+
+
+def specs(names, options: dict | None = None, *, frontier: Any = None) -> list[Spec]:
+    """Specs for registry names; hypotheses whose allowed_options include 'frontier' get `frontier`."""
+    out = []
+    for name in names:
+        if name not in REGISTRY:
+            raise GapstudyError(f"unknown hypothesis {name!r}; choose from {', '.join(REGISTRY)}")
+        opts = dict((options or {}).get(name) or {})
+        if frontier is not None and "frontier" in REGISTRY[name].allowed_options and "frontier" not in opts:
+            opts["frontier"] = frontier
+        out.append(Spec(name, opts))
+    return out
+
+
+@dataclass
+class Fit:
+    """One hypothesis fitted (h) or why not (status)."""
+
+    spec: Spec
+    h: Hypothesis | None
+    status: str
+    seconds: float = 0.0
+
+    @property
+    def equivalent(self) -> str | None:
+        """Why this fit is identical to H0 (e.g. the cost model opens no band), or None."""
+        return getattr(self.h, "equivalent", None) if self.h is not None and getattr(self.h, "kind", None) == "h0" else None
+
+
+def fit_all(spec_list: list[Spec], t, y, *, seed: int, context: str = "") -> dict[str, Fit]:
+    """Fit each hypothesis by maximum likelihood to the same rows; failures are reported, not raised."""
+    out = {}
+    for s in spec_list:
+        h = s.make()
+        reason = h.availability()
+        if reason:
+            out[s.name] = Fit(s, None, f"unavailable: {reason}")
+            continue
+        t0 = time.perf_counter()
+        try:
+            h.fit(t, y, rng=rng_for(seed, "compare", "fit", context, s.name))
+            out[s.name] = Fit(s, h, "ok", time.perf_counter() - t0)
+        except Unavailable as exc:
+            out[s.name] = Fit(s, None, f"unavailable: {exc}")
+        except GapstudyError as exc:
+            out[s.name] = Fit(s, None, f"failed: {exc}")
+    return out
+
+
+# ---------------------------------------------------------------- in sample
+
+
+def in_sample(fits: dict[str, Fit], t, y) -> dict[str, dict]:
+    """Per hypothesis: loglik, k, AIC, BIC, differences to the best (dAIC, dBIC, dloglik) and the
+    evidence grade of dBIC. A fit identical to H0 is marked `same_as` = "H0" and kept out of "best"."""
+    t, y = np.asarray(t, float), np.asarray(y, float)
+    rows = {}
+    for name, f in fits.items():
+        if f.h is None:
+            rows[name] = {"status": f.status}
+            continue
+        lp = log_densities(f.h, t, y)
+        rows[name] = {"status": "ok", **information(float(lp.sum()), f.h.n_params, lp.size),
+                      "floored": int((lp <= LOGPDF_FLOOR).sum()), "params": f.h.params(), "notes": list(f.h.notes),
+                      "fit_seconds": f.seconds}
+        if f.equivalent:
+            rows[name]["same_as"] = "H0"
+    scored = {n: r for n, r in rows.items() if r["status"] == "ok" and "same_as" not in r}
+    if scored:
+        best_bic = min(r["bic"] for r in scored.values())
+        best_aic = min(r["aic"] for r in scored.values())
+        best_ll = max(r["loglik"] for r in scored.values())
+        for r in rows.values():
+            if r["status"] == "ok":
+                r["delta_bic"], r["delta_aic"], r["delta_loglik"] = r["bic"] - best_bic, r["aic"] - best_aic, r["loglik"] - best_ll
+                r["evidence_against"] = evidence(r["delta_bic"]) if r["delta_bic"] > 0 else None
+    return rows
+
+
+def best_by(rows: dict[str, dict], key: str, better=min) -> list[str]:
+    """Hypothesis names ordered best first by a score (only distinct, scored hypotheses)."""
+    ok = [(n, r[key]) for n, r in rows.items() if r.get(key) is not None and "same_as" not in r]
+    return [n for n, _ in sorted(ok, key=lambda kv: kv[1], reverse=better is max)]
+
+
+# ---------------------------------------------------------------- out of sample
+
+
+def paired(lpd: dict[str, np.ndarray]) -> dict[str, dict]:
+    """Mean log predictive density per model and, against the best, the paired difference per model
+    with its standard error (sd of the per-model differences / sqrt(n)); lpd: name -> per-model values."""
+    if not lpd:
+        return {}
+    means = {n: float(np.mean(v)) for n, v in lpd.items() if v.size}
+    if not means:
+        return {}
+    best = max(means, key=means.get)
+    out = {}
+    for n, v in lpd.items():
+        if not v.size:
+            continue
+        d = v - lpd[best]
+        se = float(np.std(d, ddof=1) / np.sqrt(d.size)) if d.size > 1 else None
+        out[n] = {"n": int(v.size), "mean_lpd": means[n], "diff_vs_best": float(d.mean()), "se_diff": se,
+                  "z": float(d.mean() / se) if se else None, "best": best,
+                  "floored": int((v <= LOGPDF_FLOOR).sum())}
+    return out
+
+
+def held_out(spec_list: list[Spec], t, y, train, *, seed: int, test=None, context: str = "held-out") -> dict:
+    """Fit on the rows `train`, score every row of `test` (default: the rest): per-model log densities,
+    means and paired standard errors of the differences."""
+    t, y = np.asarray(t, float), np.asarray(y, float)
+    train = np.asarray(train, bool)
+    test = ~train if test is None else np.asarray(test, bool)
+    fits = fit_all(spec_list, t[train], y[train], seed=seed, context=context)
+    lpd = {n: log_densities(f.h, t[test], y[test]) for n, f in fits.items() if f.h is not None}
+    return {"n_train": int(train.sum()), "n_test": int(test.sum()), "fits": fits, "lpd": lpd,
+            "status": {n: f.status for n, f in fits.items()}, "scores": paired(lpd)}
+
+
+def rolling(spec_list: list[Spec], t, y, origins, horizon: float, *, seed: int, min_train: int, min_test: int) -> dict:
+    """Refit at each origin (decimal year) on everything before it and score the next `horizon` years.
+    Pooled over origins: per-model scores with paired SEs (only hypotheses scored at every origin)."""
+    t, y = np.asarray(t, float), np.asarray(y, float)
+    rows, pooled = [], {s.name: [] for s in spec_list}
+    for o in origins:
+        tr, te = t < o, (t >= o) & (t < o + horizon)
+        row = {"origin": float(o), "n_train": int(tr.sum()), "n_test": int(te.sum())}
+        if tr.sum() < min_train or te.sum() < min_test:
+            row["skipped"] = f"{int(tr.sum())} models to fit (need {min_train}), {int(te.sum())} to score (need {min_test})"
+            rows.append(row)
+            continue
+        r = held_out(spec_list, t, y, tr, test=te, seed=seed, context=f"origin {o:.3f}")
+        row["scores"] = {n: v["mean_lpd"] for n, v in r["scores"].items()}
+        row["status"] = r["status"]
+        for n in pooled:
+            pooled[n].append(r["lpd"].get(n))
+        rows.append(row)
+    scored = [n for n, v in pooled.items() if v and all(a is not None for a in v)]
+    pool = {n: np.concatenate(pooled[n]) for n in scored}
+    return {"origins": rows, "scores": paired(pool), "horizon_years": float(horizon)}
+
+
+# ---------------------------------------------------------------- model recovery
+
+
+@dataclass
+class Generator:
+    """A data-generating process for the recovery study: a fitted hypothesis and the name that should win."""
+
+    name: str
+    h: Hypothesis
+    expected: str
+    description: str = ""
+
+
+def notched_trend(t, y, lower: float, upper: float, depth: float, *, seed: int):
+    """A smooth trend with a notch cut in: H0 fitted to (t, y), thinned by `depth` in [lower, upper]
+    parameters (the issue's test case: 85% of 20B-70B emptied)."""
+    from gapstudy.hypotheses.notch import NotchModel
+
+    h0 = create("H0").fit(t, y, rng=rng_for(seed, "recovery", "notched-trend"))
+    g = NotchModel()
+    g.t0, g.fitted = h0.model.t0, True
+    g.P = np.r_[h0.theta, depth, np.log10(lower), np.log10(upper)]
+    return g
+
+
+def recovery(generators: list[Generator], spec_list: list[Spec], t, *, n_datasets: int, seed: int,
+             criterion: str = "bic", progress: Callable[[str], None] | None = None, cache_key: Any = None) -> dict:
+    """Simulate n_datasets at the dates t from each generator, fit every spec to every dataset
+    (vectorised: each hypothesis' fit_many on all datasets at once) and count which wins by BIC
+    (or AIC). Returns the confusion matrix (counts and shares), the share correct per generator and
+    the pairs this n cannot tell apart (a generator that loses to another in more than 20% of datasets)."""
+    if criterion not in ("bic", "aic"):
+        raise GapstudyError(f"recovery criterion {criterion!r}: use bic or aic")
+    t = np.asarray(t, float)
+
+    def compute():
+        n = t.size
+        penalty = np.log(n) if criterion == "bic" else 2.0
+        Y, gen_of = [], []
+        for gi, g in enumerate(generators):
+            Y.append(np.asarray(g.h.sample_many(t, n_datasets, rng_for(seed, "recovery", "simulate", g.name)), float))
+            gen_of += [gi] * n_datasets
+        Y = np.concatenate(Y)
+        scores, seconds, failed = {}, {}, {}
+        for s in spec_list:
+            h = s.make()
+            t0 = time.perf_counter()
+            if progress:
+                progress(f"recovery: fitting {s.name} to {Y.shape[0]} simulated datasets")
+            try:
+                ll = np.asarray(h.fit_many(t, Y, rng=rng_for(seed, "recovery", "fit", s.name)), float)
+            except GapstudyError as exc:
+                failed[s.name] = str(exc)
+                continue
+            seconds[s.name] = time.perf_counter() - t0
+            k = create(s.name, **s.options).fit(t, Y[0], rng=rng_for(seed, "recovery", "k", s.name)).n_params
+            scores[s.name] = -2.0 * np.where(np.isfinite(ll), ll, -np.inf) + k * penalty
+        names = list(scores)
+        if not names:
+            raise GapstudyError("no hypothesis could be fitted in the recovery study")
+        S = np.stack([scores[nm] for nm in names], axis=1)  # (datasets, fitters)
+        win = np.argmin(S, axis=1)
+        gen_of_a = np.asarray(gen_of)
+        counts = np.zeros((len(generators), len(names)), int)
+        np.add.at(counts, (gen_of_a, win), 1)
+        margin = np.sort(S, axis=1)
+        return {"fitters": names, "counts": counts, "seconds": seconds, "failed": failed,
+                "median_margin": [float(np.median((margin[gen_of_a == gi, 1] - margin[gen_of_a == gi, 0]))) if len(names) > 1 else None
+                                  for gi in range(len(generators))]}
+
+    key = None if cache_key is None else {"v": RECOVERY_VERSION, "key": cache_key, "t": t, "n": n_datasets, "seed": seed,
+                                          "criterion": criterion, "specs": [[s.name, _jsonable(s.options)] for s in spec_list],
+                                          "generators": [[g.name, g.expected, _jsonable(g.h.params())] for g in generators]}
+    r = compute() if key is None else cache.cached("hypotheses.recovery", key, compute)
+    names, counts = list(r["fitters"]), np.asarray(r["counts"])
+    rows = []
+    for gi, g in enumerate(generators):
+        tot = int(counts[gi].sum())
+        share = {nm: counts[gi, j] / tot for j, nm in enumerate(names)}
+        if g.expected.startswith("not "):
+            correct = 1.0 - share.get(g.expected[4:], 0.0)
+            confused = [g.expected[4:]] if share.get(g.expected[4:], 0.0) > 0.2 else []
+        else:
+            correct = share.get(g.expected)
+            confused = [nm for nm, v in share.items() if nm != g.expected and v > 0.2]
+        rows.append({"generator": g.name, "expected": g.expected, "description": g.description, "n_datasets": tot,
+                     "wins": {nm: int(counts[gi, j]) for j, nm in enumerate(names)}, "share": share,
+                     "correct": None if correct is None else float(correct), "confused_with": confused,
+                     "median_margin": r["median_margin"][gi]})
+    pairs = sorted({tuple(sorted((row["expected"] if not row["expected"].startswith("not ") else row["generator"], c)))
+                    for row in rows for c in row["confused_with"]})
+    return {"criterion": criterion, "n": int(t.size), "n_datasets": int(n_datasets), "fitters": names, "rows": rows,
+            "indistinguishable": [list(p) for p in pairs], "goal": 0.8,
+            "all_meet_goal": all(row["correct"] is not None and row["correct"] >= 0.8 for row in rows),
+            "fit_seconds": {k: float(v) for k, v in dict(r["seconds"]).items()}, "failed": dict(r["failed"])}
+
+
+def _jsonable(obj):
+    """Options as cache-key material: JSON-like values kept, anything else (functions, tables) by its repr."""
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if obj is None or isinstance(obj, (bool, int, float, str)):
+        return obj
+    if isinstance(obj, np.ndarray):
+        return obj
+    return getattr(obj, "cache_key", None) or f"{type(obj).__module__}.{getattr(obj, '__qualname__', type(obj).__name__)}"
