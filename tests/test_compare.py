@@ -136,7 +136,7 @@ def test_bad_settings_raise_clear_errors(override, message):
 
 def test_missing_snapshot_is_skipped_with_a_note(tmp_path):
     doc = compare.run(config("compare.hypotheses=[H0]", "compare.rolling=false", "compare.n_sim=200", "quiet=true",
-                             f"compare.snapshot_dir={tmp_path}",
+                             f"compare.snapshot_dir={tmp_path / 'absent'}",
                              "compare.variants=[{name: gone, source: epoch, path: nothing.csv}]"))
     v = doc["robustness"][0]
     assert v["skipped"].startswith("skipped: snapshot") and "nothing.csv" in v["skipped"]

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -79,18 +77,6 @@ def _timestamp(value, what: str) -> pd.Timestamp:
         return pd.Timestamp(str(value))
     except (ValueError, TypeError):
         raise GapstudyError(f"{what}={value!r} is not a date; use the form YYYY-MM-DD") from None
-
-
-def snapshot_dir(cfg) -> Path:
-    """Where Epoch snapshots are looked up: compare.snapshot_dir, else data.snapshots_dir, else
-    $GAPSTUDY_SHARED/data/epoch, else ../shared/data/epoch beside the repository (the layout tests/conftest.py assumes)."""
-    if cfg.compare.snapshot_dir:
-        return Path(cfg.compare.snapshot_dir)
-    if OmegaConf.select(cfg, "data.snapshots_dir", default=None):
-        return Path(str(OmegaConf.select(cfg, "data.snapshots_dir")))
-    if os.environ.get("GAPSTUDY_SHARED"):
-        return Path(os.environ["GAPSTUDY_SHARED"]) / "data" / "epoch"
-    return Path(__file__).resolve().parents[3].parent / "shared" / "data" / "epoch"
 
 
 def _options(cfg, name: str) -> dict:
@@ -319,12 +305,13 @@ def _variant_dataset(cfg, v):
         # no file of its own: the main dataset (a variant that only changes the selection)
         path = cfg.data.path if source == cfg.data.source else None
     elif source == "epoch":
-        p = Path(v.path)
-        if not p.is_absolute():
-            p = snapshot_dir(cfg) / p
-        if not p.exists():
-            return None, f"skipped: snapshot {p} not found (set compare.snapshot_dir or GAPSTUDY_SHARED)"
-        path = str(p)
+        from gapstudy.data.snapshots import find_snapshot
+
+        configured = cfg.compare.snapshot_dir or OmegaConf.select(cfg, "data.snapshots_dir", default=None)
+        found = find_snapshot(v.path, configured)
+        if not found.found:
+            return None, f"skipped: snapshot {v.path}: {found.reason}"
+        path = str(found.path)
     else:
         path = v.path
     sel = selection_from(cfg)

@@ -185,7 +185,7 @@ def _robust_lines(results, main_best) -> list[str]:
         reasons = {}
         for v in skipped:
             why = v["skipped"].removeprefix("skipped: ")
-            key = "no snapshot folder" if "not found" in why and "snapshot" in why else why
+            key = "no snapshot folder" if "no snapshot folder" in why else ("snapshot not in the folder" if "not in the snapshot folder" in why else why)
             reasons.setdefault(key, []).append(v["name"])
         out.append(f"{len(skipped)} of {len(variants)} robustness variants skipped: "
                    + "; ".join(f"{k} ({', '.join(names)})" for k, names in reasons.items()) + ".")

@@ -19,6 +19,8 @@ LOG2 = float(np.log(2.0))
 HALF_LOG_2PI = 0.5 * float(np.log(2 * np.pi))
 NEWTON_ITER = 200  # safety cap on damped Newton iterations (typical: 10-30)
 NEWTON_TOL = 1e-4  # converged when every free gradient component is below this (the log-likelihood is then within ~1e-8 of its maximum)
+HESSIAN_REFRESH = 8  # accepted steps between finite-difference Hessians (BFGS updates in between)
+SIMPSON_MAX_WIDTH = 0.5  # Simpson's rule for bin masses only when every bin is at most half a scale unit wide
 FD_STEP = 1e-6  # relative step of the finite-difference Hessian (gradients are analytic, so 1e-6 is ample)
 SLOPE_BOUND = 5.0  # |drift| <= 5 orders of magnitude per year, as H0's bounds (smooth.py)
 TREND_BOUNDS = [(None, None), (-SLOPE_BOUND, SLOPE_BOUND), (np.log(MIN_SCALE), np.log(10.0)), (-ALPHA_BOUND, ALPHA_BOUND)]
@@ -26,7 +28,8 @@ TREND_BOUNDS = [(None, None), (-SLOPE_BOUND, SLOPE_BOUND), (np.log(MIN_SCALE), n
 
 def _lam(u):
     """phi(u) / Phi(u), computed in logs (stable far in the lower tail)."""
-    return np.exp(-0.5 * u * u - HALF_LOG_2PI - special.log_ndtr(u))
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.exp(-0.5 * u * u - HALF_LOG_2PI - special.log_ndtr(u))
 
 
 def sn_cdf_and_grad(e, loc, s, alpha, x):
@@ -70,15 +73,44 @@ class Problems:
         self.w_in = inside_weight(self.Y, self.edges, self.weights)
 
     def band_mass(self, theta, grad: bool):
-        """S_i = sum_k w_k P(bin k | t_i) under the trend, (B, n), and its gradient (4 arrays)."""
+        """S_i = sum_k w_k P(bin k | t_i) under the trend, (B, n), and its gradient (4 arrays).
+
+        Bin masses are exact CDF differences (Owen's T), or, for many narrow bins (the cost model's
+        tabulated thinning) when every bin is under SIMPSON_MAX_WIDTH scale units wide, Simpson's
+        rule on the density (relative error below ~(h/s)^4 / 2880 <= 2e-5 per bin; 5-10x faster)."""
         a, b, ls, al = (theta[:, i:i + 1] for i in range(4))
         s = np.exp(ls)[..., None]
         loc = (a + b * self.x)[..., None]
+        if self.edges.shape[-1] > 3:
+            h = np.diff(self.edges, axis=-1)
+            if float(h.max()) <= SIMPSON_MAX_WIDTH * float(s.min()):
+                return self._simpson_mass(loc, s, al[..., None], h, grad)
         F, g = sn_cdf_and_grad(self.edges, loc, s, al[..., None], self.x[..., None])
         S = np.sum(self.weights * np.diff(F, axis=-1), axis=-1)
         if not grad:
             return S, None
         return S, [np.sum(self.weights * np.diff(np.broadcast_to(gi, F.shape), axis=-1), axis=-1) for gi in g]
+
+    def _simpson_mass(self, loc, s, al, h, grad):
+        e = self.edges
+        nodes = [e[..., :-1], 0.5 * (e[..., :-1] + e[..., 1:]), e[..., 1:]]
+        coef = (1.0, 4.0, 1.0)
+        S = 0.0
+        G = [0.0, 0.0, 0.0, 0.0]
+        for c, v in zip(coef, nodes):
+            z = (v - loc) / s
+            f = np.exp(LOG2 - 0.5 * z * z - HALF_LOG_2PI + special.log_ndtr(al * z)) / s
+            wf = self.weights * (c * h / 6.0) * f
+            S = S + wf.sum(axis=-1)
+            if grad:
+                lam = _lam(al * z)
+                dlz = -z + al * lam
+                da = -dlz / s
+                G[0] = G[0] + (wf * da).sum(axis=-1)
+                G[1] = G[1] + (wf * da * self.x[..., None]).sum(axis=-1)
+                G[2] = G[2] + (wf * (-1.0 - dlz * z)).sum(axis=-1)
+                G[3] = G[3] + (wf * z * lam).sum(axis=-1)
+        return S, (G if grad else None)
 
     def nll_each(self, P):
         """Negative log-likelihood of each problem (B,) and its gradient (B, p) at parameters P (B, p)."""
@@ -147,7 +179,7 @@ def maximise(problems: Problems, P0: np.ndarray, *, max_iter: int = NEWTON_ITER,
     """Maximum-likelihood parameters (B, p) from starts P0 (B, p); returns (P, loglik (B,)).
 
     A damped (Levenberg-Marquardt) Newton method run on all problems at once: the Hessian of each
-    problem from finite differences of its analytic gradient, a step accepted per problem only if
+    problem from finite differences of its analytic gradient (BFGS-updated between refreshes), a step accepted per problem only if
     it lowers that problem's negative log-likelihood, parameters kept in their box by projection
     (a parameter at a bound with its gradient pointing out of the box is held there)."""
     pr = problems
@@ -158,7 +190,8 @@ def maximise(problems: Problems, P0: np.ndarray, *, max_iter: int = NEWTON_ITER,
     done = ~np.isfinite(f)
     eye = np.eye(pr.p)
     Hc = np.zeros((pr.B, pr.p, pr.p))
-    need = np.ones(pr.B, bool)  # Hessian to (re)compute: the start, and after every accepted step
+    need = np.ones(pr.B, bool)  # finite-difference Hessian to (re)compute
+    steps = np.zeros(pr.B, int)
     for _ in range(max_iter):
         act = np.flatnonzero(~done)
         if act.size == 0:
@@ -190,8 +223,19 @@ def maximise(problems: Problems, P0: np.ndarray, *, max_iter: int = NEWTON_ITER,
         better = fn < f[act] - 1e-12 * np.abs(f[act])
         small = np.abs(f[act] - fn) < 1e-10 * np.maximum(1.0, np.abs(f[act]))
         ok = act[better]
+        # curvature between Hessian evaluations: BFGS updates from the accepted step, a fresh
+        # finite-difference Hessian every HESSIAN_REFRESH accepted steps
+        sv, yv = Pn[better] - Pa[better], gn[better] - ga[better]
+        Hk = Hc[ok]
+        Hsv = np.einsum("bij,bj->bi", Hk, sv)
+        sHs, sy = np.einsum("bi,bi->b", sv, Hsv), np.einsum("bi,bi->b", sv, yv)
+        good = (sy > 1e-12 * np.linalg.norm(sv, axis=1) * np.linalg.norm(yv, axis=1)) & (sHs > 0)
+        upd_H = Hk - np.einsum("bi,bj->bij", Hsv, Hsv) / np.where(good, sHs, 1.0)[:, None, None] \
+            + np.einsum("bi,bj->bij", yv, yv) / np.where(good, sy, 1.0)[:, None, None]
+        Hc[ok] = np.where(good[:, None, None], upd_H, Hk)
         P[ok], f[ok], g[ok] = Pn[better], fn[better], gn[better]
-        need[ok] = True
+        steps[ok] += 1
+        need[ok] = (steps[ok] % HESSIAN_REFRESH == 0) | ~good
         mu[ok] = np.maximum(mu[ok] / 10.0, 1e-12)
         rej = act[~better]
         mu[rej] = np.maximum(mu[rej] * 10.0, 1e-4)
