@@ -1,8 +1,10 @@
 """A large registry-layout CSV (default 353,000 rows, ~50 MB) read, selected and run as a user runs it:
 wall time and peak memory of each step, each in a fresh process.
 
-Run: python benchmarks/bench_large_registry.py [--rows N] [--experiments trends gap_tests]
-(prints figures; nothing is asserted). The file is built from the bundled registry's rows, repeated
+Run: python benchmarks/bench_large_registry.py [--rows N] [--experiments trends ...] [--settings k=v ...]
+(prints figures; nothing is asserted). By default only loading and selecting are measured (the
+issue-14 target: a 50 MB file in under 2 GB and a few tens of seconds); each named experiment is
+then run on the file as a user runs it, with the extra settings. The file is built from the bundled registry's rows, repeated
 with distinct names and spread publication dates, so every column is as varied as real data.
 """
 
@@ -74,7 +76,8 @@ def measure(cmd: list[str], cwd: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=DEFAULT_ROWS)
-    parser.add_argument("--experiments", nargs="*", default=["trends", "gap_tests"])
+    parser.add_argument("--experiments", nargs="*", default=[])
+    parser.add_argument("--settings", nargs="*", default=[], help="overrides for every experiment run")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="gapstudy-bench-") as tmp:
         tmp = Path(tmp)
@@ -87,7 +90,7 @@ def main() -> None:
         steps = [("load + select", [sys.executable, "-c", LOAD_SNIPPET, str(csv_path)])]
         for name in args.experiments:
             steps.append((f"experiment={name}", [sys.executable, "-m", "gapstudy", f"experiment={name}",
-                                                 f"data.path={csv_path}", f"hydra.run.dir={tmp / name}"]))
+                                                 f"data.path={csv_path}", f"hydra.run.dir={tmp / name}", *args.settings]))
         for label, cmd in steps:
             row = measure(cmd, tmp)
             if "wall_s" not in row:

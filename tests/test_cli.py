@@ -189,12 +189,22 @@ def test_sweep_writes_one_combined_report(tmp_path, epoch_dir):
     sweep = tmp_path / "sweep"
     sheet = epoch_dir / "notable_ml_systems_2022-09-01.csv"
     proc = gapstudy("-m", "experiment=trends", "data=epoch", f"data.path={sheet}", "gap.lower=10e9,20e9",
-                    "gap.upper=50e9,70e9", f"hydra.sweep.dir={sweep}", "-q", *FAST_TRENDS, cwd=tmp_path)
+                    "gap.upper=50e9,70e9", f"hydra.sweep.dir={sweep}", "hydra.launcher.n_jobs=2", *FAST_TRENDS, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     doc = json.loads((sweep / "results.json").read_text())
     assert len(doc["jobs"]) == 4 and not doc["failed"]
     assert (sweep / "report.html").exists() and (sweep / "summary.md").exists()
     assert len({j["overrides"] for j in doc["jobs"]}) == 4
+    # jobs running side by side: each progress line names its job; the last line names the combined report
+    for job in doc["jobs"]:
+        assert f"[gapstudy] [{job['dir']}] trends:" in proc.stderr, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == f"[gapstudy] combined report of 4 job(s): {sweep / 'report.html'}"
+    # one job column naming what varies; what every job shares is said once above the table
+    assert len({j["job"] for j in doc["jobs"]}) == 4
+    assert all(j["job"].startswith("gap.lower=") and " gap.upper=" in j["job"] and "data" not in j["job"] for j in doc["jobs"])
+    assert "data=epoch" in doc["common_overrides"]
+    html = (sweep / "report.html").read_text()
+    assert "<th>overrides</th>" not in html and "Settings shared by every job" in html
 
 
 def _alive(pid: int) -> bool:
@@ -289,3 +299,13 @@ def test_bootstrap_memory_stays_flat_for_large_samples():
         tracemalloc.stop()
     assert 0.25 < fit.slope < 0.35 and fit.slope_ci[0] < fit.slope < fit.slope_ci[1]
     assert peak < 250e6, f"peak {peak / 1e6:.0f} MB"  # one (100 x 400k) float array alone is 320 MB
+    from gapstudy.growth import break_test
+
+    tracemalloc.start()
+    try:
+        res = break_test(x[::4], y[::4], search=(2017.0, 2023.0), n_null=100, n_boot=100, rng=np.random.default_rng(2))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert 2017 <= res.breakpoint <= 2023 and 0 < res.pvalue <= 1
+    assert peak < 250e6, f"break test peak {peak / 1e6:.0f} MB"  # a dozen (100 x 100k) temporaries are ~1 GB

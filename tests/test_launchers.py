@@ -311,6 +311,7 @@ def test_ray_sweep_on_loopback_leaves_nothing_behind(tmp_path):
              "gap.lower=10e9,20e9", "gap.upper=50e9,70e9", f"hydra.sweep.dir={sweep}",
              f"+hydra.launcher.ray.init._temp_dir={ray_tmp}", *FAST],  # not quiet: Ray's start-up line is checked
             cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, "HOME": str(tmp_path)},  # where Ray would write ~/.ray/auth_token
         )
         seen_pids: set[int] = set()
         addresses: dict[str, str] = {}  # inode -> address of sockets Ray's processes listen on
@@ -341,6 +342,10 @@ def test_ray_sweep_on_loopback_leaves_nothing_behind(tmp_path):
         doc = json.loads((sweep / "results.json").read_text())
         assert len(doc["jobs"]) == 4 and not doc["failed"]
         assert "Started a local Ray instance" in err
+        # token authentication on, with a per-sweep token held in the environment: no warning about
+        # it and no token file written into the user's home (gapstudy.sweep.prepare_ray)
+        assert "Token authentication" not in err, err
+        assert not (tmp_path / ".ray" / "auth_token").exists()
         assert len(seen_pids) > 3, "no Ray processes were seen"
         assert addresses, "no listening socket of Ray was seen"
         exposed = sorted({a for a in addresses.values() if not _is_loopback(a)})

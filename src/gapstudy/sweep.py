@@ -99,8 +99,13 @@ def _headline(doc: dict) -> dict[str, Any]:
     return fn(doc) if fn is not None else {"elapsed_seconds": doc.get("elapsed_seconds")}
 
 
+# Overrides that change only what is printed, never a number: left out of the sweep's tables.
+_PRINT_ONLY = ("quiet=", "hydra/hydra_logging=")
+
+
 def _varying(jobs_overrides: list[list[str]]) -> tuple[list[str], list[list[str]]]:
     """The overrides every job shares, and each job's own (the settings the sweep varies)."""
+    jobs_overrides = [[o for o in ovs if not o.startswith(_PRINT_ONLY)] for ovs in jobs_overrides]
     if not jobs_overrides:
         return [], []
     common = [o for o in jobs_overrides[0] if all(o in ovs for ovs in jobs_overrides[1:])]
@@ -141,7 +146,8 @@ def combined(sweep_dir: str | Path) -> dict:
     """Write the combined report of a sweep; returns its results document."""
     sweep_dir = Path(sweep_dir)
     done, failed = collect(sweep_dir)
-    common, own = _varying([d["_job"]["overrides"] for d in done])
+    common, own = _varying([d["_job"]["overrides"] for d in done] + [f["overrides"] for f in failed])
+    failed_own = own[len(done):]
     rows = []
     for doc, varying in zip(done, own):
         # one job column: the settings this job varies (the folder name spells the same overrides)
@@ -176,14 +182,14 @@ def combined(sweep_dir: str | Path) -> dict:
         sections.append(
             Section(
                 "Failed jobs",
-                tables=[Table(["job", "overrides", "error"], [[f["dir"], " ".join(f["overrides"]), f["error"]] for f in failed])],
+                tables=[Table(["job", "error"], [[" ".join(o) or f["dir"], f["error"]] for f, o in zip(failed, failed_own)])],
             )
         )
     summary = [f"# Sweep of {', '.join(names) or 'no finished jobs'}", "", *intro, ""]
     if rows:
         summary += [md_table(columns, [[r.get(c) for c in columns] for r in rows]), ""]
     if failed:
-        summary += ["## Failed jobs", "", md_table(["job", "overrides", "error"], [[f["dir"], " ".join(f["overrides"]), f["error"]] for f in failed]), ""]
+        summary += ["## Failed jobs", "", md_table(["job", "error"], [[" ".join(o) or f["dir"], f["error"]] for f, o in zip(failed, failed_own)]), ""]
     write_atomic(sweep_dir / "summary.md", "\n".join(summary))
     write_atomic(sweep_dir / "report.html", render_html("gapstudy sweep: " + ", ".join(names), sections, {"sweep": str(sweep_dir)}))
     write_json_atomic(sweep_dir / RESULTS_FILE, doc)

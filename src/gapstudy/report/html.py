@@ -70,7 +70,7 @@ body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem 
 h1{font-size:1.6rem}h2{font-size:1.25rem;border-bottom:1px solid #ddd;padding-bottom:.2rem;margin-top:2rem}
 .table-wrap{max-width:100%;overflow-x:auto}
 table.data{border-collapse:collapse;margin:1rem 0;font-size:.85rem;max-width:100%}
-table.data td,table.data th{border:1px solid #ccc;padding:.25rem .5rem;text-align:right;overflow-wrap:anywhere}
+table.data td,table.data th{border:1px solid #ccc;padding:.25rem .5rem;text-align:right;overflow-wrap:break-word}
 table.data th{background:#f3f3f3}table.data caption{text-align:left;font-weight:600;padding:.3rem 0}
 .meta{color:#555;font-size:.85rem}.figure{margin:1rem 0}.howto{color:#555;font-size:.85rem;margin:.2rem 0 0}
 """
