@@ -660,8 +660,15 @@ class CostThinnedTrend:
         w = self.weights(t, theta[5])
         cols = np.flatnonzero(np.any(w > 0, axis=0))
         w = w[:, cols]
-        e = np.stack([self.edges[cols], self.edges[cols + 1]])  # (2, K')
-        F = self.base.cdf(th, np.broadcast_to(e[:, None, :], (2, t.size, cols.size)), t[None, :, None])
+        # the trend's CDF at the bin edges depends on the trend parameters only: numerical gradients
+        # perturb the other seven one at a time, so the last result is reused for them
+        key = (th.tobytes(), t.tobytes(), cols.tobytes())
+        if getattr(self, "_F_key", None) == key:
+            F = self._F
+        else:
+            e = np.stack([self.edges[cols], self.edges[cols + 1]])  # (2, K')
+            F = self.base.cdf(th, np.broadcast_to(e[:, None, :], (2, t.size, cols.size)), t[None, :, None])
+            self._F_key, self._F = key, F
         P = np.clip(F[1] - F[0], 0.0, 1.0)
         return t, th, d, (w, cols), F, 1.0 - d * np.sum(w * P, axis=1)
 
