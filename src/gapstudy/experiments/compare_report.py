@@ -86,7 +86,9 @@ def verdict(results: dict) -> list[str]:
         txt = f"From rolling yearly origins, {by_roll[0]['hypothesis']} predicts best ({by_roll[0]['rolling_lpd']:.3f} nats per model"
         if len(by_roll) > 1:
             nxt = by_roll[1]
-            txt += f"; next {nxt['hypothesis']} by {-nxt['rolling_diff']:.3f} ± {nxt['rolling_se'] or 0:.3f}"
+            same = abs(nxt["rolling_diff"]) < 1e-9 and not nxt["rolling_se"]
+            txt += (f"; {nxt['hypothesis']} gives identical predictions" if same
+                    else f"; next {nxt['hypothesis']} by {-nxt['rolling_diff']:.3f} ± {nxt['rolling_se'] or 0:.3f}")
         out.append(txt + ").")
     nm = main["in_sample"].get("notch") or {}
     if nm.get("status") == "ok":
