@@ -1,49 +1,78 @@
-"""The parallelism_cost experiment end to end: validation, node thresholds, observed counts, bad settings."""
+"""The parallelism_cost experiment end to end: validation, constraints, bands by cost, observed counts, bad settings."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
-import numpy as np
 import pytest
 from hydra import compose, initialize_config_module
 
 from gapstudy import schema
+from gapstudy.costmodel import size_choice as sc
 from gapstudy.data import load, registry_path
 from gapstudy.experiments import parallelism_cost
 from gapstudy.experiments.common import gap_counts, has_domain
 
 QUICK = [
     "experiment=parallelism_cost",
-    "parallelism_cost.hardware=[a100_40gb,a100_80gb]",
-    "parallelism_cost.sensitivity_hardware=[a100_40gb]",
-    "parallelism_cost.points_per_decade=3",
+    "parallelism_cost.years=[2020,2023]",
+    "parallelism_cost.hardware=[a100_40gb]",
+    "parallelism_cost.compare_year=2020",
+    "parallelism_cost.sensitivity_years=[2020]",
+    "parallelism_cost.sensitivity=[baseline,5 runs per lab]",
 ]
+
+
+def _cfg(*extra):
+    schema.register()
+    with initialize_config_module(config_module="gapstudy.conf", version_base="1.3"):
+        return compose("config", overrides=[*QUICK, "quiet=true", *extra])
 
 
 @pytest.fixture(scope="module")
 def results():
-    schema.register()
-    with initialize_config_module(config_module="gapstudy.conf", version_base="1.3"):
-        cfg = compose("config", overrides=[*QUICK, "quiet=true"])
-    doc = parallelism_cost.run(cfg)
-    doc["config"] = {"parallelism_cost": dict(cfg.parallelism_cost)}
-    return doc
+    return parallelism_cost.run(_cfg())
 
 
-def test_validation_against_narayanan_table1(results):
-    rows = results["validation"]
-    assert len(rows) == 10  # every row of Table 1
-    errors = np.array([abs(r["predicted"] / r["measured"] - 1) for r in rows])
-    assert errors.mean() <= 0.05 and errors.max() <= 0.10
-    assert results["validation_summary"]["mean_abs_error"] == pytest.approx(errors.mean())
+def test_validation_reports_fit_and_held_out(results):
+    v = results["validation"]
+    assert len(v["fit"]) == 18 and len(v["held_out"]) >= 4
+    assert v["fit_summary"]["mean_abs_error"] <= 0.05 and v["fit_summary"]["max_abs_error"] <= 0.10
+    assert {r["source"] for r in v["fit"]}.isdisjoint({r["source"] for r in v["held_out"]})
+    md = parallelism_cost.summarize(results)
+    assert "held-out" in md and "Held out" in md
 
 
-def test_node_threshold_moves_with_memory(results):
-    thresholds = {b["hardware"]: b["state_threshold_16"] for b in results["bands"]}
-    assert thresholds["a100_40gb"] == pytest.approx(20e9, rel=1e-9)  # 8 x 40 GB / 16 bytes
-    assert thresholds["a100_80gb"] == pytest.approx(40e9, rel=1e-9)
+def test_every_assumption_is_recorded(results):
+    a = results["assumptions"]
+    for key in ("max_days", "gpus_per_lab", "tokens_per_param", "critical_batch", "failure_overhead_per_gpu",
+                "adoption_cost_range_usd", "technique_history", "hardware_by_year", "runs_per_lab", "budgets"):
+        assert key in a, key
+    assert a["max_days"] == 90.0  # the deadline is on by default
+    json.dumps(results)  # results.json can hold it
+
+
+def test_years_use_their_own_practice_and_hardware(results):
+    by = {y["year"]: y for y in results["years"]}
+    assert by[2020]["tokens_per_param"] < 2 < by[2023]["tokens_per_param"]  # Kaplan-era vs compute-optimal
+    assert by[2020]["hardware"] == "a100_40gb" and "sequence_parallel" not in by[2020]["techniques"]
+    assert "sequence_parallel" in by[2023]["techniques"]
+    # infeasible sizes are listed as infeasible with the reason, not dropped
+    sizes = by[2020]["sizes"]
+    assert sizes[-1]["params"] > 5e11 and any(s["regime"] == "infeasible" and s["status"] for s in sizes)
+    for s in sizes:
+        if s["regime"] != "infeasible":
+            assert s["days"] <= 90.0 and s["gpus"] <= 10_000
+
+
+def test_band_as_a_function_of_cost(results):
+    y = {y["year"]: y for y in results["years"]}[2020]
+    assert y["band_mid"] is not None and 1e10 <= y["band_mid"][0] <= 3e10  # opens near the 20B node threshold
+    assert y["band_mid"] == list(sc.band(2020, 1e6, assumptions=sc.Assumptions()))
+    widths = [(hi / lo) for c, lo, hi in y["band_by_cost"] if lo is not None]
+    assert widths  # some cost opens a band
 
 
 def test_observed_counts_are_the_data(results):
@@ -55,12 +84,21 @@ def test_observed_counts_are_the_data(results):
         assert (row["observed_below"], row["observed_inside"], row["observed_above"]) == (c["below"], c["inside"], c["above"])
 
 
-def test_regimes_change_with_size(results):
-    regimes = [r["regime"] for r in results["regimes"] if r["hardware"] == "a100_40gb"]
-    assert regimes[0] != regimes[-1]  # 1B and 1T are not trained the same way
-    assert results["layouts_evaluated"] > 1_000_000
-    md = parallelism_cost.summarize(results)
-    assert "Validation" in md and "Sensitivity" in md
+def test_sensitivity_follows_the_runs_overrides():
+    # the audit's bug: the sensitivity table ignored the experiment's overrides
+    base = parallelism_cost._settings(_cfg())["assumptions"]
+    short = parallelism_cost._settings(_cfg("parallelism_cost.runs_per_lab=20"))["assumptions"]
+    from gapstudy.costmodel.sensitivity import sensitivity
+    a = sensitivity(base, [2020], ["baseline"])[0]
+    b = sensitivity(short, [2020], ["baseline"])[0]
+    assert a != b
+
+
+def test_sections_have_captions_and_units(results):
+    secs = parallelism_cost.sections(results)
+    for s in secs:
+        assert len(s.captions) == len(s.figures)
+    assert any("B" in t for s in secs for f in s.figures for t in (f.layout.yaxis.ticktext or ()))
 
 
 @pytest.mark.parametrize(
@@ -69,6 +107,8 @@ def test_regimes_change_with_size(results):
         ("parallelism_cost.hardware=[no_such_chip]", "unknown hardware"),
         ("parallelism_cost.min_params=1e13", "min_params"),
         ("parallelism_cost.points_per_decade=0", "points_per_decade"),
+        ("parallelism_cost.years=[1990]", "years"),
+        ("parallelism_cost.runs_per_lab=0", "runs_per_lab"),
     ],
 )
 def test_bad_settings(tmp_path, override, pattern):
@@ -76,3 +116,9 @@ def test_bad_settings(tmp_path, override, pattern):
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert pattern in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_hardware_group_is_accepted():
+    # `hardware=h100` is listed by --help; it now makes every year use that chip
+    s = parallelism_cost._settings(_cfg("hardware=h100"))
+    assert all(s["assumptions"].chip(y) == "h100" for y in sc.YEARS)

@@ -167,9 +167,12 @@ def sweep(hardware: str, sizes=SIZES, practice: str = "chinchilla", **assumption
 
 
 def regime_changes(s: Sweep) -> list[dict]:
-    """Where the regime of the cheapest layout changes: between which sizes, from what to what."""
+    """Where the regime of the cheapest layout changes between feasible sizes (a size with no
+    feasible layout is not a regime: transitions into or out of it are not counted)."""
     out = []
     for i in range(1, len(s.regimes)):
+        if "infeasible" in (s.regimes[i], s.regimes[i - 1]):
+            continue
         if s.regimes[i] != s.regimes[i - 1]:
             jump = s.dollars_per_param_token[i] / s.dollars_per_param_token[i - 1]
             out.append({"below": float(s.params[i - 1]), "above": float(s.params[i]), "from": s.regimes[i - 1],

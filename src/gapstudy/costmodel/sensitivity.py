@@ -1,51 +1,49 @@
-"""How much each assumption (ZeRO, bytes/param, interconnect, GEMM efficiency) moves thresholds and the band."""
+"""How much each assumption moves the band: variants applied on top of the run's own assumptions."""
 
 from __future__ import annotations
 
-import numpy as np
+import math
 
-from gapstudy.costmodel.regimes import SIZES, band, regime_changes, state_threshold, sweep
+from gapstudy.costmodel import size_choice as sc
 
-# Each variant changes one assumption from the baseline (Assumptions defaults).
+# Each variant changes one assumption of whatever the run assumes (so overrides carry through).
 VARIANTS: dict[str, dict] = {
     "baseline": {},
-    "no ZeRO": {"zero_stages": (0,)},
+    "no deadline": {"max_days": None},
+    "30-day deadline": {"max_days": 30.0},
+    "180-day deadline": {"max_days": 180.0},
+    "5 runs per lab": {"runs_per_lab": 5.0},
+    "no lab spread": {"lab_spread_dex": 0.0},
     "18 bytes/param": {"bytes_per_param": 18.0},
-    "no ZeRO, 18 bytes/param": {"zero_stages": (0,), "bytes_per_param": 18.0},
-    "inter-node bandwidth / 4": {"inter_bandwidth_scale": 0.25},
-    "inter-node bandwidth x 4": {"inter_bandwidth_scale": 4.0},
-    "NVLink bandwidth / 4": {"intra_bandwidth_scale": 0.25},
-    "constant GEMM efficiency": {"gemm_size_scale": 0.0},
-    "GEMM roll-off x 3": {"gemm_size_scale": 0.9},
+    "techniques one year late": {"technique_lag": 1.0},
+    "no critical batch": {"critical_batch": False},
+    "no failures": {"failure_overhead_per_gpu": 0.0},
 }
 
 
-def first_cross_node(s) -> float | None:
-    """Smallest size whose cheapest layout spans nodes (None if none does)."""
-    for n, r in zip(s.params, s.regimes):
-        if "across nodes" in r:
-            return float(n)
-    return None
+def range_costs() -> dict[str, float]:
+    """Low, geometric middle and high of the sourced adoption-cost range."""
+    low, high = sc.ADOPTION_COST_RANGE_USD
+    return {"low": low, "mid": math.sqrt(low * high), "high": high}
 
 
-def sensitivity(hardware_names=("a100_40gb", "a100_80gb"), variants=None, sizes=SIZES) -> list[dict]:
-    """One row per (variant, chip): band, first cross-node size, largest regime-change cost jump."""
+def sensitivity(base: sc.Assumptions, years, names=None) -> list[dict]:
+    """One row per (variant, year): smallest cost that opens a band and the band across the sourced range."""
+    names = list(VARIANTS) if names is None else list(names)
+    unknown = [n for n in names if n not in VARIANTS]
+    if unknown:
+        from gapstudy.errors import GapstudyError
+
+        raise GapstudyError(f"unknown sensitivity variant(s) {unknown}; choose from {list(VARIANTS)}")
+    costs = range_costs()
     rows = []
-    for name, kw in (variants or VARIANTS).items():
-        for hw in hardware_names:
-            s = sweep(hw, sizes, **kw)
-            b = band(s)
-            jumps = [c["cost_jump"] for c in regime_changes(s)]
-            bpp = kw.get("bytes_per_param", 16.0)
-            rows.append({
-                "variant": name,
-                "hardware": hw,
-                "band_low": None if b is None else b[0],
-                "band_high": None if b is None else b[1],
-                "first_cross_node": first_cross_node(s),
-                "state_threshold": state_threshold(hw, bytes_per_param=bpp),
-                "max_jump": float(max(jumps)) if jumps else 1.0,
-                "cost_spread": float(np.nanmax(s.dollars_per_param_token) / np.nanmin(s.dollars_per_param_token)),
-                "layouts": s.evaluated,
-            })
+    for name in names:
+        a = sc.Assumptions.make(base, **VARIANTS[name])
+        for year in years:
+            row = {"variant": name, "year": int(year), "hardware": a.chip(year),
+                   "opening_cost": sc.smallest_opening_cost(int(year), assumptions=a)}
+            for label, cost in costs.items():
+                b = sc.band(int(year), cost, assumptions=a)
+                row[f"band_{label}"] = None if b is None else list(b)
+            rows.append(row)
     return rows

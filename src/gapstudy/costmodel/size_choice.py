@@ -244,9 +244,15 @@ def _curves_compute(year: int, chip: str, a: Assumptions, log10_sizes: tuple[flo
     }
 
 
+CURVE_FIELDS = ("max_days", "gpus_per_lab", "tokens_per_param", "critical_batch", "failure_overhead_per_gpu",
+                "bytes_per_param", "reserve", "technique_lag", "calibration", "seq_len", "vocab")
+
+
 def _key(year: int, chip: str, a: Assumptions, extra) -> dict:
     hw = get_hardware(chip)
-    return {"year": int(year), "chip": dataclasses.asdict(hw) | {"source": ""}, "assumptions": a.record(),
+    rec = a.record()
+    return {"year": int(year), "chip": dataclasses.asdict(hw) | {"source": ""},
+            "assumptions": {k: rec[k] for k in CURVE_FIELDS},
             "overlap": dataclasses.asdict(_tech.software_overlap(year, a.technique_lag)),
             "techniques": _tech.history(), "extra": extra, "version": 3}
 
@@ -257,8 +263,15 @@ def cost_curves(year: int, chip: str | None = None, *, assumptions=None, log10_s
     a = _as_assumptions(assumptions)
     chip = chip or a.chip(year)
     sizes = tuple(float(x) for x in log10_sizes)
-    return cache.cached("costmodel.size_choice.curves", _key(year, chip, a, sizes),
-                        lambda: _curves_compute(int(year), chip, a, sizes))
+    key = _key(year, chip, a, sizes)
+    memo = repr(key)
+    if memo not in _CURVES:
+        _CURVES[memo] = cache.cached("costmodel.size_choice.curves", key,
+                                     lambda: _curves_compute(int(year), chip, a, sizes))
+    return _CURVES[memo]
+
+
+_CURVES: dict[str, dict] = {}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -414,13 +427,16 @@ def band(year, adoption_cost_usd, *, chip=None, assumptions=None, window: float 
     hardware of `year` (or `chip`) with adoption costs amortised over the lab's runs; None if none.
 
     A size is in the band when some smaller and some larger size within a factor `window` train a
-    parameter-token more than `tolerance` cheaper (regimes.band_mask); the most pronounced run wins.
+    parameter-token more than `tolerance` cheaper (regimes.band_mask); runs of a single searched size
+    are ignored (below the grid's resolution); the most pronounced run wins.
     """
     if not (np.isfinite(adoption_cost_usd) and adoption_cost_usd >= 0):
         raise GapstudyError(f"adoption_cost_usd must be a non-negative number, got {adoption_cost_usd!r}")
     ce = cost_effectiveness(int(year), float(adoption_cost_usd), chip=chip, assumptions=assumptions)
     c = np.where(np.isfinite(ce["per_param_token"]), ce["per_param_token"], np.nan)
-    runs = bands(ce["params"], c, window=window, tolerance=tolerance)
+    # a run of one grid size is below the grid's resolution (discrete shapes and layouts move a
+    # single size's cost by several percent): a band spans at least two searched sizes
+    runs = [r for r in bands(ce["params"], c, window=window, tolerance=tolerance) if r[1] > r[0]]
     if not runs:
         return None
     lo, hi, _ = max(runs, key=lambda r: (np.nan_to_num(r[2], nan=-1.0), r[1] / r[0]))
@@ -429,7 +445,10 @@ def band(year, adoption_cost_usd, *, chip=None, assumptions=None, window: float 
 
 def smallest_opening_cost(year: int, *, chip: str | None = None, assumptions=None,
                           log10_costs=np.arange(3.0, 10.01, 0.1)) -> float | None:
-    """Smallest adoption cost on the grid whose band is not None (None: no cost up to the grid's end opens one)."""
+    """Smallest adoption cost on the grid whose band is not None: 0.0 when there is a band without
+    any adoption cost (variable costs alone), None when no cost up to the grid's end opens one."""
+    if band(year, 0.0, chip=chip, assumptions=assumptions) is not None:
+        return 0.0
     for lc in log10_costs:
         if band(year, 10.0 ** lc, chip=chip, assumptions=assumptions) is not None:
             return float(10.0 ** lc)

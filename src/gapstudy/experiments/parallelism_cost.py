@@ -1,18 +1,26 @@
-"""The parallelism_cost experiment: regimes, cost-effectiveness and the predicted band vs the observed gap."""
+"""The parallelism_cost experiment: validation, constraints, technique history, the band as a function of adoption cost, size choice."""
 
 from __future__ import annotations
 
+import dataclasses
+import math
+
 import numpy as np
 
-from gapstudy.costmodel import hardware_in_use, load_catalogue, state_threshold
-from gapstudy.costmodel.regimes import band, bands, marginal_dollars_per_loss, regime_changes, sweep
-from gapstudy.costmodel.sensitivity import sensitivity
-from gapstudy.costmodel.validation import error_summary, validate as validate_table1
+from gapstudy.costmodel import constraints as cons
+from gapstudy.costmodel import size_choice as sc
+from gapstudy.costmodel import techniques as tech
+from gapstudy.costmodel.hardware import get_hardware, load_catalogue
+from gapstudy.costmodel.regimes import state_threshold
+from gapstudy.costmodel.sensitivity import VARIANTS, range_costs, sensitivity
+from gapstudy.costmodel.validation import error_summary, fit_rows, held_out, validate as validate_rows
 from gapstudy.errors import GapstudyError
 from gapstudy.experiments.common import counts_by_year, has_domain, load_data
 from gapstudy.progress import Progress, note
 from gapstudy.report import Section, Table, md_table
-from gapstudy.report.markdown import fmt
+from gapstudy.report.units import log10_axis, params_label
+
+BAND_COSTS = tuple(float(10.0 ** x) for x in np.arange(3.0, 9.01, 0.25))  # $1k..$1B, 4 per decade
 
 
 def _settings(cfg) -> dict:
@@ -22,16 +30,46 @@ def _settings(cfg) -> dict:
     if pc.points_per_decade < 1 or pc.points_per_decade > 20:
         raise GapstudyError(f"parallelism_cost.points_per_decade={pc.points_per_decade} must be 1..20")
     catalogue = load_catalogue()
-    names = list(pc.hardware) or sorted(catalogue)
-    unknown = [n for n in list(names) + list(pc.sensitivity_hardware) if n not in catalogue]
+    hw_override = None
+    if cfg.get("hardware") is not None:
+        hw_override = str(cfg.hardware.name)
+    unknown = [n for n in list(pc.hardware) + ([hw_override] if hw_override else []) if n not in catalogue]
     if unknown:
         raise GapstudyError(f"unknown hardware {unknown}; choose from {sorted(catalogue)} or add conf/hardware/<name>.yaml")
-    decades = np.log10(pc.max_params) - np.log10(pc.min_params)
-    sizes = tuple(float(x) for x in np.logspace(np.log10(pc.min_params), np.log10(pc.max_params),
-                                                 int(round(decades * pc.points_per_decade)) + 1))
-    assumptions = dict(max_gpus=int(pc.max_gpus), max_days=pc.max_days, bytes_per_param=float(pc.bytes_per_param),
-                       reserve=float(pc.reserve))
-    return {"names": names, "sizes": sizes, "assumptions": assumptions}
+    years = [int(y) for y in pc.years]
+    bad = [y for y in list(years) + [int(pc.compare_year)] + [int(y) for y in pc.sensitivity_years]
+           if not sc.YEARS[0] <= y <= sc.YEARS[-1]]
+    if bad or not years:
+        raise GapstudyError(f"parallelism_cost years {bad or '[]'} must be in {sc.YEARS[0]}..{sc.YEARS[-1]} (and at least one)")
+    unknown_v = [v for v in pc.sensitivity if v not in VARIANTS]
+    if unknown_v:
+        raise GapstudyError(f"unknown parallelism_cost.sensitivity variant(s) {unknown_v}; choose from {list(VARIANTS)}")
+    if pc.max_days is not None and not pc.max_days > 0:
+        raise GapstudyError(f"parallelism_cost.max_days={pc.max_days} must be positive or null (no deadline)")
+    if pc.max_gpus is not None and pc.max_gpus < 1:
+        raise GapstudyError(f"parallelism_cost.max_gpus={pc.max_gpus} must be a positive integer or null")
+    if pc.budget_spread_dex <= 0 or pc.budget_median_2020 <= 0 or pc.budget_growth <= 0:
+        raise GapstudyError("parallelism_cost.budget_median_2020, budget_growth and budget_spread_dex must be positive")
+    gpus = {y: v[0] for y, v in cons.GPUS_PER_LAB.items()}
+    if pc.max_gpus is not None:
+        gpus = {y: min(v, int(pc.max_gpus)) for y, v in gpus.items()}
+    changes = dict(max_days=pc.max_days, gpus_per_lab=gpus, critical_batch=bool(pc.critical_batch),
+                   failure_overhead_per_gpu=cons.failure_overhead_per_gpu() if pc.failures else 0.0,
+                   bytes_per_param=float(pc.bytes_per_param), reserve=float(pc.reserve),
+                   technique_lag=float(pc.technique_lag), runs_per_lab=float(pc.runs_per_lab),
+                   lab_spread_dex=float(pc.lab_spread_dex))
+    if hw_override:
+        changes["hardware"] = {y: hw_override for y in sc.YEARS}
+    assumptions = sc.Assumptions.make(**changes)  # raises GapstudyError on a bad value
+    lo, hi = math.log10(pc.min_params), math.log10(pc.max_params)
+    shown = sorted({float(min(sc.LOG10_SIZES, key=lambda g: abs(g - x)))
+                    for x in np.linspace(lo, hi, int(round((hi - lo) * pc.points_per_decade)) + 1)})
+    hist_cost = float(pc.histogram_cost_usd) if pc.histogram_cost_usd is not None else range_costs()["mid"]
+    if not hist_cost > 0:
+        raise GapstudyError(f"parallelism_cost.histogram_cost_usd={pc.histogram_cost_usd} must be positive or null")
+    budgets = sc.Budgets(float(pc.budget_median_2020), float(pc.budget_growth), float(pc.budget_spread_dex))
+    return {"years": years, "assumptions": assumptions, "shown": shown, "hist_cost": hist_cost, "budgets": budgets,
+            "chips": list(pc.hardware), "compare_year": int(pc.compare_year)}
 
 
 def validate(cfg) -> None:
@@ -39,158 +77,322 @@ def validate(cfg) -> None:
     _settings(cfg)
 
 
+def _band(b):
+    return None if b is None else [float(b[0]), float(b[1])]
+
+
+def _row(r) -> dict:
+    return {"source": r.source, "label": r.label, "chip": r.chip, "params_b": r.params_b, "tensor": r.tensor,
+            "pipeline": r.pipeline, "data": r.data, "micro_batch": r.micro_batch, "interleave": r.interleave,
+            "recompute": r.recompute, "metric": r.metric, "measured": r.measured, "predicted": r.predicted,
+            "error": r.error}
+
+
+def _year(year: int, s: dict, observed: dict) -> dict:
+    a = s["assumptions"]
+    curves = sc.cost_curves(year, assumptions=a)
+    costs = range_costs()
+    sizes = []
+    for i, x in enumerate(curves["log10_sizes"]):
+        if float(x) not in s["shown"]:
+            continue
+        k = int(curves["best_class"][i])
+        sizes.append({"params": float(curves["params"][i]), "regime": curves["regimes"][i], "status": curves["status"][i],
+                      "days": None if k < 0 else float(curves["days"][i, k]),
+                      "gpus": None if k < 0 else int(curves["gpus"][i, k]),
+                      "dollars_per_param_token": None if k < 0 else float(curves["per_param_token"][i, k])})
+    regimes = [r for r in curves["regimes"]]
+    changes = sum(1 for p, q in zip(regimes, regimes[1:]) if p != q and "infeasible" not in (p, q))
+    ce0 = sc.cost_effectiveness(year, 0.0, assumptions=a)
+    cem = sc.cost_effectiveness(year, costs["mid"], assumptions=a)
+    hist = sc.size_histogram(year, s["hist_cost"], budgets=s["budgets"], assumptions=a)
+    obs = observed.get(year, {"n": 0, "below": 0, "inside": 0, "above": 0})
+    chip = a.chip(year)
+    return {
+        "year": year, "hardware": chip, "gpus_per_lab": a.gpus(year), "tokens_per_param": a.tpp(year),
+        "techniques": sorted(tech.available(year, a.technique_lag)),
+        "overlap": dataclasses.asdict(tech.software_overlap(year, a.technique_lag)),
+        "state_threshold": state_threshold(chip, bytes_per_param=a.bytes_per_param),
+        "sizes": sizes, "regime_changes": changes,
+        "infeasible_above": next((float(curves["params"][i]) for i, r in enumerate(regimes) if r == "infeasible"), None),
+        "opening_cost": sc.smallest_opening_cost(year, assumptions=a),
+        "band_low": _band(sc.band(year, costs["low"], assumptions=a)),
+        "band_mid": _band(sc.band(year, costs["mid"], assumptions=a)),
+        "band_high": _band(sc.band(year, costs["high"], assumptions=a)),
+        "band_by_cost": [[c, *(_band(sc.band(year, c, assumptions=a)) or [None, None])] for c in BAND_COSTS],
+        "curve_params": curves["params"].tolist(),
+        "cost_no_adoption": [None if not np.isfinite(v) else float(v) for v in ce0["per_param_token"]],
+        "cost_mid_adoption": [None if not np.isfinite(v) else float(v) for v in cem["per_param_token"]],
+        "histogram": {"log10_edges": hist["log10_edges"].tolist(), "without": hist["without"].tolist(),
+                      "with": hist["with"].tolist(), "budget_median": hist["budget_median"]},
+        "observed_below": obs["below"], "observed_inside": obs["inside"], "observed_above": obs["above"],
+        "observed_n": obs["n"], "layouts_evaluated": int(curves["evaluated"]),
+    }
+
+
 def run(cfg) -> dict:
-    """Sweep every chip, find regime changes and bands, compare with the data per year, validate."""
+    """Validate the step model, then per year: sizes' days/GPUs under the constraints, the band as a function
+    of adoption cost, size histograms for a budget distribution, the observed counts; chips; sensitivity."""
     s = _settings(cfg)
+    a = s["assumptions"]
     ds = load_data(cfg)
     table = ds.table[has_domain(ds.table, "Language")]
     observed = {r["year"]: r for r in counts_by_year(table, cfg.gap.lower, cfg.gap.upper)}
-    regime_rows, changes, curves, band_rows, evaluated = [], [], {}, [], 0
-    bar = Progress(len(s["names"]) + len(cfg.parallelism_cost.years), "parallelism_cost: chips and years")
-    for name in s["names"]:
-        sw = sweep(name, s["sizes"], **s["assumptions"])
-        evaluated += sw.evaluated
-        mdl = marginal_dollars_per_loss(sw)
-        curves[name] = {"params": sw.params.tolist(), "regimes": list(sw.regimes), "mfu": sw.mfu.tolist(),
-                        "dollars_per_param_token": sw.dollars_per_param_token.tolist(),
-                        "cost_chinchilla": sw.training_cost("chinchilla").tolist(),
-                        "cost_kaplan": sw.training_cost("kaplan").tolist(),
-                        "marginal_dollars_per_loss": mdl.tolist()}
-        for n, reg, mfu in zip(sw.params, sw.regimes, sw.mfu):
-            regime_rows.append({"hardware": name, "params": float(n), "regime": reg, "mfu": float(mfu)})
-        for c in regime_changes(sw):
-            changes.append({"hardware": name, **c})
-        b = band(sw)
-        band_rows.append({"hardware": name, "band_low": None if b is None else b[0], "band_high": None if b is None else b[1],
-                          "all_bands": [list(x) for x in bands(sw.params, sw.dollars_per_param_token)],
-                          "state_threshold_16": state_threshold(name), "cost_spread": float(
-                              np.nanmax(sw.dollars_per_param_token) / np.nanmin(sw.dollars_per_param_token))})
-        bar.update()
+    fit = validate_rows(rows=fit_rows())
+    out = held_out()
+    bar = Progress(len(s["years"]), "parallelism_cost: years (layout search per size, bands by adoption cost)")
     years = []
-    for y in cfg.parallelism_cost.years:
-        hw = hardware_in_use(int(y))
-        b = band(sweep(hw, s["sizes"], **s["assumptions"]))
-        obs = observed.get(int(y), {"n": 0, "below": 0, "inside": 0, "above": 0})
-        years.append({"year": int(y), "hardware": hw, "band_low": None if b is None else b[0],
-                      "band_high": None if b is None else b[1], "state_threshold_16": state_threshold(hw),
-                      "observed_below": obs["below"], "observed_inside": obs["inside"], "observed_above": obs["above"],
-                      "observed_n": obs["n"]})
+    for y in s["years"]:
+        years.append(_year(y, s, observed))
         bar.update()
-    note("parallelism_cost: sensitivity of the band to the assumptions, then validation against published throughput")
-    sens = sensitivity(tuple(cfg.parallelism_cost.sensitivity_hardware), sizes=s["sizes"])
-    val = validate_table1()
+    note("parallelism_cost: chips compared, then the sensitivity of the band to the assumptions")
+    costs = range_costs()
+    chips = []
+    cy = s["compare_year"]
+    for chip in s["chips"]:
+        chips.append({"hardware": chip, "year": cy, "state_threshold": state_threshold(chip, bytes_per_param=a.bytes_per_param),
+                      "opening_cost": sc.smallest_opening_cost(cy, chip=chip, assumptions=a),
+                      **{f"band_{k}": _band(sc.band(cy, c, chip=chip, assumptions=a)) for k, c in costs.items()}})
+    sens = sensitivity(a, cfg.parallelism_cost.sensitivity_years, cfg.parallelism_cost.sensitivity)
     return {
         "data": ds.provenance_dict(),
         "gap": {"lower": float(cfg.gap.lower), "upper": float(cfg.gap.upper)},
-        "sizes": list(s["sizes"]),
-        "assumptions": s["assumptions"],
-        "layouts_evaluated": int(evaluated),
-        "regimes": regime_rows,
-        "regime_changes": changes,
-        "curves": curves,
-        "bands": band_rows,
+        "assumptions": {
+            **a.record(),
+            "deadline_source": "constraints.DEFAULT_MAX_DAYS: LLaMA-65B 21 d, OPT-175B ~56 d, Llama 3 54-d snapshot, BLOOM ~117 d",
+            "gpus_per_lab_sources": {str(y): v[1] for y, v in cons.GPUS_PER_LAB.items()},
+            "critical_batch_constants": {"B_star_tokens": cons.CRITICAL_BATCH_TOKENS, "alpha_B": cons.CRITICAL_BATCH_ALPHA,
+                                         "source": "Kaplan et al. 2020, eq. 1.4 and 1.5"},
+            "failures": {"per_gpu_hour": cons.FAILURES_PER_GPU_HOUR, "hours_lost": cons.HOURS_LOST_PER_FAILURE,
+                         "source": "Dubey et al. 2024 (Llama 3), section 3.3.4"},
+            "adoption_cost_range_usd": list(sc.ADOPTION_COST_RANGE_USD),
+            "adoption_costs_reported": costs, "histogram_cost_usd": s["hist_cost"],
+            "budgets": dataclasses.asdict(s["budgets"]),
+            "technique_history": tech.history(),
+            "hardware_by_year": {str(y["year"]): dataclasses.asdict(get_hardware(y["hardware"])) | {"source": ""}
+                                 for y in years},
+        },
+        "validation": {"fit": [_row(r) for r in fit], "held_out": [_row(r) for r in out],
+                       "fit_summary": error_summary(fit), "held_out_summary": error_summary(out),
+                       "all_summary": error_summary(fit + out),
+                       "calibration": dataclasses.asdict(a.calibration)},
         "years": years,
+        "chips": chips,
         "sensitivity": sens,
-        "validation": [{"params_b": r.params_b, "tensor": r.tensor, "pipeline": r.pipeline, "data": r.data,
-                        "micro_batch": r.micro_batch, "interleave": r.interleave, "measured": r.measured_tflops,
-                        "predicted": r.predicted_tflops, "error": r.error} for r in val],
-        "validation_summary": error_summary(val),
+        "layouts_evaluated": int(sum(y["layouts_evaluated"] for y in years)),
     }
 
 
 def headline(results) -> dict:
     """One row for a sweep's combined report."""
-    with_band = [y for y in results["years"] if y["band_low"] is not None]
-    return {"validation mean abs error": results["validation_summary"]["mean_abs_error"],
-            "years with a predicted band": len(with_band),
+    v = results["validation"]["held_out_summary"]
+    return {"held-out mean abs error": v["mean_abs_error"], "held-out max abs error": v["max_abs_error"],
+            "years with a band at the range's middle": sum(1 for y in results["years"] if y["band_mid"]),
             "layouts evaluated": results["layouts_evaluated"]}
 
 
-_YEAR_COLS = ["year", "hardware", "node threshold (16 B/param)", "predicted band", "observed <gap / in / >gap"]
-_VAL_COLS = ["N (B)", "t", "p", "d", "b", "v", "measured TFLOP/s", "predicted", "error"]
-_SENS_COLS = ["variant", "hardware", "band", "first cross-node size", "largest regime-change jump", "cost spread 1B-1T"]
+# ----------------------------------------------------------------------------------- presentation
 
 
-def _band_text(lo, hi) -> str:
-    return "none" if lo is None else f"{fmt(lo)} - {fmt(hi)}"
+def _usd(x) -> str:
+    if x is None:
+        return "none up to $1B"
+    x = float(x)
+    if x == 0:
+        return "$0 (variable costs alone)"
+    for scale, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if x >= scale:
+            return f"${float(f'{x / scale:.3g}'):g}{suffix}"
+    return f"${x:.0f}"
+
+
+def _band_text(b) -> str:
+    return "none" if b is None else f"{params_label(b[0])} - {params_label(b[1])}"
+
+
+_VAL_COLS = ["source", "run", "chip", "N", "t", "p", "d", "b", "v", "recompute", "metric", "measured", "predicted", "error"]
+_YEAR_COLS = ["year", "hardware", "GPUs per lab", "tokens/param", "node threshold (16 B/param)", "smallest cost opening a band",
+              "band at $0.1M", "band at $1M", "band at $10M", "observed <gap / in / >gap"]
+_SIZE_COLS = ["year", "N", "regime", "days", "GPUs", "$ per param-token"]
+_CHIP_COLS = ["chip", "year", "node threshold", "smallest cost opening a band", "band at $0.1M", "band at $1M", "band at $10M"]
+_SENS_COLS = ["variant", "year", "hardware", "smallest cost opening a band", "band at $0.1M", "band at $1M", "band at $10M"]
+_TECH_COLS = ["technique", "usable from", "used by the search", "source"]
+
+
+def _fmt_val(metric, x):
+    return f"{x:.2f} s" if metric == "step_time" else (f"{100 * x:.1f}% MFU" if metric == "mfu" else f"{x:.0f} TFLOP/s")
+
+
+def _val_rows(rows):
+    return [[r["source"].split(" (")[0].split(",")[0], r["label"], r["chip"], params_label(r["params_b"] * 1e9), r["tensor"],
+             r["pipeline"], r["data"], r["micro_batch"], r["interleave"], r["recompute"], r["metric"],
+             _fmt_val(r["metric"], r["measured"]), _fmt_val(r["metric"], r["predicted"]), f"{100 * r['error']:+.1f}%"]
+            for r in rows]
 
 
 def _year_rows(results):
-    return [[y["year"], y["hardware"], fmt(y["state_threshold_16"]), _band_text(y["band_low"], y["band_high"]),
+    return [[y["year"], y["hardware"], f"{y['gpus_per_lab']:,}", f"{y['tokens_per_param']:.1f}", params_label(y["state_threshold"]),
+             _usd(y["opening_cost"]), _band_text(y["band_low"]), _band_text(y["band_mid"]), _band_text(y["band_high"]),
              f"{y['observed_below']} / {y['observed_inside']} / {y['observed_above']}"] for y in results["years"]]
 
 
-def _val_rows(results):
-    return [[r["params_b"], r["tensor"], r["pipeline"], r["data"], r["micro_batch"], r["interleave"], r["measured"],
-             round(r["predicted"], 1), f"{100 * r['error']:+.1f}%"] for r in results["validation"]]
+def _size_rows(results):
+    out = []
+    for y in results["years"]:
+        for r in y["sizes"]:
+            out.append([y["year"], params_label(r["params"]), r["regime"] if r["regime"] != "infeasible" else f"infeasible: {r['status']}",
+                        "-" if r["days"] is None else f"{r['days']:.0f}", "-" if r["gpus"] is None else f"{r['gpus']:,}",
+                        "-" if r["dollars_per_param_token"] is None else f"{r['dollars_per_param_token']:.3g}"])
+    return out
+
+
+def _chip_rows(results):
+    return [[c["hardware"], c["year"], params_label(c["state_threshold"]), _usd(c["opening_cost"]), _band_text(c["band_low"]),
+             _band_text(c["band_mid"]), _band_text(c["band_high"])] for c in results["chips"]]
 
 
 def _sens_rows(results):
-    return [[r["variant"], r["hardware"], _band_text(r["band_low"], r["band_high"]),
-             "none" if r["first_cross_node"] is None else fmt(r["first_cross_node"]),
-             f"{r['max_jump']:.3f}x", f"{r['cost_spread']:.2f}x"] for r in results["sensitivity"]]
+    return [[r["variant"], r["year"], r["hardware"], _usd(r["opening_cost"]), _band_text(r["band_low"]),
+             _band_text(r["band_mid"]), _band_text(r["band_high"])] for r in results["sensitivity"]]
+
+
+def _tech_rows(results):
+    return [[t["technique"], f"{t['date']:.1f}", "yes" if t["modelled"] else "no", t["source"]]
+            for t in results["assumptions"]["technique_history"]]
+
+
+def _summary_lines(results) -> list[str]:
+    v = results["validation"]
+    f, h = v["fit_summary"], v["held_out_summary"]
+    a = results["assumptions"]
+    deadline = "no deadline" if a["max_days"] is None else f"{a['max_days']:g}-day deadline"
+    with_band = [y for y in results["years"] if y["band_mid"]]
+    return [
+        f"Step-time model: fitted on {f['rows']} rows (Narayanan et al. 2021 Table 1, Korthikanti et al. 2022 Table 5): "
+        f"mean abs error {100 * f['mean_abs_error']:.1f}%, max {100 * f['max_abs_error']:.1f}%. Held out ({h['rows']} rows: "
+        f"BLOOM, GPT-NeoX-20B, Llama 3): mean {100 * h['mean_abs_error']:.1f}%, max {100 * h['max_abs_error']:.1f}%; "
+        f"size drift 1B-1T over all rows {v['all_summary']['size_drift_points']:+.1f} points. Goal: held-out mean <= 5%, max <= 10%.",
+        "",
+        f"Constraints on: {deadline}, GPUs per lab per year (sourced table), critical batch "
+        f"{'on' if a['critical_batch'] else 'off'}, failure overhead {'on' if a['failure_overhead_per_gpu'] else 'off'}; "
+        f"techniques only from their release year (lag {a['technique_lag']:g} y); adoption cost spread over "
+        f"{a['runs_per_lab']:g} run(s), labs spread {a['lab_spread_dex']:g} dex.",
+        "",
+        f"Years with a band at the sourced range's middle ({_usd(a['adoption_costs_reported']['mid'])}): "
+        f"{', '.join(str(y['year']) + ' ' + _band_text(y['band_mid']) for y in with_band) or 'none'}. "
+        f"{results['layouts_evaluated']:,} layouts evaluated.",
+    ]
 
 
 def summarize(results) -> str:
     """Findings in words and tables."""
-    v = results["validation_summary"]
-    bands_found = [b for b in results["bands"] if b["band_low"] is not None]
-    big_jumps = [c for c in results["regime_changes"] if c["cost_jump"] > 1.05]
-    lines = [
-        "# Parallelism regimes and cost (hypothesis a)",
-        "",
-        f"Cost model validated against Narayanan et al. (2021) Table 1: mean absolute error {100 * v['mean_abs_error']:.1f}%, "
-        f"max {100 * v['max_abs_error']:.1f}% (three global constants, fitted once on all rows).",
-        "",
-        f"{results['layouts_evaluated']:,} layouts evaluated over {len(results['sizes'])} sizes x "
-        f"{len(results['curves'])} chips; cheapest fitting layout per size "
-        f"({'no deadline' if results['assumptions']['max_days'] is None else str(results['assumptions']['max_days']) + '-day deadline'}).",
-        "",
-        f"Chips with a size band less cost-effective than both neighbours (>5% per parameter-token): "
-        f"{', '.join(b['hardware'] + ' ' + _band_text(b['band_low'], b['band_high']) for b in bands_found) or 'none'}. "
-        f"Regime changes costing more than 5%: {len(big_jumps)} of {len(results['regime_changes'])}.",
-        "",
-        "## Predicted band vs observed gap, per year (language models)",
-        "",
-        md_table(_YEAR_COLS, _year_rows(results)),
-        "",
-        "## Sensitivity",
-        "",
-        md_table(_SENS_COLS, _sens_rows(results)),
-        "",
-        "## Validation (Narayanan et al. 2021 Table 1, A100-80GB)",
-        "",
-        md_table(_VAL_COLS, _val_rows(results)),
-        "",
-    ]
+    v = results["validation"]
+    lines = ["# Parallelism regimes, adoption costs and the band (hypothesis a)", "", *_summary_lines(results), "",
+             "## Predicted band vs observed gap, per year (language models)", "", md_table(_YEAR_COLS, _year_rows(results)), "",
+             "## Chips compared", "", md_table(_CHIP_COLS, _chip_rows(results)), "",
+             "## Sensitivity (each variant changes one assumption of this run)", "", md_table(_SENS_COLS, _sens_rows(results)), "",
+             "## Validation: fit set", "", md_table(_VAL_COLS, _val_rows(v["fit"])), "",
+             "## Validation: held-out set (never used to fit)", "", md_table(_VAL_COLS, _val_rows(v["held_out"])), "",
+             "## Days and GPUs per size (cheapest feasible layout, no adoption cost)", "", md_table(_SIZE_COLS, _size_rows(results)), "",
+             "## Technique history", "", md_table(_TECH_COLS, _tech_rows(results)), ""]
     return "\n".join(lines)
 
 
-def sections(results) -> list[Section]:
-    """Regime map, cost curves, bands per year, sensitivity and validation tables."""
+def _figures(results):
     import plotly.graph_objects as go
 
-    regimes = sorted({r["regime"] for r in results["regimes"]})
-    names = list(results["curves"])
-    z = [[regimes.index(reg) for reg in results["curves"][n]["regimes"]] for n in names]
-    params = results["curves"][names[0]]["params"]
-    fig_map = go.Figure(go.Heatmap(z=z, x=[fmt(p) for p in params], y=names, colorscale="Viridis",
-                                   text=[results["curves"][n]["regimes"] for n in names], hoverinfo="text+x+y",
-                                   colorbar={"tickvals": list(range(len(regimes))), "ticktext": regimes}))
-    fig_map.update_layout(title="Regime of the cheapest layout", xaxis_title="parameters")
+    years = results["years"]
+    lo_gap, hi_gap = math.log10(results["gap"]["lower"]), math.log10(results["gap"]["upper"])
+    # 1. band edges against adoption cost, per year
+    fig_band = go.Figure()
+    for y in years:
+        pts = [(c, lo, hi) for c, lo, hi in y["band_by_cost"] if lo is not None]
+        if not pts:
+            continue
+        xs = [math.log10(p[0]) for p in pts]
+        fig_band.add_trace(go.Scatter(x=xs + xs[::-1], y=[math.log10(p[1]) for p in pts] + [math.log10(p[2]) for p in pts][::-1],
+                                      fill="toself", mode="lines", name=f"{y['year']} ({y['hardware']})", opacity=0.5,
+                                      hoverinfo="name"))
+    fig_band.add_hrect(y0=lo_gap, y1=hi_gap, fillcolor="grey", opacity=0.15, line_width=0)
+    lo_c, hi_c = (math.log10(x) for x in results["assumptions"]["adoption_cost_range_usd"])
+    fig_band.add_vrect(x0=lo_c, x1=hi_c, fillcolor="orange", opacity=0.08, line_width=0)
+    cost_ticks = list(range(3, 10))
+    fig_band.update_layout(title="Band of sizes less cost-effective than both neighbours, by adoption cost",
+                           xaxis={"title": "one-time adoption cost", "tickmode": "array", "tickvals": cost_ticks,
+                                  "ticktext": [_usd(10.0 ** t) for t in cost_ticks]},
+                           yaxis={"title": "parameters", **log10_axis(9.0, 12.5)})
+    # 2. regime map: categorical, one legend entry per regime
+    fig_map = go.Figure()
+    regimes = sorted({r["regime"] for y in years for r in y["sizes"]})
+    for reg in regimes:
+        pts = [(math.log10(r["params"]), y["year"]) for y in years for r in y["sizes"] if r["regime"] == reg]
+        fig_map.add_trace(go.Scatter(x=[p[0] for p in pts], y=[p[1] for p in pts], mode="markers", name=reg,
+                                     marker={"symbol": "square", "size": 14}))
+    xs_all = [math.log10(r["params"]) for y in years for r in y["sizes"]]
+    fig_map.update_layout(title="Regime of the cheapest feasible layout (no adoption cost)",
+                          xaxis={"title": "parameters", **log10_axis(min(xs_all), max(xs_all))}, yaxis={"title": "year", "dtick": 1})
+    # 3. cost-effectiveness with and without the middle adoption cost
     fig_cost = go.Figure()
-    for n in names:
-        c = results["curves"][n]
-        fig_cost.add_trace(go.Scatter(x=c["params"], y=c["dollars_per_param_token"], mode="lines+markers", name=n,
-                                      text=c["regimes"]))
-    lo, hi = results["gap"]["lower"], results["gap"]["upper"]
-    fig_cost.add_vrect(x0=lo, x1=hi, fillcolor="grey", opacity=0.15, line_width=0)
-    fig_cost.update_layout(title="Dollars per parameter-token (flat = equally cost-effective)", xaxis_type="log",
-                           yaxis_type="log", xaxis_title="parameters", yaxis_title="$ / (N D)")
+    for y in years:
+        x = [math.log10(p) for p in y["curve_params"]]
+        fig_cost.add_trace(go.Scatter(x=x, y=y["cost_no_adoption"], mode="lines", name=f"{y['year']} no adoption cost",
+                                      line={"dash": "dot"}, legendgroup=str(y["year"])))
+        fig_cost.add_trace(go.Scatter(x=x, y=y["cost_mid_adoption"], mode="lines", name=f"{y['year']} with {_usd(results['assumptions']['adoption_costs_reported']['mid'])}",
+                                      legendgroup=str(y["year"])))
+    fig_cost.add_vrect(x0=lo_gap, x1=hi_gap, fillcolor="grey", opacity=0.15, line_width=0)
+    fig_cost.update_layout(title="Dollars per parameter-token of the cheapest feasible layout", yaxis_type="log",
+                           xaxis={"title": "parameters", **log10_axis(8.5, 12.5)}, yaxis_title="$ / (N D)")
+    # 4. size histograms for the budget distribution
+    fig_hist = go.Figure()
+    for y in years:
+        e = np.array(y["histogram"]["log10_edges"])
+        mid = 0.5 * (e[1:] + e[:-1])
+        fig_hist.add_trace(go.Scatter(x=mid, y=y["histogram"]["without"], mode="lines", name=f"{y['year']} without",
+                                      line={"dash": "dot"}, legendgroup=str(y["year"])))
+        fig_hist.add_trace(go.Scatter(x=mid, y=y["histogram"]["with"], mode="lines", name=f"{y['year']} with",
+                                      legendgroup=str(y["year"])))
+    fig_hist.add_vrect(x0=lo_gap, x1=hi_gap, fillcolor="grey", opacity=0.15, line_width=0)
+    fig_hist.update_layout(title=f"Predicted share of labs per size, with and without a {_usd(results['assumptions']['histogram_cost_usd'])} adoption cost",
+                           xaxis={"title": "parameters", **log10_axis(8.5, 12.5)}, yaxis_title="share of labs per 0.02 dex")
+    # 5. validation errors by size
+    fig_val = go.Figure()
+    for key, name in (("fit", "fit set"), ("held_out", "held out")):
+        rows = results["validation"][key]
+        fig_val.add_trace(go.Scatter(x=[math.log10(r["params_b"] * 1e9) for r in rows], y=[100 * r["error"] for r in rows],
+                                     mode="markers", name=name, text=[f"{r['label']} ({r['source']})" for r in rows],
+                                     hoverinfo="text+y"))
+    for yv in (-10, -5, 5, 10):
+        fig_val.add_hline(y=yv, line_dash="dot", line_color="grey")
+    fig_val.update_layout(title="Throughput error of the step-time model", xaxis={"title": "parameters", **log10_axis(9.0, 12.1)},
+                          yaxis_title="predicted / measured - 1 (%)")
+    return fig_band, fig_map, fig_cost, fig_hist, fig_val
+
+
+def sections(results) -> list[Section]:
+    """Band vs cost, regimes, cost curves, histograms, validation, and the tables."""
+    fig_band, fig_map, fig_cost, fig_hist, fig_val = _figures(results)
+    v = results["validation"]
     return [
-        Section("Regime map", figures=[fig_map]),
-        Section("Cost-effectiveness", text=["Shaded: the observed gap window."], figures=[fig_cost]),
-        Section("Predicted band vs observed gap", tables=[Table(_YEAR_COLS, _year_rows(results))]),
+        Section("Summary", text=_summary_lines(results)),
+        Section("Band as a function of adoption cost", figures=[fig_band], captions=[
+            "Each shaded shape is one year: for an adoption cost on the x axis, the sizes (y) predicted less cost-effective "
+            "than both smaller and larger ones. Grey: the observed 20B-70B gap; orange: the sourced cost range. "
+            "A year that never appears has no band at any cost up to $1B."],
+            tables=[Table(_YEAR_COLS, _year_rows(results)), Table(_CHIP_COLS, _chip_rows(results))]),
+        Section("Regimes", figures=[fig_map], captions=[
+            "One square per year and size, coloured by how the cheapest feasible layout splits the model; "
+            "a missing square is a size no layout can train within the deadline on the lab's GPUs (see the table below)."]),
+        Section("Cost-effectiveness", figures=[fig_cost], captions=[
+            "Dotted: dollars per parameter-token without adoption costs (flat = equally cost-effective); solid: with the "
+            "middle of the sourced cost, amortised. A bump above both sides is a band; grey is the observed gap."]),
+        Section("Size choice", figures=[fig_hist], captions=[
+            "Share of labs (lognormal budgets per year) that train each size when they build the largest model their "
+            "budget allows: dotted without adoption costs, solid with them. A dip is the band; mass piles up below it."]),
+        Section("Validation", figures=[fig_val], captions=[
+            "One point per published run: throughput error against size. Blue points were used to fit the constants, "
+            "the others never were; dotted lines mark 5% and 10%."],
+            tables=[Table(_VAL_COLS, _val_rows(v["fit"])), Table(_VAL_COLS, _val_rows(v["held_out"]))]),
         Section("Sensitivity", tables=[Table(_SENS_COLS, _sens_rows(results))]),
-        Section("Validation", tables=[Table(_VAL_COLS, _val_rows(results))]),
+        Section("Days and GPUs per size", tables=[Table(_SIZE_COLS, _size_rows(results))]),
+        Section("Technique history", tables=[Table(_TECH_COLS, _tech_rows(results))]),
     ]

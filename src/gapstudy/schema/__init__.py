@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Dict, Optional
 
 from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING
@@ -68,6 +68,8 @@ class Config:
     gap_tests: GapTestsConfig = field(default_factory=GapTestsConfig)
     calibration: CalibrationConfig = field(default_factory=CalibrationConfig)
     parallelism_cost: ParallelismCostConfig = field(default_factory=ParallelismCostConfig)
+    # hardware=<chip> (conf/hardware/<chip>.yaml): parallelism_cost uses that chip for every year
+    hardware: Optional[Dict[str, Any]] = None
     competition: CompetitionConfig = field(default_factory=CompetitionConfig)
     compare: CompareConfig = field(default_factory=CompareConfig)
 
