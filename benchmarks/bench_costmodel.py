@@ -40,6 +40,18 @@ def main() -> None:
     print(f"  enumeration: {t_enum * 1e3:.1f} ms (cached afterwards)")
     print(f"  evaluation:  {t_kernel * 1e3:.1f} ms = {len(lay) / t_kernel:,.0f} layouts/s on one core")
 
+    from gapstudy.costmodel import size_choice as sc
+
+    a = sc.Assumptions()
+    for year, chip in ((2020, "a100_40gb"), (2024, "h100")):
+        sc._curve_for_size(11.24, year, chip, a)  # warm-up
+        t0 = time.perf_counter()
+        for _ in range(reps):
+            full = sc._curve_for_size(11.24, year, chip, a)
+        t_full = (time.perf_counter() - t0) / reps
+        print(f"size-choice scan, 175B, {year} on {chip} (techniques of the year, overlap, deadline, GPU cap, critical batch,"
+              f" failures, cheapest per adoption class): {full['evaluated']:,} layouts, {full['evaluated'] / t_full:,.0f} layouts/s on one core")
+
     _sweep_cached.cache_clear()
     names = sorted(load_catalogue())
     t0 = time.perf_counter()

@@ -52,12 +52,24 @@ def bench_costmodel() -> None:
         return
     t_one, est = timed(lambda: estimate_step(**GPT3, **LAYOUT, recompute="full", hardware="a100_80gb"), 200)
     print(f"  gapstudy estimate_step, one layout:       {t_one * 1e3:8.3f} ms  (step {est.step_time:.2f} s)")
+    cluster = LAYOUT["tensor"] * LAYOUT["pipeline"] * LAYOUT["data"]  # the same 1,024 GPUs as the single layout
     t_search, res = timed(lambda: search(layers=GPT3["layers"], hidden=GPT3["hidden"], heads=GPT3["heads"],
-                                         global_batch=GPT3["global_batch"], hardware="a100_80gb"), 3)
+                                         global_batch=GPT3["global_batch"], hardware="a100_80gb", max_gpus=cluster), 3)
     per_layout = t_search / max(res.evaluated, 1)
     best = f"; cheapest layout's step {res.estimate.step_time:.2f} s" if res.estimate else ""
-    print(f"  gapstudy search: {res.evaluated:,} layouts in {t_search:.3f} s = {per_layout * 1e6:8.3f} us per layout"
-          f" (enumeration cached after the first call{best})")
+    print(f"  gapstudy search over layouts of at most {cluster:,} GPUs: {res.evaluated:,} layouts in {t_search:.3f} s"
+          f" = {per_layout * 1e6:8.3f} us per layout (enumeration cached after the first call{best})")
+    # everything included: 2024 techniques and overlap, deadline, GPU cap, critical batch, failure
+    # overhead, cheapest layout per adoption-cost class (what size_choice runs for every size)
+    from gapstudy.costmodel import size_choice as sc
+
+    a = sc.Assumptions()
+    sc._curve_for_size(11.24, 2024, "h100", a)  # warm-up: enumeration and class sort cached
+    t_full, full = timed(lambda: sc._curve_for_size(11.24, 2024, "h100", a), 3)
+    rate = full["evaluated"] / t_full
+    print(f"  gapstudy size-choice scan, 175B on H100 in 2024, everything included: {full['evaluated']:,} layouts in"
+          f" {t_full:.3f} s = {rate:,.0f} layouts/s per core")
+    print(f"  Calculon (Isaev et al. SC'23, published): ~57 configurations/s per core -> ratio {rate / 57:,.0f}x")
     try:
         from llm_analysis.analysis import train
     except ImportError:
@@ -80,6 +92,7 @@ def bench_costmodel() -> None:
     print(f"  llm-analysis train(), one layout:          {t_peer * 1e3:8.3f} ms  (step {out['latency_per_iter']:.2f} s at its assumed 50% FLOP efficiency)")
     print(f"  ratio llm-analysis / estimate_step:        {t_peer / t_one:8.1f}x")
     print(f"  ratio llm-analysis / search per layout:    {t_peer / per_layout:8.0f}x")
+    print(f"  ratio llm-analysis / full size-choice scan: {t_peer * rate:8.0f}x")
 
 
 R_SCRIPT = """
