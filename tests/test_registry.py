@@ -201,7 +201,7 @@ def test_raw_cells_are_plain(raw_registry):
         assert row["derived"] in ("yes", "no", ""), row["name"]
         assert (row["derived"] == "yes") == bool(row["base_model"]) or row["derived"] == "", f"{row['name']}: derived rows name their base"
         assert row["family"] and row["family"] == row["family"].lower(), row["name"]
-        assert re.fullmatch(r"[a-z +]+", row["organization_type"]), row["name"]
+        assert re.fullmatch(r"[a-z +-]+", row["organization_type"]), row["name"]
         assert " " not in row["domain"].replace("Image generation", "").replace("3D modeling", ""), row["name"]
 
 
