@@ -151,3 +151,22 @@ def test_selections_on_the_extract():
     moe_tot = tot.table.loc[tot.table["moe"], "parameters"]
     moe_act = act.table.loc[act.table["moe"], "parameters"]
     assert moe_act.median() < moe_tot.median() / 5
+
+
+def test_selections_through_an_experiment(tmp_path):
+    """The new selections compose with Hydra and reach an experiment's provenance, each drop counted."""
+    import json
+    import subprocess
+    import sys
+
+    out = tmp_path / "run"
+    env = {"GAPSTUDY_CACHE": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    res = subprocess.run([sys.executable, "-m", "gapstudy", "experiment=trends", "data=epoch_notable", "-q",
+                          "select.parameters=active", "select.dedupe=family", "select.exclude_derived=true",
+                          "select.open_weights=true", f"hydra.run.dir={out}"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=600, env=env)
+    assert res.returncode == 0, res.stderr[-2000:]
+    data = json.loads((out / "results.json").read_text())["data"]
+    for reason in ("mixture-of-experts without an active count", "fine-tune or distillation", "closed weights", "same family"):
+        assert data["dropped"][reason] > 0, reason
+    assert data["rows_in"] == data["rows_used"] + sum(data["dropped"].values())
