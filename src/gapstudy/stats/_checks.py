@@ -48,9 +48,13 @@ def generator(rng) -> np.random.Generator:
         return np.random.default_rng()
     if isinstance(rng, np.random.Generator):
         return rng
+    if isinstance(rng, (bool, np.bool_)):  # True would silently be seed 1
+        raise GapstudyError(f"rng must be a numpy Generator, an int seed >= 0 or None; got {rng!r}")
     if isinstance(rng, (int, np.integer)):
+        if rng < 0:
+            raise GapstudyError(f"rng must be a numpy Generator, an int seed >= 0 or None; got the negative seed {int(rng)}")
         return np.random.default_rng(int(rng))
-    raise GapstudyError(f"rng must be a numpy Generator, an int seed or None; got {type(rng).__name__}")
+    raise GapstudyError(f"rng must be a numpy Generator, an int seed >= 0 or None; got {type(rng).__name__}")
 
 
 def choice(value, *, name: str, allowed) -> str:
@@ -72,7 +76,21 @@ def window(lower, upper) -> tuple[float, float]:
         raise GapstudyError(f"window bounds are parameter counts and must be > 0; got lower={lo:g}")
     if lo >= upper:
         raise GapstudyError(f"lower must be below upper; got lower={lo:g} >= upper={hi:g}")
+    if hi <= MAX_LOG10_PARAMS:
+        raise GapstudyError(
+            f"window bounds are parameter counts (e.g. lower=20e9, upper=70e9), but lower={lo:g}, upper={hi:g} look "
+            f"like log10 values: pass 10**lower and 10**upper"
+        )
     return float(np.log10(lo)), float(np.log10(hi))
+
+
+def window_in_data(x: np.ndarray, a: float, b: float) -> None:
+    """Raise unless the log10 window [a, b] overlaps the range of the sample x (log10 parameters)."""
+    if b < x.min() or a > x.max():
+        raise GapstudyError(
+            f"the window 10^{a:.3g}-10^{b:.3g} parameters lies outside the data (10^{x.min():.3g}-10^{x.max():.3g}); "
+            "a deficit there means nothing: pick a window inside the range of the sample"
+        )
 
 
 # Largest accepted log10(parameter count). Raw counts of real models are >= ~1e3, so any value

@@ -97,6 +97,41 @@ def jitter(x, mode, *, size: int, rng: np.random.Generator) -> np.ndarray:
     return lo + u * (hi - lo)
 
 
+JITTER_MODES = ("auto", "log10", "decimal")  # the named tie-breaking modes (or a half-width, or None)
+
+
+def resolve_jitter(x, mode):
+    """The tie-breaking mode a test uses on sample `x`: "auto" (the tests' default) means "decimal"
+    (uniform within the sample's recording unit, see decimal_unit) when x has tied values and at
+    least two distinct ones, else no jitter (None); "log10" (log10 of rounded parameter counts),
+    "decimal", a half-width or None are used as given."""
+    if mode is None:
+        return None
+    if isinstance(mode, str):
+        if mode not in JITTER_MODES:
+            raise GapstudyError(f"jitter must be one of {', '.join(map(repr, JITTER_MODES))}, a half-width or None; got {mode!r}")
+        if mode == "auto":
+            x = np.asarray(x, dtype=float)
+            distinct = np.unique(x).size
+            return "decimal" if 1 < distinct < x.size and decimal_unit(x) > 0 else None
+        return mode
+    if isinstance(mode, bool):
+        raise GapstudyError(f"jitter must be one of {', '.join(map(repr, JITTER_MODES))}, a half-width or None; got {mode!r}")
+    return mode
+
+
+def jitter_once(x, mode, rng: np.random.Generator) -> tuple[np.ndarray, str]:
+    """One randomised tie-breaking draw of `x` (mode resolved by resolve_jitter) and a label of what
+    was done. A single uniform draw inside each value's rounding interval gives a valid randomised
+    test (the draw is independent of everything else); averaging p-values over many draws would not."""
+    x = np.asarray(x, dtype=float)
+    used = resolve_jitter(x, mode)
+    if used is None:
+        return x, "none"
+    label = used if isinstance(used, str) else f"+-{float(used):g}"
+    return jitter(x, used, size=1, rng=rng)[0], label
+
+
 def jitter_draws(x, mode, n_jitter: int, rng: np.random.Generator) -> np.ndarray:
     """(n_jitter, n) jittered copies of x, or x itself as one row when mode is None or n_jitter is 0."""
     x = np.asarray(x, dtype=float)
