@@ -27,11 +27,11 @@ def _sample(reference_dir, name):
 
 def test_dip_matches_stored_r_values(reference_dir):
     ref = _reference()
-    assert len(ref) == len(list(reference_dir.glob("*.csv")))
+    assert len(ref) == len([p for p in reference_dir.glob("*.csv") if p.name != "excess_mass_acr.csv"])
     for row in ref.itertuples():
         x = _sample(reference_dir, row.file)
         assert x.size == row.n
-        res = dip_test(x, jitter=None)
+        res = dip_test(x, method="table", jitter=None)
         assert res.raw_statistic == pytest.approx(row.dip, abs=1e-9), row.file
         assert res.statistic == res.raw_statistic
         assert res.raw_pvalue == pytest.approx(row.pvalue, abs=1e-6), row.file
@@ -49,7 +49,8 @@ def test_dip_matches_live_rscript(reference_dir):
     )
     out = subprocess.run(["Rscript", "-e", code], cwd=reference_dir, capture_output=True, text=True, check=True)
     rows = [line.split() for line in out.stdout.splitlines() if line.strip()]
-    assert len(rows) == len(list(reference_dir.glob("*.csv")))
+    rows = [r for r in rows if r[0] != "excess_mass_acr.csv"]  # the excess-mass reference table, not a sample
+    assert len(rows) == len([p for p in reference_dir.glob("*.csv") if p.name != "excess_mass_acr.csv"])
     for name, value in rows:
         assert dip_test(_sample(reference_dir, name), jitter=None).raw_statistic == pytest.approx(float(value), abs=1e-9)
 
@@ -82,12 +83,73 @@ def test_jitter_breaks_ties_of_rounded_sizes():
     # 1-significant-figure sizes (7B, 10B, 30B ...) tie heavily; the raw dip rejects a normal null
     rng = np.random.default_rng(3)
     x = round_counts(rng.normal(9.5, 1.0, 300), 1)
-    res = dip_test(x, n_jitter=30, rng=rng)
+    res = dip_test(x, method="table", jitter="log10", rng=rng)
     assert np.unique(x).size < 80
     assert res.raw_pvalue < 0.01  # ties alone make the raw dip "significant"
-    assert res.pvalue > 0.05
-    assert res.jittered_statistics.shape == (30,)
+    assert res.pvalue > 0.05 and res.jitter == "log10"
     assert res.statistic < res.raw_statistic
+
+
+def test_auto_jitter_chooses_itself_from_the_data(reference_dir):
+    geyser = _sample(reference_dir, "geyser.csv")  # integer minutes, heavy ties
+    assert dip_test(geyser, rng=np.random.default_rng(0)).jitter == "decimal"
+    galaxy = _sample(reference_dir, "galaxy.csv")  # no ties: used as given
+    res = dip_test(galaxy, rng=np.random.default_rng(0))
+    assert res.jitter == "none" and res.statistic == res.raw_statistic
+
+
+def test_defaults_run_on_general_samples(reference_dir):
+    """Default options on samples that are not log10 model sizes (km/s, minutes, ages)."""
+    from gapstudy.stats import excess_mass_test, mixture_test, silverman_test
+
+    for name in ("galaxy.csv", "faithful_eruptions.csv", "statfaculty.csv", "precip.csv"):
+        x = _sample(reference_dir, name)
+        for fn, kw in ((dip_test, {"n_boot": 199}), (excess_mass_test, {"n_boot": 99}), (silverman_test, {"n_boot": 99}),
+                       (mixture_test, {"n_boot": 49})):
+            stat, p = fn(x, rng=np.random.default_rng(1), **kw)
+            assert type(stat) is float and type(p) is float and 0 < p <= 1, (name, fn.__name__)
+    _, p = dip_test(_sample(reference_dir, "faithful_eruptions.csv"), rng=np.random.default_rng(0))
+    assert p < 0.01  # clearly bimodal
+
+
+def test_minimum_dip_has_pvalue_one_and_all_tied_data_dip_half_over_n():
+    for n in (4, 5, 9):
+        x = np.arange(n, dtype=float)  # evenly spaced: the smallest possible dip, 1/(2n)
+        for method in ("table", "bootstrap", "calibrated"):
+            res = dip_test(x, method=method, n_boot=99, jitter=None, rng=np.random.default_rng(0))
+            assert res.statistic == pytest.approx(0.5 / n), (n, method)
+            assert res.pvalue == 1.0, (n, method)
+    tied = dip_test(np.full(12, 3.0), jitter=None, rng=np.random.default_rng(0))
+    assert tied.statistic == pytest.approx(1 / 24) and tied.pvalue == 1.0  # R's diptest gives 1/(2n)
+
+
+def test_results_unpack_like_scipy():
+    x = np.random.default_rng(0).normal(size=50)
+    res = dip_test(x, n_boot=99, rng=np.random.default_rng(1))
+    stat, p = res
+    assert (stat, p) == (res.statistic, res.pvalue) and type(stat) is float and type(p) is float
+
+
+def test_calibrated_dip_has_power_where_the_uniform_calibration_has_none():
+    from gapstudy.stats import sample_gapped
+
+    xs = sample_gapped("normal", 120, size=30, rng=np.random.default_rng(4), loc=10.0, depth=1.0)
+    cal = np.mean([dip_test(x, n_boot=199, rng=np.random.default_rng(i)).pvalue <= 0.05 for i, x in enumerate(xs)])
+    uni = np.mean([dip_test(x, method="table").pvalue <= 0.05 for x in xs])
+    assert cal > uni + 0.2
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shape", ["normal", "t4"])
+def test_calibrated_dip_size_is_two_sided_near_alpha(shape):
+    """400 replicates at n = 120: between 1.5% and 9.5% (an always-p=1 test, or the uniform-table
+    dip at ~0.2%, fails this)."""
+    from gapstudy.stats import calibrate, sample_null
+
+    xs = np.sort(sample_null(shape, 120, size=400, rng=np.random.default_rng(8), loc=10.0), axis=1)
+    size = np.mean(calibrate.dip_rejects(xs, alpha=0.05, rng=np.random.default_rng(9)))
+    print(f"calibrated dip size under {shape}: {size:.3f}")
+    assert 0.015 <= size <= 0.095
 
 
 @pytest.mark.parametrize(
@@ -109,4 +171,10 @@ def test_bad_input(x, kwargs, match):
 
 def test_log10_jitter_on_raw_scale_data_is_refused(reference_dir):
     with pytest.raises(GapstudyError, match="jitter='decimal'"):
-        dip_test(_sample(reference_dir, "galaxy.csv"))
+        dip_test(_sample(reference_dir, "galaxy.csv"), jitter="log10")
+
+
+@pytest.mark.parametrize("rng, match", [(-1, "negative seed"), (True, "rng must be"), ("seed", "rng must be")])
+def test_bad_rng_is_one_clear_error(rng, match):
+    with pytest.raises(GapstudyError, match=match):
+        dip_test([1.0, 2.0, 4.0, 8.0, 9.0], rng=rng)

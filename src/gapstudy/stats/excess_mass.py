@@ -8,7 +8,8 @@ import diptest
 import numpy as np
 
 from gapstudy.stats import _checks, kde
-from gapstudy.stats.rounding import jitter_draws
+from gapstudy.stats._result import Unpacks
+from gapstudy.stats.rounding import jitter_once
 from gapstudy.stats.silverman import _critical_bandwidth
 
 # Fewest points: the statistic needs k+1 clusters, and Cheng & Hall (1998) start their tables at 10.
@@ -28,8 +29,6 @@ CURV_FACTOR_MIN, CURV_FACTOR_MAX = 1 / 8, 8.0
 CURV_RADIUS = 1.0
 # Replicates per DP batch for k >= 2 (bounds memory to batch x (k+2) x (n+1) doubles x 4).
 DP_CHUNK = 100
-# Jitter draws averaged when breaking ties (as in dip_test): Monte Carlo s.e. = sd(draws)/sqrt(50).
-DEFAULT_N_JITTER = 50
 
 
 def _min_lengths(xs: np.ndarray, jmax: int) -> np.ndarray:
@@ -209,50 +208,48 @@ def calibration_density(x, k: int = 1, *, h_crit: float | None = None, binned: b
 
 
 @dataclass(frozen=True, eq=False)
-class ExcessMassResult:
-    """Excess-mass test outcome; `null_distribution` holds the bootstrap statistics."""
+class ExcessMassResult(Unpacks):
+    """Excess-mass test outcome (unpacks as (statistic, pvalue)); `null_distribution` holds the
+    bootstrap statistics."""
 
-    statistic: float  # mean over jitter draws (the raw value when not jittered)
-    pvalue: float  # mean over jitter draws of the bootstrap p-value
+    statistic: float  # excess mass of the sample (after the tie-breaking draw, if any)
+    pvalue: float
     raw_statistic: float  # excess mass of x as given
     k: int
     h_crit: float
     n_boot: int
+    calibration_method: str
+    jitter: str
     null_distribution: np.ndarray
     calibration: CalibrationDensity
 
 
-def excess_mass_test(x, *, k: int = 1, n_boot: int = DEFAULT_N_BOOT, jitter="log10",
-                     n_jitter: int = DEFAULT_N_JITTER, rng=None) -> ExcessMassResult:
-    """Test H0: the density of `x` has k modes, against more than k (Ameijeiras-Alonso, Crujeiras &
-    Rodriguez-Casal 2019, "Mode testing, critical bandwidth and excess mass", TEST 28:900-919).
+def excess_mass_test(x, *, k: int = 1, n_boot: int = DEFAULT_N_BOOT, jitter="auto", rng=None) -> ExcessMassResult:
+    """Test H0: the density of `x` has k modes, against more than k, by the method of
+    Ameijeiras-Alonso, Crujeiras & Rodriguez-Casal (2019, "Mode testing, critical bandwidth and
+    excess mass", TEST 28:900-919; R package multimode, modetest(method = "ACR")).
 
-    Statistic: the excess mass Delta_{n,k+1} (see excess_mass), computed exactly. Calibration:
-    `n_boot` samples of size n from calibration_density(x, k), the KDE at the k-mode critical
-    bandwidth modified to carry the data's curvature at its modes and antimodes; p-value
-    (1 + #{Delta* >= Delta}) / (1 + n_boot). For k = 1 the bootstrap statistics use the identity
-    Delta_{n,2} = 2 dip (fast C code); for k >= 2 the exact dynamic programme runs on batches.
-
-    Ties: the excess mass of tied data is inflated exactly like the dip (it is twice the dip for
-    k = 1): on normal samples of 300 rounded to 1 significant figure the unjittered test rejected
-    all of them, at 2 figures 17% of skew-normal ones. So, as in dip_test, the statistic and p-value
-    are averaged over `n_jitter` copies of x with each value drawn uniformly from its rounding
-    interval (`jitter`: "log10" default, "decimal", a half-width, or None), and the calibration
-    density is fitted to the first copy. `raw_statistic` is the excess mass of x as given.
-    With jitter we saw sizes 0.05 (normal, unrounded) and 0.03 (skew-normal, 2 figures) over 100
-    samples of 300, but ~0.48 at 1 significant figure (40 samples): uniform jitter inside 1-figure
-    intervals of unequal log width leaves steps in the density that the excess mass detects."""
+    Statistic: the excess mass Delta_{n,k+1} (see excess_mass), computed exactly (twice the dip
+    for k = 1). Calibration: `n_boot` samples of size n from calibration_density(x, k), the KDE at
+    the k-mode critical bandwidth modified to carry the data's curvature at its modes and antimodes;
+    p-value (1 + #{Delta* >= Delta}) / (1 + n_boot). tests/test_stats_modes.py checks the p-values
+    against multimode's on the classic samples in ../shared/data/reference.
+    jitter : ties. "auto" (default): when x has tied values, ONE uniform draw of each value within
+    its recording unit (decimal_unit: integer minutes -> +-0.5) before anything else, a randomised
+    test; untied data are used as given. "log10": x are log10 of counts rounded to significant
+    figures (model sizes); "decimal", a half-width, or None (the data as given, ties and all: the
+    excess mass of tied data is inflated, as the dip's is)."""
     x = np.sort(_checks.sample(x, need=MIN_N))
     k = _checks.positive_int(k, name="k")
     n_boot = _checks.positive_int(n_boot, name="n_boot")
     _checks.spread(x, need_distinct=k + 1)
     gen = _checks.generator(rng)
     raw = excess_mass(x, k)
-    draws = np.sort(jitter_draws(x, jitter, n_jitter, gen), axis=1)
-    stats = _excess_mass_rows(draws, k) if draws.shape[0] > 1 or jitter is not None else np.array([raw])
-    calib = calibration_density(draws[0], k)
-    boot = calib.sample((n_boot, x.size), gen)
-    null = np.sort(_excess_mass_rows(boot, k))
-    ge = n_boot - np.searchsorted(null, stats - 1e-12, side="left")
-    p = float(np.mean((1.0 + ge) / (1.0 + n_boot)))
-    return ExcessMassResult(float(stats.mean()), p, raw, k, calib.h_crit, n_boot, null, calib)
+    xj, label = jitter_once(x, jitter, gen)
+    xj = np.sort(xj)
+    stat = raw if label == "none" else float(_excess_mass_rows(xj[None, :], k)[0])
+    calib = calibration_density(xj, k)
+    null = np.sort(_excess_mass_rows(calib.sample((n_boot, x.size), gen), k))
+    ge = n_boot - np.searchsorted(null, stat - 1e-12, side="left")
+    p = float((1.0 + ge) / (1.0 + n_boot))
+    return ExcessMassResult(float(stat), p, float(raw), k, float(calib.h_crit), n_boot, "acr", label, null, calib)
