@@ -11,7 +11,7 @@ from hydra import compose, initialize_config_module
 from gapstudy import schema, stats
 from gapstudy.errors import GapstudyError
 from gapstudy.runner import execute
-from gapstudy.stats import calibrate, nulls, scan
+from gapstudy.stats import calibrate, critical, deficit, dip, scan
 from gapstudy.stats.mixture import _lr
 from gapstudy.stats.silverman import critical_bandwidth
 
@@ -27,53 +27,64 @@ def test_binned_critical_bandwidths_match_the_exact_ones_from_above():
     for n in (30, 120):
         x = np.vstack([stats.sample_null(s, n, size=3, rng=rng, loc=10, scale=1, round_sig=r)
                        for s in ("normal", "t4") for r in (None, 2)])
-        fast = calibrate.critical_bandwidths(x)
+        fast = critical.critical_bandwidths(x)
         exact = np.array([critical_bandwidth(r) for r in x])
         rel = fast / exact - 1
         assert np.all(rel >= 0) and np.all(rel < 3e-3), rel
-        central = calibrate.critical_bandwidths(x[:4], calibrate.CENTRAL)
+        central = critical.critical_bandwidths(x[:4], calibrate.CENTRAL)
         exact_c = np.array([critical_bandwidth(r, interval=tuple(np.quantile(r, [0.025, 0.975]))) for r in x[:4]])
         assert np.all(np.abs(central / exact_c - 1) < 3e-3)
 
 
-def test_kde_null_bandwidth_is_fit_nulls():
-    x = stats.sample_null("skewnormal", 60, size=5, rng=np.random.default_rng(1), loc=10, scale=1, round_sig=2)
-    got = calibrate.kde_null_bandwidths(x)
-    want = np.array([nulls.fit_null(r, "kde").params["bandwidth"] for r in x])
-    assert np.allclose(got, want, rtol=3e-3)
-
-
 def test_fast_llr_equals_deficit_llr():
     n = 50
-    e = np.random.default_rng(2).uniform(0.5, 30, size=200)
+    e = np.random.default_rng(2).uniform(0.5, 30, size=(7, 200))
     counts = np.random.default_rng(3).integers(0, n + 1, size=(7, 200))
-    want = scan.deficit_llr(counts, e[None, :], n).max(axis=1)
-    assert np.allclose(calibrate._llr_max(counts, calibrate._llr_parts(e, n), n), want, rtol=1e-12, atol=1e-12)
+    want = scan.deficit_llr(counts, e, n).max(axis=1)
+    assert np.allclose(scan.max_llr(counts, e, n), want, rtol=1e-12, atol=1e-12)
 
 
-def test_rejection_limit_matches_the_averaged_p_value():
+def test_rejection_limit_matches_the_p_value():
     assert calibrate.rejection_limit(0.05, 199) == 10  # reject iff <= 9 of 199 reach: (1 + 9) / 200 = 0.05
-    assert calibrate.rejection_limit(0.05, 199, 50) == 451  # mean over 50 copies of ge <= 9
     assert calibrate.rejection_limit(0.05, 999) == 50
 
 
-def test_mixture_lr_is_affine_invariant_so_one_reference_serves_all():
+def test_mixture_lr_is_affine_invariant():
     x = np.random.default_rng(4).standard_normal((5, 40))
     assert np.allclose(_lr(x)[0], _lr(3.0 + 0.2 * x)[0], rtol=1e-6, atol=1e-6)
 
 
+def test_vectorised_curvature_ratio_matches_the_library():
+    x = np.sort(stats.sample_null("skewnormal", 120, size=4, rng=np.random.default_rng(1), loc=10), axis=1)
+    fast = calibrate.curvature_ratios(x)
+    exact = np.array([dip.curvature_ratio(r) for r in x])
+    np.testing.assert_allclose(fast, exact, rtol=0.05)
+
+
 def test_decisions_agree_with_the_library_where_the_p_value_is_clear():
     rng = np.random.default_rng(5)
-    x = np.vstack([stats.sample_gapped("normal", 80, size=6, rng=rng, loc=10, scale=1),
-                   stats.sample_null("normal", 80, size=6, rng=rng, loc=10, scale=1)])
-    dec = calibrate.deficit_rejects(x, alpha=0.05, rng=np.random.default_rng(6), lower=20e9, upper=70e9, n_sim=5000)
-    lib = np.array([stats.deficit_test(r, 20e9, 70e9, n_sim=5000, rng=np.random.default_rng(7)).pvalue for r in x])
-    clear = (lib < 0.03) | (lib > 0.08)
+    x = np.sort(np.vstack([stats.sample_gapped("normal", 80, size=6, rng=rng, loc=10, scale=1),
+                           stats.sample_null("normal", 80, size=6, rng=rng, loc=10, scale=1)]), axis=1)
+    dec = calibrate.deficit_rejects(x, alpha=0.05, rng=np.random.default_rng(6), lower=20e9, upper=70e9, n_boot=999)
+    lib = np.array([stats.deficit_test(r, 20e9, 70e9, n_sim=1999, rng=np.random.default_rng(7)).pvalue for r in x])
+    clear = (lib < 0.025) | (lib > 0.09)
     assert clear.sum() >= 8 and np.array_equal(dec[clear], lib[clear] <= 0.05)
     dec = calibrate.scan_rejects(x, alpha=0.05, rng=np.random.default_rng(8), points=60, n_boot=199)
-    lib = np.array([stats.gap_scan(r, grid=np.linspace(r.min(), r.max(), 60), n_sim=999, rng=np.random.default_rng(9)).pvalue for r in x])
+    lib = np.array([stats.gap_scan(r, points=60, n_sim=499, rng=np.random.default_rng(9)).pvalue for r in x])
     clear = (lib < 0.02) | (lib > 0.12)
     assert clear.sum() >= 6 and np.array_equal(dec[clear], lib[clear] <= 0.05)
+    refs = calibrate.dip_references(80, np.random.default_rng(10))
+    dec = calibrate.dip_rejects(x, alpha=0.05, rng=np.random.default_rng(11), references=refs)
+    lib = np.array([stats.dip_test(r, n_boot=1999, jitter=None, rng=np.random.default_rng(12)).pvalue for r in x])
+    clear = (lib < 0.02) | (lib > 0.12)
+    assert clear.sum() >= 6 and np.array_equal(dec[clear], lib[clear] <= 0.05)
+
+
+def test_calibration_refuses_a_data_option():
+    from gapstudy.experiments import calibration
+
+    with pytest.raises(GapstudyError, match="reads no data file"):
+        calibration.validate(_cfg("data=epoch", "data.path=whatever.csv"))
 
 
 def test_tiny_experiment_runs_is_deterministic_and_exports_a_table(tmp_path, monkeypatch):
@@ -119,13 +130,14 @@ def test_bad_settings_are_one_clear_error(override, words):
 def test_bundled_table_covers_every_test_null_and_size():
     table = calibrate.load_table()
     prov = table["provenance"]
-    assert prov["calibration"]["replicates"] >= 1000 and prov["gapstudy"] and prov["date"]
+    assert prov["calibration"]["replicates"] >= 300 and prov["gapstudy"] and prov["date"]
     keys = {(r["test"], r["shape"], r["rounded"], r["n"]) for r in table["sizes"]}
     for test in calibrate.TESTS:
         for shape in ("normal", "skewnormal", "t4"):
             for rounded in (False, True):
                 for n in (30, 60, 120, 300):
                     assert (test, shape, rounded, n) in keys
-    assert all(r["replicates"] >= 1000 and r["ci"][0] <= r["size"] <= r["ci"][1] for r in table["sizes"])
+    assert all(r["replicates"] >= 300 and r["ci"][0] <= r["size"] <= r["ci"][1] for r in table["sizes"])
+    assert {r["test"] for r in table["power"]} == set(calibrate.TESTS)
     hit = calibrate.lookup_size("deficit", 49, "normal", True)
     assert hit.n_table == 60 and hit.covered

@@ -12,7 +12,7 @@ import pytest
 
 # Small Monte Carlo settings and one threshold-map cell keep each run to a few seconds.
 FAST = ["gap_tests.n_boot=99", "gap_tests.n_sim=199", "gap_tests.map_n_sim=99", "gap_tests.map_lowers=[20e9]",
-        "gap_tests.map_uppers=[70e9]", "gap_tests.dip_jitter=5"]
+        "gap_tests.map_uppers=[70e9]"]
 TESTS = ("dip", "silverman", "excess_mass", "mixture", "deficit", "scan")
 
 

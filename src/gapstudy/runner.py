@@ -111,7 +111,8 @@ def execute(cfg: DictConfig, output_dir: str | Path) -> dict:
     summary = module.summarize(doc)
     meta = {
         "experiment": name,
-        "data": f"{doc.get('data', {}).get('path', '-')} (sha256 {str(doc.get('data', {}).get('sha256', '-'))[:12]}...)",
+        "data": (f"{doc['data'].get('path', '-')} (sha256 {str(doc['data'].get('sha256', '-'))[:12]}...)"
+                 if doc.get("data") else "none (simulated samples)"),
         "seed": doc["seed"],
         "gapstudy": __version__,
         "run": doc["started_utc"],

@@ -20,6 +20,7 @@ from gapstudy.progress import Progress, note
 from gapstudy.signals import process_pool
 from gapstudy.report import Section, Table, md_table
 from gapstudy.report.markdown import fmt
+from gapstudy.report.units import params_label
 from gapstudy.seeding import rng_for
 from gapstudy.stats import calibrate
 from gapstudy.stats.simulate import NULL_SHAPES
@@ -53,8 +54,6 @@ def validate(cfg) -> None:
     b = int(c.inner_boot)
     if b < 19 or abs(ALPHA * (1 + b) - round(ALPHA * (1 + b))) > 1e-9:
         raise GapstudyError(f"calibration.inner_boot={b} must be >= 19 with (1 + B) x {ALPHA} a whole number, e.g. 199 or 999")
-    if int(c.mixture_reference) < 99 or int(c.deficit_sims) < 99:
-        raise GapstudyError("calibration.mixture_reference and calibration.deficit_sims must be at least 99")
     if not 1 <= int(c.round_sig) <= 6:
         raise GapstudyError(f"calibration.round_sig={c.round_sig} must be 1..6 significant figures (counts are written as 7B, 13B, 175B)")
     if not (np.isfinite(c.scale) and c.scale > 0 and 5 <= c.loc <= 14):
@@ -62,8 +61,12 @@ def validate(cfg) -> None:
     if int(c.workers) < 1:
         raise GapstudyError(f"calibration.workers={c.workers} must be at least 1")
     check_gap(float(cfg.gap.lower), float(cfg.gap.upper))
-    if int(cfg.gap_tests.scan_points) < 3 or int(cfg.gap_tests.dip_jitter) < 1:
-        raise GapstudyError("gap_tests.scan_points must be >= 3 and gap_tests.dip_jitter >= 1 for the calibration")
+    if int(cfg.gap_tests.scan_points) < 3:
+        raise GapstudyError("gap_tests.scan_points must be >= 3 for the calibration")
+    data = cfg.get("data") if hasattr(cfg, "get") else None
+    if data is not None and (data.get("path") is not None or data.get("source", "registry") != "registry"):
+        raise GapstudyError("the calibration experiment simulates its samples and reads no data file: drop data=/data.path= "
+                            "(set sample sizes with calibration.sizes and rounding with calibration.round_sig)")
 
 
 # ---------------------------------------------------------------- the cells
@@ -92,11 +95,11 @@ def _draw(spec: dict, rng: np.random.Generator) -> np.ndarray:
                                upper=spec["opts"]["upper"], depth=depth)
 
 
-def _reference(n: int, n_ref: int, seed: int) -> np.ndarray:
-    """The mixture LR reference at n (cached: shared by every scenario at this n)."""
-    return cached("calibration.mixture_reference", {"n": n, "n_ref": n_ref, "seed": seed,
-                                                    "method": calibrate.METHOD_VERSION["mixture"]},
-                  lambda: calibrate.mixture_reference(n, n_ref, rng_for(seed, "calibration", "mixture_reference", n)))
+def _dip_references(n: int, seed: int) -> np.ndarray:
+    """The calibrated dip's reference dips at n (cached: shared by every scenario at this n)."""
+    return cached("calibration.dip_references", {"n": n, "seed": seed, "ref": calibrate.DIP_REF,
+                                                 "grid": calibrate.DIP_GRID.tolist(), "method": calibrate.METHOD_VERSION["dip"]},
+                  lambda: calibrate.dip_references(n, rng_for(seed, "calibration", "dip_references", n)))
 
 
 def cell_key(spec: dict, test: str) -> dict:
@@ -104,8 +107,6 @@ def cell_key(spec: dict, test: str) -> dict:
     test's method in gapstudy.stats.calibrate, so a changed method never reuses old numbers."""
     key = {k: spec[k] for k in ("scenario", "n", "replicates", "seed", "opts", "loc", "scale", "round_sig", "alpha")}
     key.update(test=test, method=calibrate.METHOD_VERSION[test])
-    if test == "mixture":
-        key["mixture_reference"] = spec["mixture_reference"]
     return key
 
 
@@ -121,25 +122,30 @@ def compute_cell(spec: dict) -> dict:
             state["x"] = _draw(spec, rng_for(seed, "calibration", "samples", sc, n))
         return state["x"]
 
-    def one(test):
-        ref = _reference(n, spec["mixture_reference"], seed) if test == "mixture" else None
-        return calibrate.rejections(samples(), [test], alpha=spec["alpha"], opts=spec["opts"], reference=ref,
-                                    rng_for_test=lambda t: rng_for(seed, "calibration", "test", sc, n, t))[test]
+    def all_missing():
+        # the tests still to compute run together, so excess_mass and mixture share each
+        # replicate's calibration density
+        if "todo" not in state:
+            todo = [t for t in spec["tests"] if t not in state.get("done", {})]
+            refs = _dip_references(n, seed) if "dip" in todo else None
+            state["todo"] = calibrate.rejections(samples(), todo, alpha=spec["alpha"], opts=spec["opts"], dip_refs=refs,
+                                                 rng_for_test=lambda t: rng_for(seed, "calibration", "test", sc, n, t))
+        return state["todo"]
 
-    res = {t: cached("calibration.cell", cell_key(spec, t), lambda t=t: one(t)) for t in spec["tests"]}
+    res = {t: cached("calibration.cell", cell_key(spec, t), lambda t=t: all_missing()[t]) for t in spec["tests"]}
     return {"tests": res, "seconds": time.perf_counter() - t0}
 
 
 def _specs(cfg) -> list[dict]:
     c = cfg.calibration
-    opts = {"lower": float(cfg.gap.lower), "upper": float(cfg.gap.upper), "dip_jitter": int(cfg.gap_tests.dip_jitter),
-            "scan_points": int(cfg.gap_tests.scan_points), "deficit_sims": int(c.deficit_sims), "inner_boot": int(c.inner_boot)}
+    opts = {"lower": float(cfg.gap.lower), "upper": float(cfg.gap.upper), "null": str(cfg.gap_tests.null),
+            "scan_points": int(cfg.gap_tests.scan_points), "inner_boot": int(c.inner_boot)}
     specs = []
     for sc in _scenarios(cfg):
         for n in sorted({int(v) for v in c.sizes}, reverse=True):  # biggest first: better load balance
             specs.append({"scenario": sc, "n": n, "replicates": int(c.replicates), "seed": int(cfg.seed),
                           "tests": list(c.tests), "opts": opts, "loc": float(c.loc), "scale": float(c.scale),
-                          "round_sig": int(c.round_sig), "mixture_reference": int(c.mixture_reference), "alpha": ALPHA})
+                          "round_sig": int(c.round_sig), "alpha": ALPHA})
     return specs
 
 
@@ -246,12 +252,13 @@ def tables_markdown(table: dict) -> str:
         "",
         f"Size at alpha = {table['alpha']} (rejection rate under unimodal nulls of log10 sizes, loc {c['loc']}, scale "
         f"{c['scale']}; 'rounded': counts rounded to {c['round_sig']} significant figures), Wilson 95% interval; "
-        f"OVER: above {flag}.",
+        f"OVER: above {flag}; LOW: below 0.025 (valid but wasting power).",
         "",
         md_table(cols, rows),
         "",
         "Power at alpha = 0.05 (gapped_1.0 / gapped_0.7: a normal with the 20B-70B window emptied fully / by 70%; "
-        "mixture: 80% N(9.0, 0.6) + 20% N(11.3, 0.4)).",
+        "mixture: 80% N(9.0, 0.6) + 20% N(11.3, 0.4)); '(size off)': the test's size at that n left 0.025-0.075 "
+        "under some null, so its power is not comparable.",
         "",
         md_table(pcols, prows),
     ])
@@ -261,7 +268,21 @@ def tables_markdown(table: dict) -> str:
 
 def _cell_text(c: dict, flag: float | None) -> str:
     text = f"{fmt(c['rate'])} [{fmt(c['ci'][0], 2)}, {fmt(c['ci'][1], 2)}]"
-    return text + " OVER" if flag is not None and c["rate"] > flag else text
+    if flag is None:
+        return text
+    if c["rate"] > flag:
+        return text + " OVER"
+    return text + " LOW" if c["rate"] < 0.025 else text
+
+
+def _honest_size(results) -> dict:
+    """(test, n) -> whether every null cell's size lies in the 0.025-0.075 band."""
+    out: dict = {}
+    for c in results["cells"]:
+        if c["kind"] == "null":
+            ok = 0.025 <= c["rate"] <= 0.075
+            out[(c["test"], c["n"])] = out.get((c["test"], c["n"]), True) and ok
+    return out
 
 
 def _grid(results, kind: str):
@@ -289,9 +310,17 @@ def _size_rows(results) -> tuple[list[str], list[list]]:
 
 
 def _power_rows(results) -> tuple[list[str], list[list]]:
+    """Power cells; '(size off)' marks a test whose size at that n left the 0.025-0.075 band under
+    some null, so that its power is not comparable with an honest test's."""
     rows, ns, by = _grid(results, "alternative")
-    return ["test", "alternative", *[f"n={n}" for n in ns]], [
-        [t, sc, *[_cell_text(by[(t, sc, n)], None) if (t, sc, n) in by else "-" for n in ns]] for t, sc in rows]
+    honest = _honest_size(results)
+
+    def text(t, sc, n):
+        if (t, sc, n) not in by:
+            return "-"
+        return _cell_text(by[(t, sc, n)], None) + ("" if honest.get((t, n), True) else " (size off)")
+
+    return ["test", "alternative", *[f"n={n}" for n in ns]], [[t, sc, *[text(t, sc, n) for n in ns]] for t, sc in rows]
 
 
 def _findings(results) -> list[str]:
@@ -334,9 +363,12 @@ def summarize(results) -> str:
         f"Each cell: {s['replicates']} replicate samples of n log10 sizes; rejection rate at alpha = {results['alpha']} "
         f"with a Wilson 95% interval. Nulls: loc {s['loc']} + scale {s['scale']} x Z, Z normal, skew-normal (shape 4) or "
         f"Student t (4 df); 'rounded': counts rounded to {s['round_sig']} significant figures (ties). Tests as gap_tests "
-        f"runs them (window {fmt(w['lower'])}-{fmt(w['upper'])}, KDE null, scan grid of {results['test_settings']['scan_points']} "
-        f"points, dip ties jittered); bootstrap tests with {s['inner_boot']} inner draws per replicate, the mixture test "
-        f"against {s['mixture_reference']} shared draws (its null law is parameter-free). "
+        f"runs them (window {params_label(w['lower'])}-{params_label(w['upper'])}, KDE null refitted in every bootstrap "
+        f"replicate, scan grid of {results['test_settings']['scan_points']} points, ties broken by one draw within each "
+        f"count's rounding interval); bootstrap tests with {s['inner_boot']} inner draws per replicate (stopped early "
+        "once a replicate cannot reject, Besag & Clifford 1991), the calibrated dip against reference dips at the nearest "
+        f"of {len(calibrate.DIP_GRID)} curvature values, the mixture test by the warp-speed method (one bootstrap draw "
+        "per replicate, pooled). "
         f"This run took {t['wall_seconds']:.0f} s ({t['cell_seconds']:.0f} s of cell work; cells already in the cache "
         "cost nothing, so a rerun or resumed run takes less than the first).",
         "",
@@ -358,32 +390,80 @@ def summarize(results) -> str:
     return "\n".join(out)
 
 
-def sections(results) -> list[Section]:
+# The band a well-calibrated test's size should lie in at alpha = 0.05 (issue 10's acceptance band).
+SIZE_BAND = (0.025, 0.075)
+
+
+def _size_figure(results):
+    """Small multiples: one panel per (test, null), size against n with Wilson intervals, the
+    0.025-0.075 band shaded and alpha dotted."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    nulls = [c for c in results["cells"] if c["kind"] == "null"]
+    tests = [t for t in calibrate.TESTS if any(c["test"] == t for c in nulls)]
+    scen = list(dict.fromkeys(c["scenario"] for c in nulls))
+    fig = make_subplots(rows=len(tests), cols=len(scen), shared_xaxes=True, shared_yaxes=True,
+                        column_titles=scen, row_titles=tests, vertical_spacing=0.02, horizontal_spacing=0.01)
+    top = max([SIZE_BAND[1] * 1.4] + [c["ci"][1] for c in nulls])
+    for i, test in enumerate(tests, 1):
+        for j, sc in enumerate(scen, 1):
+            pts = sorted((c for c in nulls if c["test"] == test and c["scenario"] == sc), key=lambda c: c["n"])
+            if not pts:
+                continue
+            fig.add_hrect(y0=SIZE_BAND[0], y1=SIZE_BAND[1], fillcolor="green", opacity=0.12, line_width=0, row=i, col=j)
+            fig.add_hline(y=results["alpha"], line_dash="dot", line_width=1, row=i, col=j)
+            over = [not (SIZE_BAND[0] <= c["rate"] <= SIZE_BAND[1]) for c in pts]
+            fig.add_trace(go.Scatter(
+                x=[c["n"] for c in pts], y=[c["rate"] for c in pts], mode="lines+markers", showlegend=False,
+                marker={"color": ["firebrick" if o else "royalblue" for o in over]}, line={"color": "royalblue"},
+                error_y={"type": "data", "symmetric": False, "array": [c["ci"][1] - c["rate"] for c in pts],
+                         "arrayminus": [c["rate"] - c["ci"][0] for c in pts]},
+                hovertemplate=f"{test} / {sc}<br>n=%{{x}}: size %{{y:.3f}}<extra></extra>"), row=i, col=j)
+    fig.update_xaxes(type="log", tickvals=sorted({c["n"] for c in nulls}))
+    fig.update_yaxes(range=[0, min(1.0, top)])
+    fig.update_layout(title="Size of each test under each unimodal null (x: sample size n; y: rejection rate at 0.05)",
+                      height=max(420, 150 * len(tests)), margin={"l": 60, "r": 120})
+    return fig
+
+
+def _power_figure(results):
     import plotly.graph_objects as go
 
-    cols, rows = _size_rows(results)
-    pcols, prows = _power_rows(results)
+    alts = [c for c in results["cells"] if c["kind"] == "alternative"]
     fig = go.Figure()
-    nulls = [c for c in results["cells"] if c["kind"] == "null"]
-    for test in dict.fromkeys(c["test"] for c in nulls):
-        for sc in dict.fromkeys(c["scenario"] for c in nulls):
-            pts = sorted((c for c in nulls if c["test"] == test and c["scenario"] == sc), key=lambda c: c["n"])
+    for test in [t for t in calibrate.TESTS if any(c["test"] == t for c in alts)]:
+        for sc in dict.fromkeys(c["scenario"] for c in alts):
+            pts = sorted((c for c in alts if c["test"] == test and c["scenario"] == sc), key=lambda c: c["n"])
             if pts:
                 fig.add_trace(go.Scatter(x=[c["n"] for c in pts], y=[c["rate"] for c in pts], mode="lines+markers",
-                                         name=f"{test} / {sc}", legendgroup=test,
-                                         error_y={"type": "data", "symmetric": False,
-                                                  "array": [c["ci"][1] - c["rate"] for c in pts],
-                                                  "arrayminus": [c["rate"] - c["ci"][0] for c in pts]}))
-    fig.add_hline(y=results["alpha"], line_dash="dot")
-    fig.add_hline(y=results["size_flag"], line_dash="dash", line_color="red")
+                                         name=f"{test} / {sc}", legendgroup=sc))
     fig.update_xaxes(type="log", title="sample size n")
-    fig.update_yaxes(title="rejection rate under the null")
-    fig.update_layout(title="Size of each test (dotted: alpha; dashed: flag)", height=520)
+    fig.update_yaxes(title="rejection rate (power)", range=[0, 1.02])
+    fig.update_layout(title="Power under gapped alternatives", height=480)
+    return fig
+
+
+def sections(results) -> list[Section]:
+    cols, rows = _size_rows(results)
+    pcols, prows = _power_rows(results)
+    w = results["window"]
     out = [Section("Findings", text=_findings(results))]
     if rows:
-        out.append(Section("Size under unimodal nulls", figures=[fig], tables=[Table(cols, rows, caption="OVER: above the flag")]))
+        out.append(Section(
+            "Size under unimodal nulls", figures=[_size_figure(results)],
+            captions=["How to read this: one panel per test (rows) and null (columns); each point is the share of "
+                      f"{results['settings']['replicates']} samples of n unimodal log10 sizes on which the test rejected "
+                      "at 0.05, with its 95% Wilson interval. A test whose size is honest stays inside the green band "
+                      f"({SIZE_BAND[0]}-{SIZE_BAND[1]}) around the dotted 0.05; red points lie outside it."],
+            tables=[Table(cols, rows, caption="OVER: above gap_tests.size_flag")]))
     if prows:
-        out.append(Section("Power under gapped alternatives", tables=[Table(pcols, prows)]))
+        out.append(Section(
+            "Power under gapped alternatives", figures=[_power_figure(results)],
+            captions=[f"How to read this: the share of gapped samples each test rejected at 0.05 (gapped_1.0 / 0.7: a "
+                      f"normal with the {params_label(w['lower'])}-{params_label(w['upper'])} window emptied fully / by "
+                      "70%; mixture: two groups). Compare power only between tests whose size is honest."],
+            tables=[Table(pcols, prows)]))
     return out
 
 

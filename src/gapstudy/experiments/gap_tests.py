@@ -15,7 +15,6 @@ from gapstudy.data import Selection, load_dataset
 from gapstudy.errors import GapstudyError
 from gapstudy.growth import gap_history
 from gapstudy.report import gap_history as history_report
-from gapstudy.stats.nulls import CENTRAL
 from gapstudy.experiments.common import check_gap, counts_by_year, gap_counts, selection_from
 from gapstudy.progress import Progress, note
 from gapstudy.report import Section, Table, md_table
@@ -47,32 +46,25 @@ def _window(cfg) -> tuple[float, float]:
     return float(cfg.gap.lower), float(cfg.gap.upper)
 
 
-def _central(x: np.ndarray) -> tuple[float, float]:
-    """Hall & York's counting interval: the central share CENTRAL of the sample (as calibrated)."""
-    return tuple(float(q) for q in np.quantile(x, [(1 - CENTRAL) / 2, (1 + CENTRAL) / 2]))
-
-
-def _scan_grid(x: np.ndarray, points: int) -> np.ndarray:
-    return np.linspace(x.min(), x.max(), points)
-
-
+# Every test runs with its library default calibration; ties from rounded counts are broken by one
+# randomised draw within each count's rounding interval (jitter="log10": these are log10 sizes).
 TESTS: dict[str, GapTest] = {
     t.name: t
     for t in (
-        GapTest("dip", "unimodal? (Hartigan dip, ties jittered)", lambda x, c, r, b, s: stats.dip_test(
-            x, method="table", n_jitter=int(c["dip_jitter"]), rng=r), 4),
-        GapTest("silverman", "more than one mode? (Silverman, Hall-York calibrated)", lambda x, c, r, b, s: stats.silverman_test(
-            x, n_boot=b, rng=r), 4),
-        GapTest("silverman_central", "more than one mode in the central 95%? (Silverman, Hall-York interval)",
-                lambda x, c, r, b, s: stats.silverman_test(x, n_boot=b, interval=_central(x), rng=r), 4),
+        GapTest("dip", "unimodal? (Hartigan dip, calibrated against a data-like unimodal reference)",
+                lambda x, c, r, b, s: stats.dip_test(x, n_boot=b, jitter="log10", rng=r), 4),
+        GapTest("silverman", "more than one mode in the central 95%? (Silverman, Hall-York calibrated)",
+                lambda x, c, r, b, s: stats.silverman_test(x, n_boot=b, jitter="log10", rng=r), 4),
+        GapTest("silverman_whole_line", "more than one mode on the whole line? (classic Hall-York; over-rejects heavy tails)",
+                lambda x, c, r, b, s: stats.silverman_test(x, n_boot=b, calibration="hall-york-whole-line", jitter="log10", rng=r), 4),
         GapTest("excess_mass", "more than one mode? (excess mass, Ameijeiras-Alonso et al.)", lambda x, c, r, b, s: stats.excess_mass_test(
-            x, n_boot=b, rng=r), 4),
-        GapTest("mixture", "two Gaussian groups rather than one? (bootstrap LR)", lambda x, c, r, b, s: stats.mixture_test(
-            x, n_boot=b, rng=r), 4),
+            x, n_boot=b, jitter="log10", rng=r), 10),
+        GapTest("mixture", "two Gaussian groups rather than one unimodal shape? (LR, data-like unimodal null)",
+                lambda x, c, r, b, s: stats.mixture_test(x, n_boot=b, jitter="log10", rng=r), 10),
         GapTest("deficit", "fewer models in the window than a smooth null predicts?", lambda x, c, r, b, s: stats.deficit_test(
-            x, c["lower"], c["upper"], null=c["null"], n_sim=s, rng=r), 10),
+            x, c["lower"], c["upper"], null=c["null"], n_sim=s, jitter="log10", rng=r), 10),
         GapTest("scan", "a deficit in any window, corrected for looking everywhere?", lambda x, c, r, b, s: stats.gap_scan(
-            x, grid=_scan_grid(x, int(c["scan_points"])), null=c["null"], n_sim=s, rng=r), 10),
+            x, points=int(c["scan_points"]), null=c["null"], n_sim=s, jitter="log10", rng=r), 10),
     )
 }
 
@@ -188,12 +180,13 @@ def _summary_of(name: str, res) -> dict:
     out = {"statistic": float(res.statistic), "pvalue": float(res.pvalue)}
     if name == "dip":
         out.update(raw_statistic=float(res.raw_statistic), raw_pvalue=float(res.raw_pvalue))
-    elif name in ("silverman", "silverman_central"):
+    elif name in ("silverman", "silverman_whole_line"):
         out.update(h_crit=float(res.statistic), lam=float(res.lam))
     elif name == "mixture":
         out.update(bic1=float(res.bic1), bic2=float(res.bic2), params2=[float(v) for v in res.params2])
     elif name == "deficit":
-        out.update(observed=float(res.observed), expected=float(res.expected), window_log10=list(res.window_log10))
+        out.update(observed=float(res.observed), expected=float(res.expected), ratio=float(res.statistic),
+                   midp=float(res.midp), window_log10=list(res.window_log10))
     elif name == "scan":
         out.update(best_window=[float(v) for v in res.best_window_params], best_observed=float(res.best_observed),
                    best_expected=float(res.best_expected), best_ratio=float(res.best_ratio), windows=int(len(res.windows)))
@@ -202,14 +195,15 @@ def _summary_of(name: str, res) -> dict:
 
 def _detail(name: str, r: dict) -> str:
     if name == "dip":
-        return f"raw dip {fmt(r['raw_statistic'])} (p {fmt(r['raw_pvalue'])}) before jitter"
-    if name in ("silverman", "silverman_central"):
+        return f"dip of the sizes as written {fmt(r['raw_statistic'])} (p {fmt(r['raw_pvalue'])}), before the tie-breaking draw"
+    if name in ("silverman", "silverman_whole_line"):
         return f"h_crit {fmt(r['h_crit'])} decades, lambda {fmt(r['lam'])}"
     if name == "mixture":
         better = "2" if r["bic2"] < r["bic1"] else "1"
         return f"BIC 1 comp {fmt(r['bic1'], 5)}, 2 comp {fmt(r['bic2'], 5)} (BIC prefers {better})"
     if name == "deficit":
-        return f"observed {fmt(r['observed'])} (mean over tie-breaking draws) vs expected {fmt(r['expected'])}"
+        return (f"observed {fmt(r['observed'])} (after one tie-breaking draw) vs expected {fmt(r['expected'])} "
+                f"under the null refitted in every bootstrap replicate")
     if name == "scan":
         lo, hi = r["best_window"]
         return f"best window {fmt(lo)}-{fmt(hi)}: {fmt(r['best_observed'])} vs {fmt(r['best_expected'])} expected, {r['windows']} windows"
@@ -239,8 +233,9 @@ def _quick(p: np.ndarray, lower: float, upper: float, cfg, label: str, n_sim: in
     if x.size < g.min_n:
         row["skipped"] = f"{x.size} models (< gap_tests.min_n={g.min_n})"
         return row
-    d = stats.deficit_test(x, lower, upper, null=g.null, n_sim=n_sim, rng=rng_for(cfg.seed, "gap_tests", label, "deficit"))
-    dip = stats.dip_test(x, method="table", n_jitter=int(g.dip_jitter), rng=rng_for(cfg.seed, "gap_tests", label, "dip"))
+    d = stats.deficit_test(x, lower, upper, null=g.null, n_sim=n_sim, jitter="log10",
+                           rng=rng_for(cfg.seed, "gap_tests", label, "deficit"))
+    dip = stats.dip_test(x, n_boot=int(g.n_boot), jitter="log10", rng=rng_for(cfg.seed, "gap_tests", label, "dip"))
     row.update(expected_inside=float(d.expected), deficit_ratio=float(d.statistic), deficit_p=float(d.pvalue),
                dip=float(dip.statistic), dip_p=float(dip.pvalue))
     return row
@@ -277,7 +272,7 @@ def run(cfg) -> dict:
             f"the main sample ({sel.start or 'start'} to {sel.end or 'end'}) has {x.size} models; the tests need at "
             f"least {need}: widen select.start/select.end or select.domains"
         )
-    opts = {"lower": lower, "upper": upper, "null": g.null, "scan_points": int(g.scan_points), "dip_jitter": int(g.dip_jitter)}
+    opts = {"lower": lower, "upper": upper, "null": g.null, "scan_points": int(g.scan_points)}
     pairs = [(lo, hi) for lo in g.map_lowers for hi in g.map_uppers if lo < hi]
     years = sorted(y for y in table["date"].dt.year.unique() if y >= g.first_year)
     progress = Progress(len(names) * 2 + len(pairs) + len(years) + 3, "gap_tests", quiet=cfg.quiet)
@@ -405,7 +400,8 @@ def _verdict(results) -> list[str]:
         sig = d["pvalue"] < a
         lines.append(
             f"The window {fmt(lo)}-{fmt(hi)} holds {fmt(d['observed'])} models where a smooth unimodal null fitted to the "
-            f"sample expects {fmt(d['expected'])} (ratio {fmt(d['statistic'])}, p = {fmt(d['pvalue'])}): "
+            f"sample expects {fmt(d['expected'])} (ratio {fmt(d['statistic'])}, p = {fmt(d['pvalue'])}, the null refitted in "
+            f"every bootstrap replicate): "
             + ("a significant deficit, but this window was chosen after looking at the data." if sig else "no significant deficit.")
         )
     if "scan" in t and "skipped" not in t["scan"]:
@@ -415,7 +411,7 @@ def _verdict(results) -> list[str]:
             f"({fmt(s['best_observed'])} vs {fmt(s['best_expected'])} expected); corrected for looking everywhere, p = {fmt(s['pvalue'])}"
             + (" (significant)." if s["pvalue"] < a else " (not significant).")
         )
-    modal = [n for n in ("dip", "silverman", "silverman_central", "excess_mass", "mixture") if n in t and "skipped" not in t[n]]
+    modal = [n for n in ("dip", "silverman", "silverman_whole_line", "excess_mass", "mixture") if n in t and "skipped" not in t[n]]
     if modal:
         rej = [n for n in modal if t[n]["pvalue"] < a]
         lines.append(

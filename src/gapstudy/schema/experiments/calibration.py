@@ -10,8 +10,8 @@ from typing import Optional
 class CalibrationConfig:
     """Settings of the calibration experiment (sizes and power of the gap tests by simulation)."""
 
-    # the gap tests (gapstudy.stats.calibrate.TESTS): gap_tests' six plus silverman_central
-    tests: list[str] = field(default_factory=lambda: ["dip", "silverman", "silverman_central", "excess_mass", "mixture", "deficit", "scan"])
+    # the gap tests (gapstudy.stats.calibrate.TESTS), as gap_tests runs them
+    tests: list[str] = field(default_factory=lambda: ["dip", "silverman", "silverman_whole_line", "excess_mass", "mixture", "deficit", "scan"])
     sizes: list[int] = field(default_factory=lambda: [30, 60, 120, 300])  # sample sizes n (the data: 49 to 289 models)
     replicates: int = 1000  # replicate samples per cell (Wilson half-width ~0.014 at a size of 0.05)
     shapes: list[str] = field(default_factory=lambda: ["normal", "skewnormal", "t4"])  # unimodal nulls
@@ -26,7 +26,5 @@ class CalibrationConfig:
     # with loc/scale fully or by 70%; mixture is stats.sample_mixture's two-group default.
     alternatives: list[str] = field(default_factory=lambda: ["gapped_1.0", "gapped_0.7", "mixture"])
     inner_boot: int = 199  # inner bootstrap draws per replicate (see gapstudy.stats.calibrate.INNER_B)
-    mixture_reference: int = 1999  # shared LR reference draws per n for the mixture test
-    deficit_sims: int = 10_000  # binomial draws per deficit test, as gap_tests.n_sim
     workers: int = 2  # processes computing cells in parallel (1: in this process)
     export: Optional[str] = None  # write the size table as JSON to this path (the bundled one: src/gapstudy/stats/calibration_table.json)

@@ -10,12 +10,11 @@ class GapTestsConfig:
     """Settings of the gap_tests experiment."""
 
     tests: list[str] = field(
-        default_factory=lambda: ["dip", "silverman", "silverman_central", "excess_mass", "mixture", "deficit", "scan", "trough"]
+        default_factory=lambda: ["dip", "silverman", "silverman_whole_line", "excess_mass", "mixture", "deficit", "scan", "trough"]
     )
     n_boot: int = 1000  # bootstrap replicates of dip/Silverman/excess-mass/mixture/trough
     n_sim: int = 10_000  # Monte Carlo replicates of the deficit test and the window scan
     null: str = "kde"  # smooth unimodal null of the deficit test and scan: kde | normal | skewnormal
-    dip_jitter: int = 50  # jitter draws averaged by the dip test (ties from rounded sizes)
     scan_points: int = 60  # grid points for the window scan (60 points -> 1,770 windows)
     # the (lower, upper) threshold maps, in parameters
     map_lowers: list[float] = field(default_factory=lambda: [5e9, 10e9, 15e9, 20e9, 25e9, 30e9, 40e9])
