@@ -233,6 +233,9 @@ def _quick(p: np.ndarray, lower: float, upper: float, cfg, label: str, n_sim: in
     if x.size < g.min_n:
         row["skipped"] = f"{x.size} models (< gap_tests.min_n={g.min_n})"
         return row
+    if x.max() < np.log10(lower) or x.min() > np.log10(upper):
+        row["skipped"] = "every model lies outside the window (no deficit to test)"
+        return row
     d = stats.deficit_test(x, lower, upper, null=g.null, n_sim=n_sim, jitter="log10",
                            rng=rng_for(cfg.seed, "gap_tests", label, "deficit"))
     dip = stats.dip_test(x, n_boot=int(g.n_boot), jitter="log10", rng=rng_for(cfg.seed, "gap_tests", label, "dip"))
