@@ -30,7 +30,7 @@ LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
 EXPERIMENT_SETTINGS = {
     "trends": FAST,
     "gap_tests": ["gap_tests.n_boot=99", "gap_tests.n_sim=199", "gap_tests.map_n_sim=99", "gap_tests.map_lowers=[20e9]",
-                  "gap_tests.map_uppers=[70e9]", "gap_tests.dip_jitter=5"],
+                  "gap_tests.map_uppers=[70e9]"],
     "calibration": ["calibration.replicates=60", "calibration.sizes=[30,60]", "calibration.shapes=[normal]",
                     "calibration.alternatives=[gapped_1.0]", "calibration.workers=1"],
     "parallelism_cost": ["parallelism_cost.years=[2020,2023]", "parallelism_cost.hardware=[a100_40gb]",
