@@ -19,6 +19,7 @@ from gapstudy.experiments.common import check_gap, counts_by_year, gap_counts, s
 from gapstudy.progress import Progress, note
 from gapstudy.report import Section, Table, md_table
 from gapstudy.report.markdown import fmt
+from gapstudy.report.units import log10_axis, log10_params_label, params_label
 from gapstudy.seeding import rng_for
 from gapstudy.stats import calibrate
 
@@ -206,7 +207,7 @@ def _detail(name: str, r: dict) -> str:
                 f"under the null refitted in every bootstrap replicate")
     if name == "scan":
         lo, hi = r["best_window"]
-        return f"best window {fmt(lo)}-{fmt(hi)}: {fmt(r['best_observed'])} vs {fmt(r['best_expected'])} expected, {r['windows']} windows"
+        return f"best window {params_label(lo)}-{params_label(hi)}: {fmt(r['best_observed'])} vs {fmt(r['best_expected'])} expected, {r['windows']} windows"
     return ""
 
 
@@ -279,7 +280,7 @@ def run(cfg) -> dict:
     pairs = [(lo, hi) for lo in g.map_lowers for hi in g.map_uppers if lo < hi]
     years = sorted(y for y in table["date"].dt.year.unique() if y >= g.first_year)
     progress = Progress(len(names) * 2 + len(pairs) + len(years) + 3, "gap_tests", quiet=cfg.quiet)
-    note(f"gap_tests: {x.size} models in the main sample, window {lower:.3g}-{upper:.3g}", quiet=cfg.quiet)
+    note(f"gap_tests: {x.size} models in the main sample, window {params_label(lower)}-{params_label(upper)}", quiet=cfg.quiet)
 
     counts = gap_counts(main["parameters"].to_numpy(float), lower, upper)
     per_year_counts = counts_by_year(main, lower, upper)
@@ -402,7 +403,7 @@ def _verdict(results) -> list[str]:
         d = t["deficit"]
         sig = d["pvalue"] < a
         lines.append(
-            f"The window {fmt(lo)}-{fmt(hi)} holds {fmt(d['observed'])} models where a smooth unimodal null fitted to the "
+            f"The window {params_label(lo)}-{params_label(hi)} holds {fmt(d['observed'])} models where a smooth unimodal null fitted to the "
             f"sample expects {fmt(d['expected'])} (ratio {fmt(d['statistic'])}, p = {fmt(d['pvalue'])}, the null refitted in "
             f"every bootstrap replicate): "
             + ("a significant deficit, but this window was chosen after looking at the data." if sig else "no significant deficit.")
@@ -410,7 +411,7 @@ def _verdict(results) -> list[str]:
     if "scan" in t and "skipped" not in t["scan"]:
         s = t["scan"]
         lines.append(
-            f"Scanning all {s['windows']} windows, the strongest deficit is {fmt(s['best_window'][0])}-{fmt(s['best_window'][1])} "
+            f"Scanning all {s['windows']} windows, the strongest deficit is {params_label(s['best_window'][0])}-{params_label(s['best_window'][1])} "
             f"({fmt(s['best_observed'])} vs {fmt(s['best_expected'])} expected); corrected for looking everywhere, p = {fmt(s['pvalue'])}"
             + (" (significant)." if s["pvalue"] < a else " (not significant).")
         )
@@ -431,7 +432,7 @@ def _verdict(results) -> list[str]:
     if "deficit_p" in o:
         lines.append(
             f"Out of sample (published from {o['start']} to {o['newest']}): {_counts_line(o)} in "
-            f"{fmt(o['lower'])}-{fmt(o['upper'])}; deficit ratio {fmt(o['deficit_ratio'])}, p = {fmt(o['deficit_p'])}"
+            f"{params_label(o['lower'])}-{params_label(o['upper'])}; deficit ratio {fmt(o['deficit_ratio'])}, p = {fmt(o['deficit_p'])}"
             + (" (the deficit persists)." if o["deficit_p"] < a else " (no significant deficit after the paper).")
         )
     elif "skipped" in o:
@@ -469,7 +470,7 @@ def summarize(results) -> str:
         f"Data: `{d['path']}` ({d['layout_description']}); main sample {ms['start']} to {ms['end']}, domains "
         f"{', '.join(ms['domains']) or 'all'}: {ms['n']} models with a size.",
         "",
-        f"Window {fmt(lo)}-{fmt(hi)} parameters (bounds inclusive): {_counts_line(c)}.",
+        f"Window {params_label(lo)}-{params_label(hi)} parameters (bounds inclusive): {_counts_line(c)}.",
         "",
         "## Findings",
         "",
@@ -507,13 +508,13 @@ def summarize(results) -> str:
     if results.get("trough"):
         out += ["## Where is the trough?", "",
                 md_table(["bandwidth rule", "bandwidth", "modes", "trough (params)", "95% interval", "share of resamples bimodal", "note"],
-                         [[t["rule"], t["bandwidth"], t["n_modes"], t["location_params"],
-                           f"{fmt(10 ** t['ci'][0]) if np.isfinite(t['ci'][0]) else '-'} - {fmt(10 ** t['ci'][1]) if np.isfinite(t['ci'][1]) else '-'}",
+                         [[t["rule"], t["bandwidth"], t["n_modes"], params_label(t["location_params"]),
+                           f"{log10_params_label(t['ci'][0]) if np.isfinite(t['ci'][0]) else '-'} - {log10_params_label(t['ci'][1]) if np.isfinite(t['ci'][1]) else '-'}",
                            t["frac_bimodal"], t["note"]] for t in results["trough"]]), ""]
     best = sorted(results["maps"], key=lambda m: m["pvalue"])[:5]
     out += ["## Threshold map: the five most significant windows", "",
             md_table(["lower", "upper", "observed", "expected", "ratio", "p (uncorrected)"],
-                     [[m["lower"], m["upper"], m["observed"], m["expected"], m["ratio"], m["pvalue"]] for m in best]), ""]
+                     [[params_label(m["lower"]), params_label(m["upper"]), m["observed"], m["expected"], m["ratio"], m["pvalue"]] for m in best]), ""]
     return "\n".join(out)
 
 
@@ -525,7 +526,7 @@ def _map_figure(maps, key, title):
     z = np.full((len(lowers), len(uppers)), np.nan)
     for m in maps:
         z[lowers.index(m["lower"]), uppers.index(m["upper"])] = m[key]
-    fig = go.Figure(go.Heatmap(z=z, x=[fmt(u) for u in uppers], y=[fmt(v) for v in lowers], colorscale="Viridis",
+    fig = go.Figure(go.Heatmap(z=z, x=[params_label(u) for u in uppers], y=[params_label(v) for v in lowers], colorscale="Viridis",
                                colorbar={"title": key}, hovertemplate="lower %{y}, upper %{x}: %{z:.3g}<extra></extra>"))
     fig.update_layout(title=title, xaxis_title="upper bound (parameters)", yaxis_title="lower bound (parameters)", height=420)
     return fig
@@ -545,44 +546,60 @@ def sections(results) -> list[Section]:
     dens = np.exp(-0.5 * ((grid[:, None] - x[None]) / h) ** 2).sum(1) / (x.size * h * np.sqrt(2 * np.pi))
     hist.add_trace(go.Scatter(x=grid, y=dens, mode="lines", name="KDE (Silverman's rule)"))
     hist.add_vrect(x0=lo, x1=hi, fillcolor="orange", opacity=0.15, line_width=0)
-    hist.update_layout(title="log10(parameters), main sample (shaded: the gap window)", xaxis_title="log10(parameters)", height=420)
+    hist.update_layout(title="Model sizes, main sample (shaded: the gap window)", xaxis_title="parameters (log scale)",
+                       xaxis=log10_axis(float(grid.min()), float(grid.max())), height=420)
     xs = np.sort(x)
     ecdf = go.Figure(go.Scatter(x=xs, y=np.arange(1, xs.size + 1) / xs.size, mode="lines", line_shape="hv",
                                 text=safe_labels(np.array(results["sample"]["names"])[np.argsort(x)]),
-                                hovertemplate="%{text}<br>%{x:.2f}<extra></extra>", name="ECDF"))
+                                customdata=[log10_params_label(v) for v in xs],
+                                hovertemplate="%{text}<br>%{customdata} parameters<extra></extra>", name="ECDF"))
     ecdf.add_vrect(x0=lo, x1=hi, fillcolor="orange", opacity=0.15, line_width=0)
-    ecdf.update_layout(title="Empirical CDF (flat stretch = few models)", xaxis_title="log10(parameters)", height=380)
+    ecdf.update_layout(title="Empirical CDF (flat stretch = few models)", xaxis_title="parameters (log scale)",
+                       xaxis=log10_axis(float(xs.min()), float(xs.max())), height=380)
     py = results["per_year"]
     years = [r["year"] for r in py]
     bars = go.Figure()
     for key, name in (("below", "below"), ("inside", "inside"), ("above", "above")):
         bars.add_trace(go.Bar(x=years, y=[r[key] for r in py], name=name))
     bars.add_trace(go.Scatter(x=years, y=[r.get("expected_inside") for r in py], mode="markers+lines", name="expected inside (null)"))
-    bars.update_layout(barmode="stack", title="Models below, inside and above the window per year", height=400)
+    bars.update_layout(barmode="stack", title="Models below, inside and above the window per year", height=400,
+                       xaxis={"tickformat": "d", "dtick": 1, "title": "year"}, yaxis_title="models")
     roll = results["rolling"]
     rfig = go.Figure()
     rfig.add_trace(go.Scatter(x=[r["end"] for r in roll], y=[r.get("deficit_p") for r in roll], name="deficit p", mode="lines+markers"))
     rfig.add_trace(go.Scatter(x=[r["end"] for r in roll], y=[r.get("dip_p") for r in roll], name="dip p", mode="lines+markers"))
     rfig.add_hline(y=results["alpha"], line_dash="dot")
     rfig.update_yaxes(type="log", title="p-value")
-    rfig.update_layout(title="Rolling windows (plotted at their end date)", height=380)
+    rfig.update_layout(title="Rolling windows (plotted at their end date)", height=380, xaxis={"tickformat": ".0f", "title": "end of window (year)"})
     o = results["out_of_sample"]
     oos_rows = [[o["start"], o.get("newest"), o["n"], o["below"], o["inside"], o["above"], o.get("expected_inside"),
                  o.get("deficit_ratio"), o.get("deficit_p"), o.get("dip_p")]]
     sections = [
         Section("Findings", text=_verdict(results)),
-        Section("Distribution of sizes", figures=[hist, ecdf]),
+        Section("Distribution of sizes", figures=[hist, ecdf], captions=[
+            "How to read this: bars are the share of models per size bin, the line a smoothed density; a dip inside the shaded "
+            "window is the gap, but bins and smoothing can make or hide dips, so read the tests below for significance.",
+            "How to read this: the curve rises by one step per model; a flat stretch over the shaded window means few models "
+            "there, a steep one many."]),
         Section("Tests", tables=[Table(_TEST_COLUMNS, _test_rows(results))]),
         Section("Threshold maps (uncorrected)", figures=[_map_figure(results["maps"], "ratio", "Deficit ratio observed/expected"),
-                                                         _map_figure(results["maps"], "pvalue", "Deficit p-value")]),
+                                                         _map_figure(results["maps"], "pvalue", "Deficit p-value")],
+                captions=["How to read this: each cell is one window (rows: lower bound, columns: upper bound); below 1 means fewer "
+                          "models than the smooth null expects there.",
+                          "How to read this: the deficit p-value of each window, not corrected for trying many windows; the scan "
+                          "test in the table above is the corrected answer."]),
         Section("Out of sample", tables=[Table(["from", "to", "n", "below", "inside", "above", "expected inside", "ratio", "p", "dip p"], oos_rows)]),
-        Section("Over time", figures=[bars, rfig]),
+        Section("Over time", figures=[bars, rfig], captions=[
+            "How to read this: stacked bars count the models per year below, inside and above the window; the line is the "
+            "count inside that the smooth null expects.",
+            "How to read this: p-values of the deficit and dip tests on rolling windows of releases (log scale); points below "
+            "the dotted line are significant at the chosen alpha."]),
         history_report.section(results["gap_history"], results["window"]["lower"], results["window"]["upper"]),
     ]
     if results.get("trough"):
         sections.append(Section("Where is the trough?", tables=[Table(
             ["rule", "bandwidth", "modes", "trough (params)", "share bimodal", "note"],
-            [[t["rule"], t["bandwidth"], t["n_modes"], t["location_params"], t["frac_bimodal"], t["note"]] for t in results["trough"]])]))
+            [[t["rule"], t["bandwidth"], t["n_modes"], params_label(t["location_params"]), t["frac_bimodal"], t["note"]] for t in results["trough"]])]))
     return sections
 
 
@@ -594,4 +611,7 @@ def combine(docs: list[dict]) -> list[Section]:
     if len({(m["lower"], m["upper"]) for m in maps}) < 2:
         return []
     return [Section("Gap thresholds across the sweep", figures=[_map_figure(maps, "ratio", "Deficit ratio per job"),
-                                                               _map_figure(maps, "pvalue", "Deficit p-value per job")])]
+                                                               _map_figure(maps, "pvalue", "Deficit p-value per job")],
+                    captions=["How to read this: one cell per job's window (rows: lower bound, columns: upper bound); below 1 "
+                              "means fewer models there than the smooth null expects.",
+                              "How to read this: each job's deficit p-value, not corrected for the number of windows swept."])]
