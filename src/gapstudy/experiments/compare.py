@@ -223,7 +223,7 @@ def stats_deficit(y: np.ndarray, cfg, context: str, part: str) -> dict:
     except ImportError as exc:
         return {"unavailable": f"gapstudy.stats.deficit_test is not available ({exc})"}
     try:
-        r = deficit_test(y, float(cfg.gap.lower), float(cfg.gap.upper), n_sim=int(cfg.compare.n_sim),
+        r = deficit_test(y, float(cfg.gap.lower), float(cfg.gap.upper), n_sim=int(cfg.compare.n_sim), jitter="log10",
                          rng=rng_for(cfg.seed, "compare", "stats-deficit", context, part))
     except GapstudyError as exc:
         return {"unavailable": str(exc)}

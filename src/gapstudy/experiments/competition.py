@@ -271,7 +271,7 @@ def run(cfg) -> dict:
 
         win = (obs_year >= float(c.gap_start)) & (obs_year < float(c.gap_end))
         if win.sum() >= 10:
-            r = deficit_test(obs_x[win], lower, upper, null=str(c.deficit_null), n_sim=int(c.deficit_n_sim),
+            r = deficit_test(obs_x[win], lower, upper, null=str(c.deficit_null), n_sim=int(c.deficit_n_sim), jitter="log10",
                              rng=rng_for(cfg.seed, "competition.observed_deficit"))
             observed_deficit = {"n": int(win.sum()), "ratio": r.statistic, "p": r.pvalue, "observed": r.observed,
                                 "expected": r.expected}

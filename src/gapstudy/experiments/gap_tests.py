@@ -316,7 +316,7 @@ def run(cfg) -> dict:
     maps = []
     fitted = stats.fit_null(x, g.null) if pairs else None  # one fit serves every window of the map
     for lo, hi in pairs:
-        d = stats.deficit_test(x, lo, hi, null=fitted, n_sim=int(g.map_n_sim), rng=rng_for(cfg.seed, "gap_tests", "map", lo, hi))
+        d = stats.deficit_test(x, lo, hi, null=fitted, n_sim=int(g.map_n_sim), jitter="log10", rng=rng_for(cfg.seed, "gap_tests", "map", lo, hi))
         maps.append({"lower": float(lo), "upper": float(hi), "observed": float(d.observed), "expected": float(d.expected),
                      "ratio": float(d.statistic), "pvalue": float(d.pvalue)})
         progress.update()
