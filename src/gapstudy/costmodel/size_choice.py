@@ -327,14 +327,19 @@ def _ratio_table(curves: dict, tpp: float, weights: np.ndarray) -> tuple[np.ndar
     return mids, np.clip(ratio, 0.0, 1.0)
 
 
-def _lab_average(ratio: np.ndarray, log10_costs: np.ndarray, a: Assumptions) -> np.ndarray:
-    """Average the ratio over labs whose log10 cost is normal around log10(cost / runs)."""
+def _lab_nodes(a: Assumptions) -> tuple[np.ndarray, np.ndarray]:
+    """Quadrature nodes (in standard deviations) and weights over labs whose log10 adoption cost spreads
+    normally by a.lab_spread_dex; one node at the centre when there is no spread."""
     if a.lab_spread_dex > 0:
         z = np.linspace(-3.0, 3.0, _LAB_NODES)
         w = np.exp(-0.5 * z * z)
-        w /= w.sum()
-    else:
-        z, w = np.zeros(1), np.ones(1)
+        return z, w / w.sum()
+    return np.zeros(1), np.ones(1)
+
+
+def _lab_average(ratio: np.ndarray, log10_costs: np.ndarray, a: Assumptions) -> np.ndarray:
+    """Average the ratio over labs whose log10 cost is normal around log10(cost / runs)."""
+    z, w = _lab_nodes(a)
     out = np.zeros((log10_costs.size, ratio.shape[1]))
     for zi, wi in zip(z, w):
         x = log10_costs + zi * a.lab_spread_dex - math.log10(a.runs_per_lab)
@@ -492,12 +497,7 @@ def size_histogram(year: int, adoption_cost_usd: float, *, budgets: Budgets = Bu
         return np.clip(np.diff(cdf, axis=-1), 0.0, None)
 
     without = hist(0.0)
-    if a.lab_spread_dex > 0:
-        z = np.linspace(-3.0, 3.0, _LAB_NODES)
-        w = np.exp(-0.5 * z * z)
-        w /= w.sum()
-    else:
-        z, w = np.zeros(1), np.ones(1)
+    z, w = _lab_nodes(a)
     eff = float(adoption_cost_usd) / a.runs_per_lab * 10.0 ** (z * a.lab_spread_dex)
     with_cost = np.tensordot(w, hist(eff), axes=1)
     return {"log10_edges": fine, "without": without, "with": with_cost, "budget_median": budgets.median(year),
