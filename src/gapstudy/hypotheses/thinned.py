@@ -261,18 +261,23 @@ def trend_starts(t, Y, t0: float) -> list[np.ndarray]:
     return out
 
 
+def _keep_best(best_P, best_ll, P, ll):
+    """Per problem, the better of the best start so far and this start (a non-finite loglik never wins)."""
+    ll = np.where(np.isfinite(ll), ll, -np.inf)
+    if best_P is None:
+        return P, ll
+    better = ll > best_ll
+    best_P[better], best_ll[better] = P[better], ll[better]
+    return best_P, best_ll
+
+
 def fit_trend(t, Y, *, t0: float, starts: list[np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The drifting skew-normal (no thinning) fitted to each row of Y: (theta (B, 4), loglik (B,))."""
     pr = Problems(t, Y, t0=t0, fit_depth=False)
     best_P, best_ll = None, None
     for s0 in starts or trend_starts(t, pr.Y, t0):
         P, ll = maximise(pr, s0)
-        ll = np.where(np.isfinite(ll), ll, -np.inf)
-        if best_P is None:
-            best_P, best_ll = P, ll
-        else:
-            better = ll > best_ll
-            best_P[better], best_ll[better] = P[better], ll[better]
+        best_P, best_ll = _keep_best(best_P, best_ll, P, ll)
     if not np.isfinite(best_ll).all():
         raise GapstudyError("the smooth trend's likelihood could not be maximised; check the data for extreme sizes")
     return best_P, best_ll
@@ -285,12 +290,7 @@ def fit_thinned(t, Y, edges, weights, *, t0: float, theta0: np.ndarray, depths=(
     best_P, best_ll = None, None
     for d0 in depths:
         P, ll = maximise(pr, np.c_[theta0, np.broadcast_to(np.asarray(d0, float), (pr.B,))])
-        ll = np.where(np.isfinite(ll), ll, -np.inf)
-        if best_P is None:
-            best_P, best_ll = P, ll
-        else:
-            better = ll > best_ll
-            best_P[better], best_ll[better] = P[better], ll[better]
+        best_P, best_ll = _keep_best(best_P, best_ll, P, ll)
     return best_P, best_ll
 
 
