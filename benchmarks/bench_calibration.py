@@ -54,11 +54,9 @@ def one_cell(reps: int, n: int) -> None:
 
     xs = sample_null("normal", n, size=reps, rng=np.random.default_rng(3), loc=10.0, round_sig=2)
     opts = {"lower": WINDOW[0], "upper": WINDOW[1], "scan_points": SCAN_POINTS, "inner_boot": calibrate.INNER_B}
-    refs, c, w = _timed(lambda: calibrate.dip_references(n, np.random.default_rng(4)))
     print(f"\none calibration cell (normal rounded, n={n}, {reps} replicates, B={calibrate.INNER_B}):")
-    print(f"  dip references (shared by all cells at this n)  {c:7.2f} s CPU {w:7.2f} s wall")
     for t in calibrate.TESTS:
-        _, c, w = _timed(lambda t=t: calibrate.rejections(xs, [t], alpha=0.05, opts=opts, dip_refs=refs,
+        _, c, w = _timed(lambda t=t: calibrate.rejections(xs, [t], alpha=0.05, opts=opts,
                                                          rng_for_test=lambda name: np.random.default_rng(len(name))))
         print(f"  {t:22s} {c:7.2f} s CPU {w:7.2f} s wall")
 

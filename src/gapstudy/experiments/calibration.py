@@ -95,13 +95,6 @@ def _draw(spec: dict, rng: np.random.Generator) -> np.ndarray:
                                upper=spec["opts"]["upper"], depth=depth)
 
 
-def _dip_references(n: int, seed: int) -> np.ndarray:
-    """The calibrated dip's reference dips at n (cached: shared by every scenario at this n)."""
-    return cached("calibration.dip_references", {"n": n, "seed": seed, "ref": calibrate.DIP_REF,
-                                                 "grid": calibrate.DIP_GRID.tolist(), "method": calibrate.METHOD_VERSION["dip"]},
-                  lambda: calibrate.dip_references(n, rng_for(seed, "calibration", "dip_references", n)))
-
-
 def cell_key(spec: dict, test: str) -> dict:
     """Everything one test's numbers in one cell depend on (its cache key), with the version of the
     test's method in gapstudy.stats.calibrate, so a changed method never reuses old numbers."""
@@ -127,8 +120,7 @@ def compute_cell(spec: dict) -> dict:
         # replicate's calibration density
         if "todo" not in state:
             todo = [t for t in spec["tests"] if t not in state.get("done", {})]
-            refs = _dip_references(n, seed) if "dip" in todo else None
-            state["todo"] = calibrate.rejections(samples(), todo, alpha=spec["alpha"], opts=spec["opts"], dip_refs=refs,
+            state["todo"] = calibrate.rejections(samples(), todo, alpha=spec["alpha"], opts=spec["opts"],
                                                  rng_for_test=lambda t: rng_for(seed, "calibration", "test", sc, n, t))
         return state["todo"]
 
@@ -366,8 +358,8 @@ def summarize(results) -> str:
         f"runs them (window {params_label(w['lower'])}-{params_label(w['upper'])}, KDE null refitted in every bootstrap "
         f"replicate, scan grid of {results['test_settings']['scan_points']} points, ties broken by one draw within each "
         f"count's rounding interval); bootstrap tests with {s['inner_boot']} inner draws per replicate (stopped early "
-        "once a replicate cannot reject, Besag & Clifford 1991), the calibrated dip against reference dips at the nearest "
-        f"of {len(calibrate.DIP_GRID)} curvature values, the mixture test by the warp-speed method (one bootstrap draw "
+        "once a replicate cannot reject, Besag & Clifford 1991), the calibrated dip and the excess mass against samples "
+        "from each replicate's own calibration density, the mixture test by the warp-speed method (one bootstrap draw "
         "per replicate, pooled). "
         f"This run took {t['wall_seconds']:.0f} s ({t['cell_seconds']:.0f} s of cell work; cells already in the cache "
         "cost nothing, so a rerun or resumed run takes less than the first).",

@@ -10,8 +10,8 @@ from importlib import resources
 import numpy as np
 
 from gapstudy.errors import GapstudyError
-from gapstudy.stats import critical, deficit, dip, kde, scan
-from gapstudy.stats.excess_mass import calibration_density, second_derivative_bandwidth
+from gapstudy.stats import critical, deficit, dip, scan
+from gapstudy.stats.excess_mass import calibration_density
 from gapstudy.stats.mixture import _lr as _mixture_lr
 from gapstudy.stats.rounding import jitter_bounds
 from gapstudy.stats.silverman import CENTRAL, hall_york_lambda
@@ -22,8 +22,9 @@ from gapstudy.stats.simulate import _wilson
 TESTS = ("dip", "silverman", "silverman_whole_line", "excess_mass", "mixture", "deficit", "scan")
 # Version of each test's method here (or of the library test it mirrors), part of the calibration
 # experiment's cache keys: bump one when its numbers would change. 2026-12 (issue 10): calibrated
-# dip, refitted deficit and scan, data-like mixture null, one tie-breaking draw everywhere.
-METHOD_VERSION = {"dip": 2, "silverman": 2, "silverman_whole_line": 2, "excess_mass": 2, "mixture": 3, "deficit": 2, "scan": 2}
+# dip, refitted deficit and scan, data-like mixture null, one tie-breaking draw everywhere;
+# dip 3: against the excess-mass calibration density; deficit 3: bootstrap draws from the smoother generator (deficit.GENERATOR_SMOOTHING).
+METHOD_VERSION = {"dip": 3, "silverman": 2, "silverman_whole_line": 2, "excess_mass": 2, "mixture": 3, "deficit": 3, "scan": 2}
 # Inner bootstrap draws per replicate: 199, so that (1 + B) * alpha = 10 is an integer at alpha
 # 0.05. A Monte Carlo test with such a B has exactly the size of the test with B = infinity when
 # its null is exact (Dufour 2006, J. Econometrics 133:443-477; Besag & Clifford 1991, Biometrika
@@ -35,12 +36,6 @@ INNER_B = 199
 # alpha * (1 + B) of its draws reach the observed statistic (it cannot reject any more), the
 # sequential Monte Carlo test of Besag & Clifford (1991), which decides exactly as the full B would.
 BATCH = 25
-# Reference dips per grid value of the curvature ratio d for the calibrated dip (one set per n,
-# shared by every replicate at that n; 1,999 so that (1 + B) * 0.05 = 100 is whole).
-DIP_REF = 1999
-# Grid of d for those references: 48 log-spaced values over the family's range (neighbours 14%
-# apart; the dip's null law moves little over that); a replicate uses the nearest.
-DIP_GRID = np.geomspace(dip.D_MIN, dip.D_MAX, 48)
 # Work-array budget (elements) per chunk: ~32 MB of float64.
 ELEMENTS = 4_000_000
 # Replicates fitted together by the mixture LR (its EM works on replicates x 5 starts x n).
@@ -79,38 +74,6 @@ def jittered(xs: np.ndarray, rng) -> np.ndarray:
 
 # ---------------------------------------------------------------- one vectorised test each
 # Each takes the tie-broken, sorted replicate samples and returns a reject flag per row.
-
-def curvature_ratios(xs: np.ndarray) -> np.ndarray:
-    """dip.curvature_ratio of every row: the mode of the binned KDE at the row's (binned) one-mode
-    critical bandwidth, f and f'' there exactly from the second-derivative-bandwidth KDE."""
-    r, n = xs.shape
-    h = critical.critical_bandwidths(xs)
-    out = np.empty(r)
-    for i in range(r):
-        grid = np.linspace(xs[i, 0], xs[i, -1], 2048)
-        m = grid[int(np.argmax(kde.density(xs[i], h[i], grid)))]
-        h2 = second_derivative_bandwidth(xs[i])
-        f = kde.density(xs[i], h2, np.array([m]))[0]
-        out[i] = abs(kde.second_derivative(xs[i], h2, np.array([m]))[0]) / f**3
-    return out
-
-
-def dip_references(n: int, rng) -> np.ndarray:
-    """(len(DIP_GRID), DIP_REF) sorted reference dips at sample size n, one row per grid d."""
-    return np.stack([np.sort(dip.reference_dips(d, n, DIP_REF, rng)) for d in DIP_GRID])
-
-
-def dip_rejects(xs, *, alpha, rng, references=None) -> np.ndarray:
-    """Calibrated dip on each row against the reference dips at the grid d nearest its own."""
-    r, n = xs.shape
-    refs = dip_references(n, rng) if references is None else references
-    d = np.clip(curvature_ratios(xs), dip.D_MIN, dip.D_MAX)
-    row = np.argmin(np.abs(np.log(DIP_GRID)[None, :] - np.log(d)[:, None]), axis=1)
-    stat = np.array([dip.dip(x) for x in xs])
-    ge = np.array([refs.shape[1] - np.searchsorted(refs[k], s - 1e-12, side="left") for k, s in zip(row, stat)])
-    p = np.where(stat <= 0.5 / n + 1e-12, 1.0, (1.0 + ge) / (1.0 + refs.shape[1]))
-    return p <= alpha
-
 
 def silverman_rejects(xs, *, alpha, rng, n_boot=INNER_B, central: float | None = CENTRAL) -> np.ndarray:
     """Silverman's test with Hall & York's lambda on each row, modes counted inside the row's
@@ -153,7 +116,7 @@ def silverman_rejects(xs, *, alpha, rng, n_boot=INNER_B, central: float | None =
 
 class Densities:
     """The excess-mass calibration density of each row, built on first use and shared by the
-    excess-mass and mixture tests of one cell (each costs a few ms)."""
+    dip, excess-mass and mixture tests of one cell (each costs a few ms)."""
 
     def __init__(self, xs: np.ndarray):
         self.xs = xs
@@ -168,24 +131,32 @@ class Densities:
         return self.built[i]
 
 
-def excess_mass_rejects(xs, *, alpha, rng, n_boot=INNER_B, densities: Densities | None = None) -> np.ndarray:
-    """Excess-mass test (k = 1, ACR calibration) on each row as excess_mass_test runs it:
-    statistic 2 x dip, bootstrap from the row's calibration density."""
-    import diptest  # noqa: PLC0415 - the C dip, as excess_mass_test uses
-
+def _calibrated_dip_rejects(xs, factor, *, alpha, rng, n_boot, densities) -> np.ndarray:
+    """factor x dip of each row against factor x dips of samples from the row's calibration
+    density (sequential rounds); factor 1 is the calibrated dip, 2 the excess mass (k = 1)."""
     r, n = xs.shape
     dens = densities if densities is not None else Densities(xs)
-    stat = np.array([2.0 * dip.dip(x) for x in xs])
+    stat = np.array([factor * dip.dip(x) for x in xs])
 
     def exceed(idx, b):
         out = np.empty(idx.size, dtype=np.int64)
         for j, k in enumerate(idx):
-            boot = np.sort(dens[k].sample((b, n), rng), axis=1)
-            null = 2.0 * dip.sorted_dips(boot)
+            null = factor * dip.sorted_dips(np.sort(dens[k].sample((b, n), rng), axis=1))
             out[j] = int(np.count_nonzero(null >= stat[k] - 1e-12))
         return out
 
     return _sequential(r, exceed, alpha, n_boot)
+
+
+def dip_rejects(xs, *, alpha, rng, n_boot=INNER_B, densities: Densities | None = None) -> np.ndarray:
+    """Calibrated dip (dip_test's default) on each row: bootstrap from the row's calibration density."""
+    return _calibrated_dip_rejects(xs, 1.0, alpha=alpha, rng=rng, n_boot=n_boot, densities=densities)
+
+
+def excess_mass_rejects(xs, *, alpha, rng, n_boot=INNER_B, densities: Densities | None = None) -> np.ndarray:
+    """Excess-mass test (k = 1, ACR calibration) on each row as excess_mass_test runs it:
+    statistic 2 x dip, bootstrap from the row's calibration density."""
+    return _calibrated_dip_rejects(xs, 2.0, alpha=alpha, rng=rng, n_boot=n_boot, densities=densities)
 
 
 def mixture_rejects(xs, *, alpha, rng, densities: Densities | None = None) -> np.ndarray:
@@ -237,12 +208,11 @@ def scan_rejects(xs, *, alpha, rng, points, null="kde", n_boot=INNER_B) -> np.nd
     return _sequential(xs.shape[0], exceed, alpha, n_boot)
 
 
-def rejections(samples, tests, *, alpha, rng_for_test, opts: dict, dip_refs=None) -> dict[str, dict]:
+def rejections(samples, tests, *, alpha, rng_for_test, opts: dict) -> dict[str, dict]:
     """Rejection count, rate and Wilson 95% interval of each test in `tests` on the rows of `samples`.
 
     opts: lower, upper (window, parameters), scan_points, inner_boot, null (deficit/scan null).
-    rng_for_test(name) gives each test its own Generator (and "jitter" the tie-breaking draw);
-    dip_refs: the calibrated dip's reference dips at this n (dip_references)."""
+    rng_for_test(name) gives each test its own Generator (and "jitter" the tie-breaking draw)."""
     samples = np.atleast_2d(np.asarray(samples, dtype=float))
     unknown = [t for t in tests if t not in TESTS]
     if unknown:
@@ -254,7 +224,7 @@ def rejections(samples, tests, *, alpha, rng_for_test, opts: dict, dip_refs=None
     for name in tests:
         rng = rng_for_test(name)
         if name == "dip":
-            rej = dip_rejects(xs, alpha=alpha, rng=rng, references=dip_refs)
+            rej = dip_rejects(xs, alpha=alpha, rng=rng, n_boot=b, densities=dens)
         elif name == "mixture":
             rej = mixture_rejects(xs, alpha=alpha, rng=rng, densities=dens)
         elif name == "silverman":
