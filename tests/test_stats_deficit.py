@@ -178,3 +178,21 @@ def test_scan_jitter_removes_false_gaps_between_round_sizes():
     assert jit.pvalue > 0.05 and jit.jitter == "log10"
     d = deficit_test(x, LO, HI, jitter="log10", n_sim=199, rng=np.random.default_rng(0))
     assert d.observed == int(d.observed) and 0 < d.observed < x.size  # one draw: a whole count
+
+
+def test_bootstrap_generator_is_smoother_than_the_fit_equivariant_and_robust():
+    """The KDE null's bootstrap draws come from a wider KDE than the fitted rule (so a replicate
+    does not inherit the sample's own deficit), scaled with the data, and a far outlier hardly
+    widens it (robust scale); the parametric nulls draw from their fitted parameters."""
+    from gapstudy.stats.deficit import GENERATOR_SMOOTHING, generator_params
+    from gapstudy.stats.nulls import fit_rows
+
+    x = np.sort(sample_null("normal", 200, size=3, rng=np.random.default_rng(30), loc=10.0), axis=1)
+    fit = fit_rows("kde", x)["bandwidth"]
+    gen = generator_params(x, "kde", fit_rows("kde", x))["bandwidth"]
+    assert np.all(gen > 1.2 * fit) and np.all(gen < 1.05 * GENERATOR_SMOOTHING * fit)
+    np.testing.assert_allclose(generator_params(3.0 * x + 1.0, "kde", {})["bandwidth"], 3.0 * gen, rtol=1e-12)
+    wild = np.concatenate([x, np.full((3, 1), 30.0)], axis=1)
+    assert np.all(generator_params(wild, "kde", {})["bandwidth"] < 1.05 * gen)  # the sd alone would grow ~5x
+    p = fit_rows("normal", x)
+    assert generator_params(x, "normal", p) is p

@@ -178,3 +178,19 @@ def test_log10_jitter_on_raw_scale_data_is_refused(reference_dir):
 def test_bad_rng_is_one_clear_error(rng, match):
     with pytest.raises(GapstudyError, match=match):
         dip_test([1.0, 2.0, 4.0, 8.0, 9.0], rng=rng)
+
+
+def test_calibrated_dip_agrees_with_the_excess_mass_test_and_cheng_hall_stays_available(reference_dir):
+    """For one mode against more the excess mass is twice the dip, and the default dip is
+    calibrated against the excess-mass test's null: the two p-values agree within Monte Carlo
+    error; the beta / t curvature reference runs under its own name."""
+    from gapstudy.stats import excess_mass_test
+
+    for name in ("galaxy.csv", "faithful_eruptions.csv", "chondrite.csv"):
+        x = _sample(reference_dir, name)
+        p_dip = dip_test(x, n_boot=1999, jitter=None, rng=np.random.default_rng(1)).pvalue
+        p_em = excess_mass_test(x, n_boot=1999, jitter=None, rng=np.random.default_rng(2)).pvalue
+        assert abs(p_dip - p_em) <= 4 * np.sqrt(max(p_em, 0.01) * (1 - p_em) / 1999) + 1e-3, (name, p_dip, p_em)
+    res = dip_test(_sample(reference_dir, "galaxy.csv"), method="cheng_hall", n_boot=199, jitter=None,
+                   rng=np.random.default_rng(3))
+    assert res.method == "cheng_hall" and np.isfinite(res.curvature) and 0 < res.pvalue <= 1
