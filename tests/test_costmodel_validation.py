@@ -33,9 +33,30 @@ def test_held_out_is_disjoint_cited_and_reported():
     # The honest figure (validation.md / the experiment report it): the goal is mean <= 5%, max <= 10%.
     # This test pins what the shipped constants reach so a regression shows; it is not the goal.
     assert s["rows"] == len(out)
-    assert s["mean_abs_error"] <= 0.12 and s["max_abs_error"] <= 0.20, s
+    # With the papers' rebalanced pipelines (BLOOM, Llama 3: one layer fewer on the end stages) the
+    # level is mean 5.9%, max 18.9% (GPT-NeoX-20B, unexplained); before that fix, 10.6% / 18.9%.
+    assert s["mean_abs_error"] <= 0.07 and s["max_abs_error"] <= 0.20, s
     llama = [r for r in rows if r.chip == "h100"]
-    assert llama and all(abs(r.error) <= 0.10 for r in llama)  # H100 MFU was 27-42% too low before overlap
+    assert llama and all(abs(r.error) <= 0.05 for r in llama)  # H100 MFU was 27-42% too low before overlap
+    bloom = [r for r in rows if r.label == "BLOOM-176B"]
+    assert bloom and abs(bloom[0].error) <= 0.05  # -11.7% when the last stage was timed with 6 blocks + logits
+
+
+def test_rebalanced_last_stage_times_the_slowest_stage():
+    from gapstudy.costmodel.hardware import get_hardware
+    from gapstudy.costmodel.step import evaluate
+    kw = dict(layers=72, hidden=14336, heads=112, seq_len=2048, vocab=250880, global_batch=2048, micro_batch=2,
+              tensor=4, pipeline=12, data=8, zero_stage=1, recompute=2, sequence_parallel=False, interleave=1,
+              hardware=get_hardware("a100_80gb"))
+    base = evaluate(**kw)["compute_time"]
+    same = evaluate(**kw, last_stage_layers=6)["compute_time"]  # L/p on the last stage: the default layout
+    assert np.allclose(base, same)
+    fewer = evaluate(**kw, last_stage_layers=5)["compute_time"]
+    middle = evaluate(**{**kw, "vocab": 1}, last_stage_layers=0)["compute_time"]  # ~6 blocks, no logits
+    assert np.all(fewer < base) and np.all(fewer >= 0.99 * middle)  # one block less, never below a middle stage
+    # a tiny vocabulary: the middle stages (6 blocks) become the slowest, the logits drop out of the time
+    tiny = evaluate(**{**kw, "vocab": 8}, last_stage_layers=5)["compute_time"]
+    assert np.allclose(tiny, evaluate(**{**kw, "vocab": 8}, last_stage_layers=0)["compute_time"])
 
 
 def test_defaults_are_the_grid_fit():

@@ -39,12 +39,17 @@ def _f(x):
 def evaluate(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch, tensor, pipeline, data,
              zero_stage, recompute, sequence_parallel, interleave, hardware: Hardware, bytes_per_param=16.0,
              reserve=0.1, calibration: Calibration = DEFAULT_CALIBRATION, max_gpus=None,
-             flash_attention=False, overlap: "Overlap | None" = None, era: float | None = 2021) -> dict[str, np.ndarray]:
+             flash_attention=False, overlap: "Overlap | None" = None, era: float | None = 2021,
+             last_stage_layers=None) -> dict[str, np.ndarray]:
     """The model, on broadcastable arrays: every output is an array over the layouts given.
 
     With `flash_attention` (Dao et al. 2022) the attention scores are never stored or written to
     HBM: the 5as/h activation term and its elementwise traffic vanish, and the backward pass
     recomputes the attention core once (as FlashAttention does) whatever `recompute` says.
+
+    `last_stage_layers`: transformer layers on the stage that also holds the logits, when a run
+    rebalances its pipeline (BLOOM, Llama 3 give the end stages one layer fewer); None: L / p. The
+    slowest stage then sets the micro-batch time.
 
     `recompute` is an integer code (memory.RECOMPUTE_CODES: 0 none, 1 selective, 2 full).
     Ranks are placed tensor-fastest, then data, then pipeline (Megatron-LM's default order), so a
@@ -111,8 +116,15 @@ def evaluate(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch
                     + cal.elementwise_passes * LOGIT_BYTES * bs * V / t / hbm)
 
     layers_per_stage = L / p
-    mb_compute = layers_per_stage * layer_compute + logits
-    mb_tp = layers_per_stage * tp_layer
+    if last_stage_layers is None:
+        mb_compute = layers_per_stage * layer_compute + logits
+        mb_tp = layers_per_stage * tp_layer
+    else:  # the slowest stage: a middle one (L/p layers) or the last (fewer layers + logits)
+        k_last = _f(last_stage_layers)
+        last_slower = k_last * (layer_compute + tp_layer) + logits >= layers_per_stage * (layer_compute + tp_layer)
+        k = np.where(last_slower, k_last, layers_per_stage)
+        mb_compute = k * layer_compute + np.where(last_slower, logits, 0.0)
+        mb_tp = k * tp_layer
     mb_time = mb_compute + mb_tp
     bubble_mb = (p - 1.0) / v
     compute_time = m * mb_compute

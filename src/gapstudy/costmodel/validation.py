@@ -78,7 +78,8 @@ def predict(run: _m.Run, calibration: Calibration = DEFAULT_CALIBRATION) -> Vali
                  global_batch=run.global_batch, micro_batch=b, tensor=run.tensor, pipeline=run.pipeline, data=run.data,
                  zero_stage=run.zero_stage, recompute=rc, sequence_parallel=run.sequence_parallel, interleave=v,
                  hardware=hw, bytes_per_param=run.bytes_per_param, reserve=0.0, calibration=calibration,
-                 flash_attention=run.flash_attention, overlap=run_overlap(run), era=run.year)
+                 flash_attention=run.flash_attention, overlap=run_overlap(run), era=run.year,
+                 last_stage_layers=run.last_stage_layers)
     ok = r["fits"]
     if not ok.any():
         ok = r["invalid"] == 0  # nothing fits the memory model: still report the best valid choice
