@@ -11,7 +11,7 @@ from hydra import compose, initialize_config_module
 from gapstudy import schema, stats
 from gapstudy.errors import GapstudyError
 from gapstudy.runner import execute
-from gapstudy.stats import calibrate, critical, deficit, dip, scan
+from gapstudy.stats import calibrate, critical, deficit, scan
 from gapstudy.stats.mixture import _lr
 from gapstudy.stats.silverman import critical_bandwidth
 

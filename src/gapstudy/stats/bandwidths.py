@@ -44,10 +44,17 @@ def scott(x: np.ndarray) -> float:
     return float(SCOTT * x.std(ddof=1) * x.size ** -0.2)
 
 
+def robust_spread(x, *, iqr_normal: float = IQR_NORMAL) -> np.ndarray:
+    """min(sd, IQR / iqr_normal) along the last axis (Silverman 1986, s. 3.4.2), the sd (ddof=1)
+    where the IQR is 0; one value per row of x."""
+    x = np.asarray(x, dtype=float)
+    sd = x.std(axis=-1, ddof=1)
+    iqr = np.subtract(*np.quantile(x, [0.75, 0.25], axis=-1))
+    return np.where(iqr > 0, np.minimum(sd, iqr / iqr_normal), sd)
+
+
 def silverman(x: np.ndarray) -> float:
-    iqr = np.subtract(*np.percentile(x, [75, 25]))
-    spread = min(x.std(ddof=1), iqr / IQR_NORMAL) if iqr > 0 else x.std(ddof=1)
-    return float(SILVERMAN * spread * x.size ** -0.2)
+    return float(SILVERMAN * robust_spread(x) * x.size ** -0.2)
 
 
 def lscv(x: np.ndarray) -> tuple[float, bool]:

@@ -9,6 +9,7 @@ from scipy.special import bdtr
 
 from gapstudy.stats import _checks
 from gapstudy.stats._result import Unpacks
+from gapstudy.stats.bandwidths import robust_spread
 from gapstudy.stats.nulls import NULL_KINDS, TERRELL_OS, FittedNull, cdf_rows, fit_null, fit_rows, sample_rows
 from gapstudy.stats.rounding import jitter_once
 
@@ -28,6 +29,8 @@ CHUNK = 2000
 # used to choose them (beta(2, 2), gamma(2), Laplace; windows below, at and above the mode): see
 # experiments/calibration/README.md.
 GENERATOR_SMOOTHING = 1.5
+# Interquartile range of the standard normal, 2 x 0.6745 (the robust scale's divisor above).
+NORMAL_IQR = 1.349
 
 
 def generator_params(xs: np.ndarray, kind: str, params: dict) -> dict:
@@ -36,11 +39,8 @@ def generator_params(xs: np.ndarray, kind: str, params: dict) -> dict:
     rescaled smoothed bootstrap, so its variance is still the sample's)."""
     if kind != "kde":
         return params
-    n = xs.shape[-1]
-    iqr = np.subtract(*np.quantile(xs, [0.75, 0.25], axis=-1))
-    scale = np.minimum(xs.std(axis=-1, ddof=1), iqr / 1.349)
-    scale = np.where(scale > 0, scale, xs.std(axis=-1, ddof=1))  # a sample with most values tied
-    return {"bandwidth": GENERATOR_SMOOTHING * TERRELL_OS * scale * n ** (-0.2)}
+    scale = robust_spread(xs, iqr_normal=NORMAL_IQR)
+    return {"bandwidth": GENERATOR_SMOOTHING * TERRELL_OS * scale * xs.shape[-1] ** (-0.2)}
 
 
 def midp(observed, n: int, p) -> np.ndarray:
