@@ -65,6 +65,13 @@ def run_overlap(run: _m.Run):
     return NO_OVERLAP if run.year < 2023 else software_overlap(run.year)
 
 
+def neox_2021_flops(run: _m.Run) -> float:
+    """FLOPs per step as GPT-NeoX logged them in 2021-23 (megatron/logging.py get_flops before PR #1044):
+    B s (6 N + 60 s h L), N the counted parameters; recomputation is not counted."""
+    n = run.counted_params if run.counted_params is not None else param_count(run.layers, run.hidden, run.vocab, run.seq_len)
+    return float(run.global_batch * run.seq_len * (6.0 * n + 60.0 * run.seq_len * run.hidden * run.layers))
+
+
 def predict(run: _m.Run, calibration: Calibration = DEFAULT_CALIBRATION) -> ValidationRow:
     """The model's value of the run's metric, with the choices the paper leaves open made for best throughput."""
     hw = get_hardware(run.chip)
@@ -91,6 +98,8 @@ def predict(run: _m.Run, calibration: Calibration = DEFAULT_CALIBRATION) -> Vali
     elif run.metric == "tflops":
         value = float(_hardware_flops(run.global_batch, run.seq_len, run.layers, run.hidden, run.vocab, rc[i])
                       / (gpus * step[i]) / 1e12)
+    elif run.metric == "tflops_neox2021":
+        value = float(neox_2021_flops(run) / (gpus * step[i]) / 1e12)
     elif run.metric == "mfu":
         h, L, s, V = run.hidden, run.layers, run.seq_len, run.vocab
         flops = 72.0 * run.global_batch * s * L * h * h * (1.0 + s / (6.0 * h) + V / (12.0 * h * L))
