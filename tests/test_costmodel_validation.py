@@ -26,20 +26,70 @@ def test_held_out_is_disjoint_cited_and_reported():
     fit = {(r.source, r.label) for r in measurements.FIT + measurements.FIT_2022}
     out = measurements.HELD_OUT
     assert not fit & {(r.source, r.label) for r in out}
-    assert len({r.source for r in out}) >= 3 and len({r.chip for r in out}) >= 2
+    assert len({r.source for r in out}) >= 4 and len({r.chip for r in out}) >= 3
     assert all(r.source and r.value > 0 for r in out)
     rows = held_out()
     s = error_summary(rows)
-    # The honest figure (validation.md / the experiment report it): the goal is mean <= 5%, max <= 10%.
-    # This test pins what the shipped constants reach so a regression shows; it is not the goal.
-    assert s["rows"] == len(out)
-    # With the papers' rebalanced pipelines (BLOOM, Llama 3: one layer fewer on the end stages) the
-    # level is mean 5.9%, max 18.9% (GPT-NeoX-20B, unexplained); before that fix, 10.6% / 18.9%.
-    assert s["mean_abs_error"] <= 0.07 and s["max_abs_error"] <= 0.20, s
+    # The honest figure (the experiment reports it): the goal is mean <= 5%, max <= 10%, not met.
+    # This pins what the shipped constants reach, from both sides, so a regression or a silent change
+    # shows (an improvement should update this test and the README's caveat).
+    assert s["rows"] == len(out) == 7
+    # BLOOM +2.4%, GPT-NeoX-20B +9.4% (in its own FLOP count), Llama 3 -0.9% / -1.5%, MT-NLG 530B
+    # +13.0% / +14.3% / +17.6%: mean 8.4%, max 17.6%. Before the NeoX count fix and the MT-NLG rows
+    # (4 rows): mean 5.9%, max 18.9%.
+    assert 0.07 <= s["mean_abs_error"] <= 0.10 and 0.15 <= s["max_abs_error"] <= 0.20, s
+    by = {r.label: r for r in rows}
     llama = [r for r in rows if r.chip == "h100"]
-    assert llama and all(abs(r.error) <= 0.05 for r in llama)  # H100 MFU was 27-42% too low before overlap
-    bloom = [r for r in rows if r.label == "BLOOM-176B"]
-    assert bloom and abs(bloom[0].error) <= 0.05  # -11.7% when the last stage was timed with 6 blocks + logits
+    assert len(llama) == 2 and all(abs(r.error) <= 0.05 for r in llama)  # H100 MFU was 27-42% too low before overlap
+    assert abs(by["BLOOM-176B"].error) <= 0.05  # -11.7% when the last stage was timed with 6 blocks + logits
+    # NeoX: still too fast, but no longer by the 19% that came from comparing a 6N-style count to hardware FLOPs
+    assert 0.05 <= by["GPT-NeoX-20B"].error <= 0.14
+    # MT-NLG: too fast, and more so as data parallelism grows at a fixed batch (the published times fall
+    # as 378/d + 12.7 s, the model's as 370/d + 6.9 s: the per-micro-batch part agrees within 2%, a fixed ~6 s per
+    # step does not)
+    mt = sorted((r for r in rows if r.label.startswith("MT-NLG")), key=lambda r: r.data)
+    assert [r.data for r in mt] == [8, 10, 12]
+    errs = [r.error for r in mt]
+    assert all(0.08 <= e <= 0.22 for e in errs) and errs[0] < errs[1] < errs[2], errs
+
+
+def test_size_drift_is_reported_per_set():
+    fit, out = error_summary(validate(rows=fit_rows())), error_summary(held_out())
+    # fit set: -5.0 points from 1B to 1T (large models slightly too slow); held out, 20B-530B: +4.2
+    assert -7.0 <= fit["size_drift_points"] <= -3.0, fit
+    assert 1.0 <= out["size_drift_points"] <= 8.0, out
+
+
+def test_size_drift_is_the_slope_over_three_decades():
+    from gapstudy.costmodel.validation import ValidationRow, size_drift
+
+    def row(n_b, err):
+        return ValidationRow("s", f"{n_b}", "c", n_b, 1, 1, 1, 1, 1, "full", "tflops", 100.0, 100.0 * (1.0 + err))
+
+    # +2 points per decade of size: +6 points from 1B to 1T, whatever the intercept
+    assert size_drift([row(1.0, 0.01), row(10.0, 0.03), row(100.0, 0.05)]) == pytest.approx(6.0)
+    assert size_drift([row(1.0, 0.5), row(1000.0, 0.5)]) == pytest.approx(0.0, abs=1e-9)
+    assert size_drift([row(20.0, 0.1), row(20.0, -0.1)]) == 0.0  # one size: no slope
+
+
+def test_neox_row_is_compared_in_its_own_flop_count():
+    import dataclasses
+
+    from gapstudy.costmodel.step import _hardware_flops
+    from gapstudy.costmodel.validation import neox_2021_flops, predict
+    run = next(r for r in measurements.HELD_OUT if r.label == "GPT-NeoX-20B")
+    assert run.metric == "tflops_neox2021" and run.value == 117.0
+    gpus = run.tensor * run.pipeline * run.data
+    # GPT-NeoX's 2021 count, B s (6 N + 60 s h L): 117 TFLOP/s on 96 GPUs is 43.85 s a step, as
+    # 150,000 steps in 1,830 hours (43.92 s) say independently
+    step = neox_2021_flops(run) / (gpus * 117e12)
+    assert step == pytest.approx(1830 * 3600 / 150_000, rel=0.005)
+    # the same run in the Megatron count (recomputation counted): 8.7% more FLOPs, 117 -> 127 TFLOP/s
+    mega = float(_hardware_flops(run.global_batch, run.seq_len, run.layers, run.hidden, run.vocab, 2))
+    assert mega / neox_2021_flops(run) == pytest.approx(1.0869, abs=5e-4)
+    own, megatron = predict(run), predict(dataclasses.replace(run, metric="tflops"))
+    assert own.micro_batch == megatron.micro_batch
+    assert megatron.predicted / own.predicted == pytest.approx(mega / neox_2021_flops(run), rel=1e-9)
 
 
 def test_rebalanced_last_stage_times_the_slowest_stage():

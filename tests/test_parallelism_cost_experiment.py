@@ -43,6 +43,10 @@ def test_validation_reports_fit_and_held_out(results):
     assert {r["source"] for r in v["fit"]}.isdisjoint({r["source"] for r in v["held_out"]})
     md = parallelism_cost.summarize(results)
     assert "held-out" in md and "Held out" in md
+    # size drift reported for each set on its own, not only pooled (the pooled figure hides opposite drifts)
+    f, h = v["fit_summary"]["size_drift_points"], v["held_out_summary"]["size_drift_points"]
+    assert f"fit set {f:+.1f} points, held out {h:+.1f}" in md
+    assert "MT-NLG 530B" in md and "GPT-NeoX-20B" in md  # held-out models named from the rows, not a fixed list
 
 
 def test_every_assumption_is_recorded(results):

@@ -1,8 +1,8 @@
 """The step-time model against published measurements: fitted on one set, judged on a held-out set.
 
-Constants (gemm.Calibration) are fitted on Narayanan et al. (2021) Table 1 only; the held-out
-rows (measurements.HELD_OUT: Korthikanti et al. 2022, BLOOM, GPT-NeoX-20B, Llama 3) are never
-used to choose them. Errors are of throughput: predicted / measured - 1 (for step times,
+Constants (gemm.Calibration) are fitted on Narayanan et al. (2021) Table 1, the 2022 efficiency on
+Korthikanti et al. (2022) Table 5; the held-out rows (measurements.HELD_OUT: BLOOM, GPT-NeoX-20B,
+Llama 3, Megatron-Turing NLG) are never used to choose them. Errors are of throughput: predicted / measured - 1 (for step times,
 measured / predicted - 1), so a negative error means the model is too slow.
 """
 

@@ -261,6 +261,11 @@ def _tech_rows(results):
             for t in results["assumptions"]["technique_history"]]
 
 
+def _held_out_names(rows) -> str:
+    """The held-out models by name, in row order, each once (labels up to the first comma)."""
+    return ", ".join(dict.fromkeys(r["label"].split(",")[0] for r in rows))
+
+
 def _summary_lines(results) -> list[str]:
     v = results["validation"]
     f, h = v["fit_summary"], v["held_out_summary"]
@@ -270,8 +275,12 @@ def _summary_lines(results) -> list[str]:
     return [
         f"Step-time model: fitted on {f['rows']} rows (Narayanan et al. 2021 Table 1, Korthikanti et al. 2022 Table 5): "
         f"mean abs error {100 * f['mean_abs_error']:.1f}%, max {100 * f['max_abs_error']:.1f}%. Held out ({h['rows']} rows: "
-        f"BLOOM, GPT-NeoX-20B, Llama 3): mean {100 * h['mean_abs_error']:.1f}%, max {100 * h['max_abs_error']:.1f}%; "
-        f"size drift 1B-1T over all rows {v['all_summary']['size_drift_points']:+.1f} points. Goal: held-out mean <= 5%, max <= 10%.",
+        f"{_held_out_names(v['held_out'])}): mean {100 * h['mean_abs_error']:.1f}%, max {100 * h['max_abs_error']:.1f}%. "
+        f"Size drift of the signed error, 1B-1T (least-squares slope over log size x 3 decades): fit set "
+        f"{f['size_drift_points']:+.1f} points, held out {h['size_drift_points']:+.1f} (sizes "
+        f"{params_label(min(r['params_b'] for r in v['held_out']) * 1e9)}-{params_label(max(r['params_b'] for r in v['held_out']) * 1e9)}), "
+        f"all rows {v['all_summary']['size_drift_points']:+.1f}. "
+        f"Goal: held-out mean <= 5%, max <= 10%, drift within 5 points.",
         "",
         f"Constraints on: {deadline}, GPUs per lab per year (sourced table), critical batch "
         f"{'on' if a['critical_batch'] else 'off'}, failure overhead {'on' if a['failure_overhead_per_gpu'] else 'off'}; "
