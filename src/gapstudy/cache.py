@@ -86,6 +86,29 @@ def _canonical(obj: Any) -> Any:
     raise TypeError(f"cache keys must be JSON-like values or numpy arrays, not {type(obj).__name__}")
 
 
+@functools.lru_cache(maxsize=None)
+def code_fingerprint(*modules: str) -> str:
+    """sha256 over the source of the named modules (a package: every .py file under its folder), for
+    cache keys of results that code computes: an edit to that code never serves the old entry."""
+    import importlib.util
+
+    digest = hashlib.sha256()
+    for name in sorted(set(modules)):
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None:
+            raise ValueError(f"code_fingerprint: no module named {name!r}")
+        if spec.submodule_search_locations:  # a package: all its source files, in a fixed order
+            root = Path(spec.origin).parent
+            files = sorted(root.rglob("*.py"))
+        else:
+            root, files = Path(spec.origin).parent, [Path(spec.origin)]
+        for path in files:
+            digest.update(f"{name}:{path.relative_to(root).as_posix()}\0".encode())
+            digest.update(path.read_bytes())
+            digest.update(b"\0")
+    return digest.hexdigest()
+
+
 def key_of(namespace: str, key_parts: Any) -> str:
     """The entry's name: sha256 of the canonical JSON of the inputs, the namespace, the cache
     format and the gapstudy version (a new release never reuses an old release's numbers)."""

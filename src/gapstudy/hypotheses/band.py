@@ -7,12 +7,14 @@ from typing import Callable
 
 import numpy as np
 
+from gapstudy import cache
 from gapstudy.errors import GapstudyError
 from gapstudy.hypotheses.base import Unavailable
 
 # Deepest thinning allowed: a band with depth 1 gives an observed model inside it log density
 # -inf; 1 - 1e-6 keeps every score finite while being indistinguishable from an empty band.
 MAX_DEPTH = 1.0 - 1e-6
+BAND_CODE = ("gapstudy.costmodel", "gapstudy.hypotheses.band")  # the code a cost-model band depends on (cache key)
 
 BandFn = Callable[[int], "tuple[float, float] | None"]  # year -> (lower, upper) parameter counts, or None
 
@@ -27,9 +29,23 @@ def costmodel_band_fn(assumptions: dict | None = None) -> BandFn:
 
     @lru_cache(maxsize=None)
     def band(year: int):
-        return predicted_band(int(year), **kwargs)
+        # the cost model's sweep behind one year's band takes ~0.3 s and is only memoised in-process:
+        # kept on disk, keyed by the cost model's source so an edit to it recomputes the band
+        # (assumptions that are not JSON-like, e.g. a hardware object, are computed without the cache)
+        key = {"year": int(year), "assumptions": kwargs, "code": cache.code_fingerprint(*BAND_CODE)}
+        try:
+            cache.key_of("hypotheses.band", key)
+        except TypeError:
+            return predicted_band(int(year), **kwargs)
+        b = cache.cached("hypotheses.band", key, lambda: _band_value(predicted_band(int(year), **kwargs)))
+        return None if b is None else (float(b[0]), float(b[1]))
 
     return band
+
+
+def _band_value(b):
+    """A band as plain floats (what the cache stores), or None."""
+    return None if b is None else [float(b[0]), float(b[1])]
 
 
 def fixed_band_fn(lower: float, upper: float, start_year: int | None = None) -> BandFn:
