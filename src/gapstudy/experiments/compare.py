@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from omegaconf import OmegaConf
 
+from gapstudy import cache
 from gapstudy import hypotheses as H
 from gapstudy.data import Selection, load_dataset, resolve_path
 from gapstudy.errors import GapstudyError
@@ -19,6 +20,12 @@ from gapstudy.seeding import rng_for
 
 ROBUST_N_SIM = 1000  # predictive-check replicates per robustness variant (fewer than the main run: a table cell)
 DEPTH_YEARS = range(2018, 2027)  # the gap's depth is reported for these years on every dataset (issue 12)
+ANALYSIS_VERSION = 1  # bump when what analyse() stores changes shape (cache key; code edits change the key anyway)
+# the code an analysis depends on (cache key): the engine's modules and this one
+ANALYSIS_CODE = (*H.engine.ENGINE_CODE, "gapstudy.experiments.compare")
+# compare settings that only choose which tables are read or whether a part runs: the table's hash
+# and the arguments of analyse() cover them, so they stay out of its key
+_NOT_IN_KEY = ("recovery", "variants", "robustness", "snapshot_dir")
 
 
 # ---------------------------------------------------------------- settings
@@ -128,8 +135,45 @@ def _checks(fits, t, y, lo, hi, n_sim, seed, *parts) -> dict:
             for n, f in fits.items() if f.h is not None}
 
 
-def analyse(cfg, table: pd.DataFrame, context: str, *, rolling: bool, n_sim: int, detail: bool) -> dict:
-    """Every score and check of every configured hypothesis on one selected table."""
+def table_hash(table: pd.DataFrame) -> str:
+    """sha256 of the table's CSV text (every column at full precision, the header included)."""
+    return hashlib.sha256(table.to_csv(index=False).encode()).hexdigest()
+
+
+def analysis_key(cfg, table: pd.DataFrame, context: str, **parts) -> dict:
+    """Everything an analysis of `table` depends on: the rows, the compare and gap settings, the
+    seed, the context (it names the random streams), the code and the arguments in `parts`."""
+    c = OmegaConf.to_container(cfg.compare, resolve=True)
+    for k in _NOT_IN_KEY:
+        c.pop(k, None)
+    return {"v": ANALYSIS_VERSION, "code": cache.code_fingerprint(*ANALYSIS_CODE), "data": table_hash(table), "compare": c,
+            "gap": OmegaConf.to_container(cfg.gap, resolve=True), "seed": int(cfg.seed), "context": context, **parts}
+
+
+def analyse(cfg, table: pd.DataFrame, context: str, *, rolling: bool, n_sim: int, detail: bool, keep_fits: bool = False) -> dict:
+    """Every score and check of every configured hypothesis on one selected table, cached whole
+    (gapstudy.cache, key: analysis_key). With keep_fits the in-sample fits are redone and returned
+    under "_fits" (the recovery study's generators); then only the out-of-sample scores, the
+    rolling origins and the stats deficit tests come from the cache."""
+    key = analysis_key(cfg, table, context, rolling=bool(rolling), n_sim=int(n_sim), detail=bool(detail))
+    if keep_fits:
+        return _analyse(cfg, table, context, rolling=rolling, n_sim=n_sim, detail=detail, key=key)
+
+    def compute():
+        out = _analyse(cfg, table, context, rolling=rolling, n_sim=n_sim, detail=detail, key=None)
+        out.pop("_fits")
+        return out
+
+    return cache.cached("compare.analysis", key, compute)
+
+
+def _part(key, name: str, compute):
+    """compute() cached under the analysis key and a part name, or computed when key is None."""
+    return compute() if key is None else cache.cached(f"compare.{name}", {**key, "part": name}, compute)
+
+
+def _analyse(cfg, table: pd.DataFrame, context: str, *, rolling: bool, n_sim: int, detail: bool, key) -> dict:
+    """analyse() itself; with a key, the out-of-sample parts are cached one by one."""
     c = cfg.compare
     sl = spec_list(cfg, table)
     names = [s.name for s in sl]
@@ -147,10 +191,10 @@ def analyse(cfg, table: pd.DataFrame, context: str, *, rolling: bool, n_sim: int
     note(f"compare: predictive checks, {n_sim} simulated datasets per hypothesis ({context})")
     out["deficit"] = _checks(fits, t, y, lo, hi, n_sim, cfg.seed, "check", context)
     out["deficit_reference"] = "H0" if fits.get("H0") and fits["H0"].h is not None else "each hypothesis itself"
-    out["stats_deficit_test"] = {
+    out["stats_deficit_test"] = _part(key, "stats_deficit", lambda: {
         "all": stats_deficit(y, cfg, context, "all"),
         "after cutoff": stats_deficit(y[(dates >= cutoff).to_numpy()], cfg, context, "after"),
-    }
+    })
     out["depth_by_year"] = _depth(t, y, cfg)
     if detail:
         out["observed_yearly"] = H.yearly_counts(None, t, y, lo, hi)
@@ -162,7 +206,31 @@ def analyse(cfg, table: pd.DataFrame, context: str, *, rolling: bool, n_sim: int
                             "checks": _checks(fits, t, y, wl, wh, n_sim, cfg.seed, "window", context, float(w[0]), float(w[1]))})
         out["gap_windows"] = windows
 
-    # out of sample: fit before the cutoff, score every later period (paired per-model differences)
+    out["out_of_sample"] = _part(key, "out_of_sample", lambda: _out_of_sample(cfg, sl, t, y, dates, lo, hi, n_sim, context, detail))
+
+    if rolling:
+        origins, o = [], cutoff
+        while o <= last:
+            origins.append(o)
+            o = o + pd.DateOffset(months=int(c.rolling_step_months))
+        roll = H.engine.rolling(sl, t, y, decimal_year(pd.Series(origins)), int(c.rolling_horizon_months) / 12.0,
+                                seed=cfg.seed, min_train=int(c.min_train), min_test=int(c.min_test),
+                                cache_key=None if key is None else {"compare": key["data"]})
+        for row, day in zip(roll["origins"], origins):
+            row["origin"] = f"{day:%Y-%m-%d}"
+            row.setdefault("scores", {})
+        roll["mean"] = {n: (roll["scores"].get(n) or {}).get("mean_lpd") for n in names}
+        out["rolling"] = roll
+    out["ranking"] = ranking(out, names)
+    out["_fits"] = fits  # in-process only (dropped before results.json): the recovery study's generators
+    return out
+
+
+def _out_of_sample(cfg, sl, t, y, dates, lo, hi, n_sim: int, context: str, detail: bool) -> dict:
+    """Fit before the cutoff, score every later period (paired per-model differences) and check the deficit."""
+    c = cfg.compare
+    cutoff = _timestamp(c.cutoff, "compare.cutoff")
+    last = dates.max()
     train = (dates < cutoff).to_numpy()
     oos: dict = {"cutoff": str(c.cutoff), "n_train": int(train.sum()), "n_test": int((~train).sum()), "periods": [], "pooled": {}}
     if train.sum() < c.min_train:
@@ -188,23 +256,7 @@ def analyse(cfg, table: pd.DataFrame, context: str, *, rolling: bool, n_sim: int
         oos["train_deficit"] = _checks(ofits, t[train], y[train], lo, hi, n_sim, cfg.seed, "train-check", context)
         if detail:
             oos["yearly"] = {n: H.yearly_counts(f.h, t[test], y[test], lo, hi) for n, f in ofits.items() if f.h is not None}
-    out["out_of_sample"] = oos
-
-    if rolling:
-        origins, o = [], cutoff
-        while o <= last:
-            origins.append(o)
-            o = o + pd.DateOffset(months=int(c.rolling_step_months))
-        roll = H.engine.rolling(sl, t, y, decimal_year(pd.Series(origins)), int(c.rolling_horizon_months) / 12.0,
-                                seed=cfg.seed, min_train=int(c.min_train), min_test=int(c.min_test))
-        for row, day in zip(roll["origins"], origins):
-            row["origin"] = f"{day:%Y-%m-%d}"
-            row.setdefault("scores", {})
-        roll["mean"] = {n: (roll["scores"].get(n) or {}).get("mean_lpd") for n in names}
-        out["rolling"] = roll
-    out["ranking"] = ranking(out, names)
-    out["_fits"] = fits  # in-process only (dropped before results.json): the recovery study's generators
-    return out
+    return oos
 
 
 def _depth(t, y, cfg) -> dict:
@@ -333,7 +385,7 @@ def run(cfg) -> dict:
     c = cfg.compare
     ds = load_data(cfg)
     note(f"compare: {len(ds.table)} models, hypotheses {', '.join(c.hypotheses)}", quiet=cfg.quiet)
-    main = analyse(cfg, ds.table, "main", rolling=bool(c.rolling), n_sim=int(c.n_sim), detail=True)
+    main = analyse(cfg, ds.table, "main", rolling=bool(c.rolling), n_sim=int(c.n_sim), detail=True, keep_fits=True)
     rec = None
     if c.recovery.enabled:
         note(f"compare: model recovery, {c.recovery.n_datasets} datasets per generator at n = {main['n']}", quiet=cfg.quiet)
@@ -349,7 +401,6 @@ def run(cfg) -> dict:
             else:
                 note(f"compare: robustness variant {v.name!r} ({len(dsv.table)} models)", quiet=cfg.quiet)
                 a = analyse(cfg, dsv.table, f"variant {v.name}", rolling=False, n_sim=ROBUST_N_SIM, detail=False)
-                a.pop("_fits")
                 entry.update({"data": dsv.provenance_dict(), "n": a["n"], "first": a["first"], "last": a["last"],
                               "ranking": a["ranking"], "depth_by_year": a["depth_by_year"],
                               "out_of_sample": {k: a["out_of_sample"].get(k) for k in ("n_train", "n_test", "skipped")}})

@@ -29,6 +29,21 @@ from gapstudy.seeding import rng_for
 EVIDENCE_SCALE = ((2.0, "not worth more than a bare mention"), (6.0, "positive"), (10.0, "strong"), (np.inf, "very strong"))
 EVIDENCE_SOURCE = "Kass & Raftery (1995) grades of a BIC difference (~2 ln Bayes factor): <2 bare mention, 2-6 positive, 6-10 strong, >10 very strong"
 RECOVERY_VERSION = 1  # bump when the recovery study's arithmetic changes (cache key)
+ROLLING_VERSION = 1  # likewise for one rolling origin's held-out scores
+# The code the engine's cached results depend on: an edit to any of these modules changes every key
+# (gapstudy.competition, growth and stats are what the hypotheses import; seeding gives their streams).
+ENGINE_CODE = ("gapstudy.hypotheses", "gapstudy.costmodel", "gapstudy.competition", "gapstudy.growth", "gapstudy.stats",
+               "gapstudy.seeding")
+
+
+def code_key() -> str:
+    """Fingerprint of the engine's code (gapstudy.cache.code_fingerprint of ENGINE_CODE), for cache keys."""
+    return cache.code_fingerprint(*ENGINE_CODE)
+
+
+def spec_key(spec_list: list[Spec]) -> list:
+    """The specs as cache-key material: names and options (a frontier by its content)."""
+    return [[s.name, _jsonable(s.options)] for s in spec_list]
 
 
 def evidence(delta: float | None) -> str | None:
@@ -172,9 +187,13 @@ def held_out(spec_list: list[Spec], t, y, train, *, seed: int, test=None, contex
             "status": {n: f.status for n, f in fits.items()}, "scores": paired(lpd)}
 
 
-def rolling(spec_list: list[Spec], t, y, origins, horizon: float, *, seed: int, min_train: int, min_test: int) -> dict:
+def rolling(spec_list: list[Spec], t, y, origins, horizon: float, *, seed: int, min_train: int, min_test: int,
+            cache_key: Any = None) -> dict:
     """Refit at each origin (decimal year) on everything before it and score the next `horizon` years.
-    Pooled over origins: per-model scores with paired SEs (only hypotheses scored at every origin)."""
+    Pooled over origins: per-model scores with paired SEs (only hypotheses scored at every origin).
+    With `cache_key` (what else the fits depend on, e.g. a hash of the table a frontier came from)
+    each origin's held-out log densities are cached, keyed also by its rows, the specs, the seed and
+    the engine's code."""
     t, y = np.asarray(t, float), np.asarray(y, float)
     rows, pooled = [], {s.name: [] for s in spec_list}
     for o in origins:
@@ -184,8 +203,20 @@ def rolling(spec_list: list[Spec], t, y, origins, horizon: float, *, seed: int, 
             row["skipped"] = f"{int(tr.sum())} models to fit (need {min_train}), {int(te.sum())} to score (need {min_test})"
             rows.append(row)
             continue
-        r = held_out(spec_list, t, y, tr, test=te, seed=seed, context=f"origin {o:.3f}")
-        row["scores"] = {n: v["mean_lpd"] for n, v in r["scores"].items()}
+        context = f"origin {o:.3f}"
+
+        def compute(tr=tr, te=te, context=context):
+            r = held_out(spec_list, t, y, tr, test=te, seed=seed, context=context)
+            return {"status": r["status"], "lpd": r["lpd"]}
+
+        if cache_key is None:
+            r = compute()
+        else:
+            key = {"v": ROLLING_VERSION, "key": cache_key, "code": code_key(), "specs": spec_key(spec_list), "seed": seed,
+                   "context": context, "train": np.c_[t[tr], y[tr]], "test": np.c_[t[te], y[te]]}
+            r = cache.cached("hypotheses.rolling", key, compute)
+        scores = paired(r["lpd"])
+        row["scores"] = {n: v["mean_lpd"] for n, v in scores.items()}
         row["status"] = r["status"]
         for n in pooled:
             pooled[n].append(r["lpd"].get(n))
@@ -265,8 +296,8 @@ def recovery(generators: list[Generator], spec_list: list[Spec], t, *, n_dataset
                 "median_margin": [float(np.median((margin[gen_of_a == gi, 1] - margin[gen_of_a == gi, 0]))) if len(names) > 1 else None
                                   for gi in range(len(generators))]}
 
-    key = None if cache_key is None else {"v": RECOVERY_VERSION, "key": cache_key, "t": t, "n": n_datasets, "seed": seed,
-                                          "criterion": criterion, "specs": [[s.name, _jsonable(s.options)] for s in spec_list],
+    key = None if cache_key is None else {"v": RECOVERY_VERSION, "key": cache_key, "code": code_key(), "t": t, "n": n_datasets,
+                                          "seed": seed, "criterion": criterion, "specs": spec_key(spec_list),
                                           "generators": [[g.name, g.expected, _jsonable(g.h.params())] for g in generators]}
     r = compute() if key is None else cache.cached("hypotheses.recovery", key, compute)
     names, counts = list(r["fitters"]), np.asarray(r["counts"])
@@ -300,6 +331,6 @@ def _jsonable(obj):
         return [_jsonable(v) for v in obj]
     if obj is None or isinstance(obj, (bool, int, float, str)):
         return obj
-    if isinstance(obj, np.ndarray):
-        return obj
+    if isinstance(obj, np.ndarray) or hasattr(obj, "__dataclass_fields__"):
+        return obj  # gapstudy.cache keys arrays by content and a dataclass (a Frontier) by its fields
     return getattr(obj, "cache_key", None) or f"{type(obj).__module__}.{getattr(obj, '__qualname__', type(obj).__name__)}"
