@@ -122,6 +122,49 @@ def test_headline_and_combine_across_windows(fast_doc):
     assert len(secs[0].tables[0].rows) == 2 and "2 run(s)" in secs[0].text[0]
 
 
+# timings and the run's clock: the only fields of results.json a cached run may change
+RUN_CLOCK = {"started_utc", "elapsed_seconds", "fit_seconds"}
+
+
+def _numbers(doc):
+    if isinstance(doc, dict):
+        return {k: _numbers(v) for k, v in doc.items() if k not in RUN_CLOCK}
+    if isinstance(doc, list):
+        return [_numbers(v) for v in doc]
+    return doc
+
+
+def _entries(root: Path) -> dict[str, int]:
+    return {d.name: sum(1 for _ in d.rglob("*.npz")) for d in root.iterdir() if d.is_dir()}
+
+
+def test_cached_run_writes_the_numbers_of_a_cold_run_and_code_edits_recompute(tmp_path, monkeypatch):
+    from gapstudy import cache
+
+    monkeypatch.setenv("GAPSTUDY_CACHE", str(tmp_path / "cache"))
+    cfg = config(*FAST[:-2], "compare.robustness=true", "compare.n_sim=300", "quiet=true",
+                 "compare.variants=[{name: dense, dense_only: true}]")
+    execute(cfg, tmp_path / "cold")
+    entries = _entries(tmp_path / "cache")
+    # every expensive part has its entries: the variant whole, the main out-of-sample scores, each rolling origin, the recovery
+    assert entries["compare.analysis"] == 1 and entries["compare.out_of_sample"] == 1 and entries["hypotheses.recovery"] == 1
+    assert entries["hypotheses.rolling"] >= 3
+    misses, hits = cache.STATS["misses"], cache.STATS["hits"]
+    execute(cfg, tmp_path / "warm")
+    assert cache.STATS["misses"] == misses and cache.STATS["hits"] > hits  # nothing recomputed
+    assert _entries(tmp_path / "cache") == entries
+    cold, warm = (json.loads((tmp_path / d / "results.json").read_text()) for d in ("cold", "warm"))
+    assert warm["robustness"][0]["ranking"] and warm["main"]["rolling"]["scores"]
+    assert _numbers(warm) == _numbers(cold)
+    # an edit to the code behind the numbers (a new fingerprint) must not be served the old entries
+    monkeypatch.setattr(cache, "code_fingerprint", lambda *modules: "edited")
+    execute(cfg, tmp_path / "edited")
+    after = _entries(tmp_path / "cache")
+    for ns in ("compare.analysis", "compare.out_of_sample", "hypotheses.rolling", "hypotheses.recovery"):
+        assert after[ns] == 2 * entries[ns], ns
+    assert _numbers(json.loads((tmp_path / "edited" / "results.json").read_text())) == _numbers(cold)
+
+
 @pytest.mark.parametrize("override, message", [
     ("compare.hypotheses=[H0,H7]", "unknown hypothesis 'H7'"),
     ("compare.cutoff=mid-2022", "not a date"),

@@ -289,3 +289,50 @@ def test_recovery_tells_a_notch_from_a_smooth_trend():
     rows = {r["generator"]: r for r in rec["rows"]}
     assert rows["H0"]["correct"] >= 0.8 and rows["notched"]["correct"] >= 0.8
     assert sum(rows["H0"]["wins"].values()) == 40
+
+
+def test_code_fingerprint_follows_every_source_file_of_a_package(tmp_path, monkeypatch):
+    from gapstudy import cache
+
+    pkg = tmp_path / "fp_pkg"
+    (pkg / "sub").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "sub" / "__init__.py").write_text("")
+    (pkg / "sub" / "model.py").write_text("RATE = 1.0\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    before = cache.code_fingerprint("fp_pkg")
+    assert cache.code_fingerprint("fp_pkg") == before and len(before) == 64
+    (pkg / "sub" / "model.py").write_text("RATE = 2.0\n")  # an edit deep inside the package
+    cache.code_fingerprint.cache_clear()  # the fingerprint is memoised per process (code does not change under a run)
+    edited = cache.code_fingerprint("fp_pkg")
+    assert edited != before
+    (pkg / "sub" / "extra.py").write_text("")  # a new module
+    cache.code_fingerprint.cache_clear()
+    assert cache.code_fingerprint("fp_pkg") not in (before, edited)
+    with pytest.raises(ValueError, match="no module named 'fp_pkg_absent'"):
+        cache.code_fingerprint("fp_pkg_absent")
+    cache.code_fingerprint.cache_clear()
+
+
+def test_rolling_origins_cached_equal_computed_and_key_on_code_and_rows(tmp_path, monkeypatch):
+    from gapstudy import cache
+    from gapstudy.hypotheses import engine
+
+    monkeypatch.setenv("GAPSTUDY_CACHE", str(tmp_path))
+    t, y = _issue_data(220, 3, notch=True)
+    sl = engine.specs(["H0", "notch"])
+    args = dict(seed=4, min_train=20, min_test=3)
+    plain = engine.rolling(sl, t, y, [2022.5, 2023.5], 1.0, **args)
+    cold = engine.rolling(sl, t, y, [2022.5, 2023.5], 1.0, cache_key={"test": 1}, **args)
+    misses = cache.STATS["misses"]
+    warm = engine.rolling(sl, t, y, [2022.5, 2023.5], 1.0, cache_key={"test": 1}, **args)
+    assert cache.STATS["misses"] == misses  # both origins read back
+    assert warm == cold == plain
+    # other rows at an origin, or other code, are other entries
+    y2 = y.copy()
+    y2[np.argmin(t)] += 0.5
+    engine.rolling(sl, t, y2, [2022.5], 1.0, cache_key={"test": 1}, **args)
+    assert cache.STATS["misses"] == misses + 1
+    monkeypatch.setattr(cache, "code_fingerprint", lambda *modules: "edited")
+    engine.rolling(sl, t, y, [2022.5], 1.0, cache_key={"test": 1}, **args)
+    assert cache.STATS["misses"] == misses + 2
