@@ -142,7 +142,7 @@ def test_cached_run_writes_the_numbers_of_a_cold_run_and_code_edits_recompute(tm
     from gapstudy import cache
 
     monkeypatch.setenv("GAPSTUDY_CACHE", str(tmp_path / "cache"))
-    cfg = config(*FAST[:-2], "compare.robustness=true", "compare.n_sim=300", "quiet=true",
+    cfg = config("compare.hypotheses=[H0,M2]", "compare.recovery.n_datasets=20", "compare.n_sim=100", "quiet=true",
                  "compare.variants=[{name: dense, dense_only: true}]")
     execute(cfg, tmp_path / "cold")
     entries = _entries(tmp_path / "cache")
