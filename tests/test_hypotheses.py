@@ -336,3 +336,20 @@ def test_rolling_origins_cached_equal_computed_and_key_on_code_and_rows(tmp_path
     monkeypatch.setattr(cache, "code_fingerprint", lambda *modules: "edited")
     engine.rolling(sl, t, y, [2022.5], 1.0, cache_key={"test": 1}, **args)
     assert cache.STATS["misses"] == misses + 2
+
+
+def test_mills_ratio_is_accurate_and_finite_far_in_the_lower_tail():
+    # phi/Phi far below 0 (wild Newton trial steps reach u ~ -4e9): the log form overflowed there
+    # and turned the trend's gradient into inf - inf
+    mpmath = pytest.importorskip("mpmath")
+    from gapstudy.hypotheses.thinned import MILLS_SERIES_BELOW, _lam
+
+    mpmath.mp.dps = 50
+    u = np.array([2.0, 0.0, -3.0, -40.0, -900.0, -1.1e3, -3e5, -4e9])
+    ref = np.array([float(mpmath.npdf(v) / mpmath.ncdf(v)) for v in u])
+    got = _lam(u)
+    assert np.allclose(got, ref, rtol=1e-9, atol=0)
+    assert np.isfinite(_lam(np.array([-1e150, -1e300]))).all()
+    assert np.all(got[u < 0] >= -u[u < 0])  # Mills: phi(u)/Phi(u) > -u for u < 0 (equal in doubles far out)
+    edge = _lam(np.array([MILLS_SERIES_BELOW * (1 - 1e-12), MILLS_SERIES_BELOW * (1 + 1e-12)]))
+    assert edge[1] == pytest.approx(edge[0], rel=1e-8)  # no jump where the series takes over

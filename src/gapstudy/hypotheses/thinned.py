@@ -26,10 +26,22 @@ SLOPE_BOUND = 5.0  # |drift| <= 5 orders of magnitude per year, as H0's bounds (
 TREND_BOUNDS = [(None, None), (-SLOPE_BOUND, SLOPE_BOUND), (np.log(MIN_SCALE), np.log(10.0)), (-ALPHA_BOUND, ALPHA_BOUND)]
 
 
+# Below this u, phi(u) / Phi(u) comes from its asymptotic series -u / (1 - 1/u^2 + 3/u^4)
+# (Abramowitz & Stegun 26.2.12): the log form subtracts two numbers of size u^2 / 2, whose rounding
+# (~1e-16 u^2 / 2) makes exp() overflow by u ~ -1e9 (reached by wild Newton trial steps: the inf
+# then met x of both signs in the gradient's sums, numpy's "invalid value encountered in reduce").
+# At -1e3 the log form is still good to ~1e-10 and the series' next term (15/u^6) is ~1e-17 relative.
+MILLS_SERIES_BELOW = -1e3
+
+
 def _lam(u):
-    """phi(u) / Phi(u), computed in logs (stable far in the lower tail)."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        return np.exp(-0.5 * u * u - HALF_LOG_2PI - special.log_ndtr(u))
+    """phi(u) / Phi(u): in logs, and by its asymptotic series far in the lower tail (finite for every finite u)."""
+    u = np.asarray(u, float)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        direct = np.exp(-0.5 * u * u - HALF_LOG_2PI - special.log_ndtr(u))
+        inv2 = 1.0 / (u * u)
+        series = -u / (1.0 - inv2 + 3.0 * inv2 * inv2)
+    return np.where(u < MILLS_SERIES_BELOW, series, direct)
 
 
 def sn_cdf_and_grad(e, loc, s, alpha, x):
