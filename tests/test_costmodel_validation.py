@@ -147,3 +147,20 @@ def test_node_state_threshold_moves_with_memory_and_zero():
     assert state_threshold("a100_40gb", zero_stage=3, data=1e9) > 1e15
     # Megatron as run keeps 18 bytes/param
     assert state_threshold("a100_40gb", bytes_per_param=18) == pytest.approx(320e9 / 18)
+
+
+def test_embedding_params_set_the_state_outside_the_blocks():
+    from gapstudy.costmodel.hardware import get_hardware
+    from gapstudy.costmodel.step import evaluate
+    V, s, h = 50304, 2048, 2048
+    kw = dict(layers=16, hidden=h, heads=8, seq_len=s, vocab=V, global_batch=1024, micro_batch=16, tensor=1,
+              pipeline=1, data=64, zero_stage=1, recompute=2, sequence_parallel=False, interleave=1,
+              hardware=get_hardware("a100_40gb"))
+    base, same = evaluate(**kw), evaluate(**kw, embedding_params=(V + s) * h)  # the default, spelled out
+    assert all(np.allclose(base[k], same[k]) for k in ("step_time", "dp_comm_time", "memory"))
+    untied = evaluate(**kw, embedding_params=2 * V * h)  # untied output layer, rotary positions (Pythia)
+    assert untied["params_per_gpu"] - base["params_per_gpu"] == pytest.approx((V - s) * h)
+    assert np.allclose(untied["compute_time"], base["compute_time"])  # the logits GEMM is there either way
+    # the gradient all-reduce grows with the parameters it carries
+    ratio = untied["dp_comm_time"] / base["dp_comm_time"]
+    assert ratio == pytest.approx(untied["params_per_gpu"] / base["params_per_gpu"], rel=1e-3)

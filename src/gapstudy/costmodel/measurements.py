@@ -47,6 +47,9 @@ class Run:
     last_stage_layers: int | None = None  # transformer layers on the stage holding the logits, if rebalanced
     hardware_changes: dict = field(default_factory=dict)  # the paper's cluster where it differs from conf/hardware
     counted_params: float | None = None  # the parameter count a 6N-style FLOP count used (as the paper states it)
+    # parameters outside the transformer blocks when not one tied embedding + a position table ((V + s) h):
+    # 2 V h for an untied output layer with rotary positions (step.evaluate embedding_params)
+    embedding_params: float | None = None
 
 
 NARAYANAN = "Narayanan et al. 2021 (SC'21), Table 1"

@@ -40,7 +40,7 @@ def evaluate(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch
              zero_stage, recompute, sequence_parallel, interleave, hardware: Hardware, bytes_per_param=16.0,
              reserve=0.1, calibration: Calibration = DEFAULT_CALIBRATION, max_gpus=None,
              flash_attention=False, overlap: "Overlap | None" = None, era: float | None = 2021,
-             last_stage_layers=None) -> dict[str, np.ndarray]:
+             last_stage_layers=None, embedding_params=None) -> dict[str, np.ndarray]:
     """The model, on broadcastable arrays: every output is an array over the layouts given.
 
     With `flash_attention` (Dao et al. 2022) the attention scores are never stored or written to
@@ -50,6 +50,11 @@ def evaluate(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch
     `last_stage_layers`: transformer layers on the stage that also holds the logits, when a run
     rebalances its pipeline (BLOOM, Llama 3 give the end stages one layer fewer); None: L / p. The
     slowest stage then sets the micro-batch time.
+
+    `embedding_params`: parameters outside the transformer blocks, held on the fullest stage (they set the
+    gradient traffic and optimizer state with the blocks); None: (V + s) h, one embedding tied to the
+    output layer plus a learned position table. A run with an untied output layer and rotary positions
+    (GPT-NeoX, Pythia) on a single stage has 2 V h.
 
     `recompute` is an integer code (memory.RECOMPUTE_CODES: 0 none, 1 selective, 2 full).
     Ranks are placed tensor-fastest, then data, then pipeline (Megatron-LM's default order), so a
@@ -139,7 +144,7 @@ def evaluate(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch
     pp_time = pp_msgs * (pp_lat + ACT_BYTES * bsh / t / pp_bw)  # scatter/gather over the t ranks
 
     # ---- model state and data-parallel traffic ---------------------------------------------
-    embed = (V + s) * h
+    embed = (V + s) * h if embedding_params is None else _f(embedding_params)
     psi = ((12.0 * h * h + 13.0 * h) * layers_per_stage + embed) / t  # parameters on the fullest stage
     replicated, sharded = model_state_coefficients(zero, bpp)
     state_bytes = psi * (replicated + sharded / d)

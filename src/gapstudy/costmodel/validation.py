@@ -72,6 +72,14 @@ def neox_2021_flops(run: _m.Run) -> float:
     return float(run.global_batch * run.seq_len * (6.0 * n + 60.0 * run.seq_len * run.hidden * run.layers))
 
 
+def run_params(run: _m.Run) -> float:
+    """Parameters of the run's model: the blocks plus its embeddings (Narayanan et al.'s (V + s) h unless the run
+    says otherwise)."""
+    if run.embedding_params is None:
+        return float(param_count(run.layers, run.hidden, run.vocab, run.seq_len))
+    return float(run.layers * (12.0 * run.hidden**2 + 13.0 * run.hidden) + run.embedding_params)
+
+
 def predict(run: _m.Run, calibration: Calibration = DEFAULT_CALIBRATION) -> ValidationRow:
     """The model's value of the run's metric, with the choices the paper leaves open made for best throughput."""
     hw = get_hardware(run.chip)
@@ -86,7 +94,7 @@ def predict(run: _m.Run, calibration: Calibration = DEFAULT_CALIBRATION) -> Vali
                  zero_stage=run.zero_stage, recompute=rc, sequence_parallel=run.sequence_parallel, interleave=v,
                  hardware=hw, bytes_per_param=run.bytes_per_param, reserve=0.0, calibration=calibration,
                  flash_attention=run.flash_attention, overlap=run_overlap(run), era=run.year,
-                 last_stage_layers=run.last_stage_layers)
+                 last_stage_layers=run.last_stage_layers, embedding_params=run.embedding_params)
     ok = r["fits"]
     if not ok.any():
         ok = r["invalid"] == 0  # nothing fits the memory model: still report the best valid choice
@@ -106,7 +114,7 @@ def predict(run: _m.Run, calibration: Calibration = DEFAULT_CALIBRATION) -> Vali
         value = float(flops / (gpus * step[i] * hw.peak_flops))
     else:
         raise ValueError(f"unknown metric {run.metric!r}")
-    return ValidationRow(run.source, run.label, run.chip, float(param_count(run.layers, run.hidden, run.vocab, run.seq_len)) / 1e9,
+    return ValidationRow(run.source, run.label, run.chip, run_params(run) / 1e9,
                          run.tensor, run.pipeline, run.data, int(b[i]), int(v[i]),
                          {c: n for n, c in RECOMPUTE_CODES.items()}[int(rc[i])], run.metric, run.value, value)
 
