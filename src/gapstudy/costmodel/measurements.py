@@ -2,9 +2,9 @@
 
 The fit set is Narayanan et al. (2021) Table 1 (A100-80GB, Megatron-LM 2021 software) and
 Korthikanti et al. (2022) Table 5 (same cluster, 2022 software: one constant per software era).
-The held-out set is never used to choose a constant: four other reports (BLOOM, GPT-NeoX-20B,
-Llama 3, Megatron-Turing NLG), three chips' clusters (A100-80GB on Omni-Path and on Selene, A100-40GB,
-H100), software of 2021-2024.
+The held-out set is never used to choose a constant: five other reports (BLOOM, GPT-NeoX-20B,
+Llama 3, Megatron-Turing NLG, Pythia 1B-12B), three chips' clusters (A100-80GB on Omni-Path and on Selene,
+A100-40GB on InfiniBand and on AWS EFA, H100), software of 2021-2024.
 Shapes and layouts are the papers' own; where a paper leaves a choice open (micro-batch,
 interleave, recomputation) the model takes the best that fits, as the authors tuned theirs.
 """
@@ -77,6 +77,10 @@ LLAMA3 = "Dubey et al. 2024 (The Llama 3 Herd of Models), Table 4"
 BLOOM = "BigScience 2022 (BLOOM-176B model card and training log; Le Scao et al. 2022, section 3.4)"
 NEOX = "Black et al. 2022 (GPT-NeoX-20B, ACL BigScience workshop), section 3"
 MTNLG = "Smith et al. 2022 (Megatron-Turing NLG 530B, arXiv:2201.11990), section 2.4"
+PYTHIA = "Biderman et al. 2023 (Pythia, ICML), Table 5 GPU-hours; EleutherAI/pythia models/*.yml layouts"
+# Every Pythia model ran 143,000 steps of 1024 x 2048 tokens (the configs' train-iters; the pythia README:
+# "the equivalent of 143000 steps at a batch size of 2,097,152 tokens", 299,892,736,000 tokens in all).
+PYTHIA_STEPS = 143_000
 
 FIT_2022: tuple[Run, ...] = (
     # Korthikanti et al. 2022: Table 3 shapes and layouts (A100-80GB Selene, s 2048, V 51200,
@@ -144,4 +148,36 @@ HELD_OUT: tuple[Run, ...] = (
     *(Run(MTNLG, f"MT-NLG 530B, {8 * 35 * d:,} GPUs", "a100_80gb", 2021, 105, 20480, 128, 2048, 51200, 8, 35, d, 1920,
           "step_time", secs, zero_stage=1)
       for d, secs in ((8, 60.1), (10, 50.2), (12, 44.4))),
+    # Pythia (added before their errors were evaluated), the suite's 1B-12B models: GPT-NeoX with DeepSpeed on
+    # A100-SXM4-40GB. Measured: the total A100-hours per model for its 300B tokens in the paper's Table 5 (as
+    # transcribed with the GPU counts in Epoch AI's all_ai_models_2026-03-30.csv, "Training chip-hours" and
+    # "Hardware quantity", whose notes quote Table 5 for 2.8B/6.9B/12B): 1B 4,830 h on 64 GPUs, 1.4B 7,120 h on
+    # 64, 2.8B 14,240 h on 64, 6.9B 33,500 h on 128, 12B 72,300 h on 256. Compared as a step time, so no FLOP
+    # counting enters: step = hours x 3600 / (143,000 steps x GPUs) = 1.900, 2.801, 5.601, 6.589 and 7.110 s.
+    # These include whatever the run lost besides steps (checkpoints every 1000 steps, evaluation, restarts),
+    # so the measured step is an upper bound on the modelled one.
+    # Layouts from EleutherAI/pythia models/<size>/pythia-<size>.yml: pipe-parallel-size 1, model-parallel-size
+    # 1/1/1/2/4, micro-batch 16/16/16/8/8 with 1/1/1/2/2 accumulation steps (64 data-parallel replicas each:
+    # 1024 sequences), ZeRO-1, checkpoint-activations every layer (full recomputation), s 2048, rotary
+    # positions, untied output layer (no-weight-tying: embedding_params 2 V h, pipe-parallel-size 1 keeps both
+    # on one stage), the 20B tokenizer's 50,277 tokens padded to a multiple of 128 x t (V 50,304 / 50,432 /
+    # 50,688, Megatron's rule). attention-config "flash" in the 1.4B-12B configs (the paper uses FlashAttention);
+    # not in pythia-1b.yml, whose head dimension 256 FlashAttention 1.x did not support (up to 128).
+    # Shapes (layers, hidden, heads) are the README's table. Software year 2021 as GPT-NeoX-20B: GPT-NeoX's
+    # Megatron-derived kernels, and pipe-parallel-size 1 still runs DeepSpeed's pipeline engine, which reduces
+    # gradients after the backward pass (overlap_comm notwithstanding).
+    # Cluster: Epoch lists the vendor as Amazon Web Services; AWS's 8 x A100-40GB node is the p4d.24xlarge with
+    # NVSwitch and 400 Gb/s EFA (AWS compute blog, "Amazon EC2 P4d instances deep dive", Nov 2020) = 6.25 GB/s
+    # per GPU between nodes. Not modelled: the parallel attention + MLP block (gpt-j-residual; it saves TP
+    # all-reduces only, t <= 4 here) and rotary's elementwise cost.
+    *(Run(PYTHIA, f"Pythia-{n}", "a100_40gb", 2021, L, h, a, 2048, V, t, 1, gpus // t, 1024, "step_time",
+          hours * 3600.0 / (PYTHIA_STEPS * gpus), micro_batches=(mb,), zero_stage=1, flash_attention=flash,
+          embedding_params=2.0 * V * h, hardware_changes={"inter_node_bandwidth_gbs": 6.25})
+      for n, L, h, a, t, gpus, mb, V, flash, hours in (
+          ("1B", 16, 2048, 8, 1, 64, 16, 50304, False, 4830),
+          ("1.4B", 24, 2048, 16, 1, 64, 16, 50304, True, 7120),
+          ("2.8B", 32, 2560, 32, 1, 64, 16, 50304, True, 14240),
+          ("6.9B", 32, 4096, 32, 2, 128, 8, 50432, True, 33500),
+          ("12B", 36, 5120, 40, 4, 256, 8, 50688, True, 72300),
+      )),
 )

@@ -2,7 +2,7 @@
 
 Constants (gemm.Calibration) are fitted on Narayanan et al. (2021) Table 1, the 2022 efficiency on
 Korthikanti et al. (2022) Table 5; the held-out rows (measurements.HELD_OUT: BLOOM, GPT-NeoX-20B,
-Llama 3, Megatron-Turing NLG) are never used to choose them. Errors are of throughput: predicted / measured - 1 (for step times,
+Llama 3, Megatron-Turing NLG, Pythia) are never used to choose them. Errors are of throughput: predicted / measured - 1 (for step times,
 measured / predicted - 1), so a negative error means the model is too slow.
 """
 
