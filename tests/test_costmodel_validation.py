@@ -26,18 +26,19 @@ def test_held_out_is_disjoint_cited_and_reported():
     fit = {(r.source, r.label) for r in measurements.FIT + measurements.FIT_2022}
     out = measurements.HELD_OUT
     assert not fit & {(r.source, r.label) for r in out}
-    assert len({r.source for r in out}) >= 4 and len({r.chip for r in out}) >= 3
+    assert len({r.source for r in out}) >= 5 and len({r.chip for r in out}) >= 3
     assert all(r.source and r.value > 0 for r in out)
     rows = held_out()
     s = error_summary(rows)
     # The honest figure (the experiment reports it): the goal is mean <= 5%, max <= 10%, not met.
     # This pins what the shipped constants reach, from both sides, so a regression or a silent change
     # shows (an improvement should update this test and the README's caveat).
-    assert s["rows"] == len(out) == 7
+    assert s["rows"] == len(out) == 12
     # BLOOM +2.4%, GPT-NeoX-20B +9.4% (in its own FLOP count), Llama 3 -0.9% / -1.5%, MT-NLG 530B
-    # +13.0% / +14.3% / +17.6%: mean 8.4%, max 17.6%. Before the NeoX count fix and the MT-NLG rows
-    # (4 rows): mean 5.9%, max 18.9%.
-    assert 0.07 <= s["mean_abs_error"] <= 0.10 and 0.15 <= s["max_abs_error"] <= 0.20, s
+    # +13.0% / +14.3% / +17.6%, Pythia 1B / 1.4B / 2.8B / 6.9B / 12B -18.7% / -14.5% / -13.6% / -14.9% / +2.9%:
+    # mean 10.3%, max 18.7%. Before the Pythia rows (7 rows): mean 8.4%, max 17.6%; before the NeoX count fix
+    # and the MT-NLG rows (4 rows): mean 5.9%, max 18.9%.
+    assert 0.08 <= s["mean_abs_error"] <= 0.13 and 0.15 <= s["max_abs_error"] <= 0.22, s
     by = {r.label: r for r in rows}
     llama = [r for r in rows if r.chip == "h100"]
     assert len(llama) == 2 and all(abs(r.error) <= 0.05 for r in llama)  # H100 MFU was 27-42% too low before overlap
@@ -51,13 +52,22 @@ def test_held_out_is_disjoint_cited_and_reported():
     assert [r.data for r in mt] == [8, 10, 12]
     errs = [r.error for r in mt]
     assert all(0.08 <= e <= 0.22 for e in errs) and errs[0] < errs[1] < errs[2], errs
+    # Pythia (added before their errors were seen): 1B-6.9B too slow by 14-19%, although the measured step
+    # (A100-hours / (steps x GPUs)) includes checkpointing, evaluation and restarts; 12B within 3%
+    py = {r.label: r.error for r in rows if r.label.startswith("Pythia")}
+    assert sorted(py) == sorted(f"Pythia-{n}" for n in ("1B", "1.4B", "2.8B", "6.9B", "12B"))
+    assert all(-0.24 <= py[f"Pythia-{n}"] <= -0.10 for n in ("1B", "1.4B", "2.8B", "6.9B")), py
+    assert -0.03 <= py["Pythia-12B"] <= 0.09, py
 
 
 def test_size_drift_is_reported_per_set():
     fit, out = error_summary(validate(rows=fit_rows())), error_summary(held_out())
-    # fit set: -5.0 points from 1B to 1T (large models slightly too slow); held out, 20B-530B: +4.2
+    # fit set: -5.0 points from 1B to 1T (large models slightly too slow); held out, now 1.0B-530B: +28.1
+    # (Pythia 1B-6.9B too slow by ~15%, MT-NLG too fast by ~15%; +4.2 over 20B-530B before the Pythia rows)
     assert -7.0 <= fit["size_drift_points"] <= -3.0, fit
-    assert 1.0 <= out["size_drift_points"] <= 8.0, out
+    assert 20.0 <= out["size_drift_points"] <= 36.0, out
+    sizes = [r.params_b for r in held_out()]
+    assert min(sizes) < 1.5 and max(sizes) > 500  # the held-out drift spans ~1B to 530B
 
 
 def test_size_drift_is_the_slope_over_three_decades():
@@ -164,3 +174,21 @@ def test_embedding_params_set_the_state_outside_the_blocks():
     # the gradient all-reduce grows with the parameters it carries
     ratio = untied["dp_comm_time"] / base["dp_comm_time"]
     assert ratio == pytest.approx(untied["params_per_gpu"] / base["params_per_gpu"], rel=1e-3)
+
+
+def test_pythia_rows_are_the_papers_hours_per_step():
+    from gapstudy.costmodel.validation import run_params
+    runs = {r.label: r for r in measurements.HELD_OUT if r.source == measurements.PYTHIA}
+    # Biderman et al. 2023 Table 5: A100-hours for 300B tokens, and the GPUs each model trained on
+    table5 = {"1B": (4830, 64), "1.4B": (7120, 64), "2.8B": (14240, 64), "6.9B": (33500, 128), "12B": (72300, 256)}
+    for n, (hours, gpus) in table5.items():
+        run = runs[f"Pythia-{n}"]
+        assert run.metric == "step_time" and run.tensor * run.pipeline * run.data == gpus
+        assert run.value * measurements.PYTHIA_STEPS * gpus / 3600.0 == pytest.approx(hours)
+        # 1024 sequences of 2048 per step (micro-batch x accumulation x 64 replicas): 143,000 steps is 300B tokens
+        assert run.global_batch * run.seq_len * measurements.PYTHIA_STEPS == 299_892_736_000
+        assert run.data == 64 and run.global_batch % (run.micro_batches[0] * run.data) == 0
+    assert runs["Pythia-12B"].value == pytest.approx(7.11, abs=0.005)
+    # untied output layer: the suite's parameter counts (Hugging Face model cards) within 0.01%
+    assert run_params(runs["Pythia-1B"]) == pytest.approx(1_011_781_632, rel=1e-4)
+    assert run_params(runs["Pythia-12B"]) == pytest.approx(11_846_072_320, rel=1e-4)
