@@ -50,7 +50,7 @@ def main() -> None:
             full = sc._curve_for_size(11.24, year, chip, a)
         t_full = (time.perf_counter() - t0) / reps
         print(f"size-choice scan, 175B, {year} on {chip} (techniques of the year, overlap, deadline, GPU cap, critical batch,"
-              f" failures, cheapest per adoption class): {full['evaluated']:,} layouts, {full['evaluated'] / t_full:,.0f} layouts/s on one core")
+              f" failures, cheapest per adoption class, chunked enumeration included): {full['evaluated']:,} layouts, {full['evaluated'] / t_full:,.0f} layouts/s on one core")
 
     _sweep_cached.cache_clear()
     names = sorted(load_catalogue())

@@ -64,7 +64,7 @@ def bench_costmodel() -> None:
     from gapstudy.costmodel import size_choice as sc
 
     a = sc.Assumptions()
-    sc._curve_for_size(11.24, 2024, "h100", a)  # warm-up: enumeration and class sort cached
+    sc._curve_for_size(11.24, 2024, "h100", a)  # warm-up (layouts are enumerated in chunks on every call, not cached)
     t_full, full = timed(lambda: sc._curve_for_size(11.24, 2024, "h100", a), 3)
     rate = full["evaluated"] / t_full
     print(f"  gapstudy size-choice scan, 175B on H100 in 2024, everything included: {full['evaluated']:,} layouts in"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -126,3 +128,67 @@ def test_thinning_contract():
     assert sc.thinning(2020.1, 10.5, 1e6) == sc.thinning(2020.8, 10.5, 1e6)
     with pytest.raises(GapstudyError):
         sc.thinning(2020, 10.0, -5.0)
+
+
+def _unchunked_curve(log10_n: float, year: int, a: sc.Assumptions) -> dict:
+    """Reference for _curve_for_size: every layout enumerated and evaluated in one call, class minima by masks."""
+    from gapstudy.costmodel import constraints as cons
+    from gapstudy.costmodel.architecture import shape_for_params
+    from gapstudy.costmodel.hardware import get_hardware
+    from gapstudy.costmodel.search import SECONDS_PER_DAY, default_global_batch, enumerate_layouts, evaluate_layouts
+
+    hw = get_hardware(a.chip(year))
+    opts = techniques.search_options(year, a.technique_lag)
+    flash = opts.pop("flash_attention")
+    shape = shape_for_params(10.0 ** log10_n, vocab=a.vocab, seq_len=a.seq_len)
+    n, tokens = shape.params, a.tpp(year) * shape.params
+    batch = cons.capped_batch(default_global_batch(n, a.seq_len), n, tokens, a.seq_len)
+    lay = enumerate_layouts(shape, batch, a.gpus(year), **opts)
+    r = evaluate_layouts(shape, batch, lay, hw, bytes_per_param=a.bytes_per_param, reserve=a.reserve,
+                         calibration=a.calibration, max_gpus=a.gpus(year), flash_attention=flash,
+                         overlap=techniques.software_overlap(year, a.technique_lag), era=year - a.technique_lag)
+    steps = tokens / (batch * a.seq_len)
+    stretch = 1.0 + a.failure_overhead_per_gpu * r["gpus"]
+    days = r["step_time"] * stretch * (steps / SECONDS_PER_DAY)
+    ok = r["fits"] & (days <= a.max_days)
+    dollars = np.where(ok, r["dollars_per_step"] * stretch * steps, np.inf)
+    code = (lay.tensor > 1) * 1 + (lay.pipeline > 1) * 2 + (lay.zero_stage == 3) * 4
+    per_pt, best_days, layouts = np.full(sc.N_CLASSES, np.inf), np.full(sc.N_CLASSES, np.nan), {}
+    for k in range(sc.N_CLASSES):
+        d = np.where(code == k, dollars, np.inf)
+        i = int(np.argmin(d))
+        if np.isfinite(d[i]):
+            per_pt[k], best_days[k], layouts[k] = d[i] / (n * tokens), days[i], lay.layout(i)
+    return {"per_param_token": per_pt, "days": best_days, "layouts": layouts, "evaluated": len(lay)}
+
+
+def test_layout_chunks_are_the_enumeration_in_pieces():
+    from gapstudy.costmodel.architecture import shape_for_params
+    from gapstudy.costmodel.search import LAYOUT_FIELDS, enumerate_layouts, layout_chunks
+
+    shape = shape_for_params(10.0 ** 10.5)
+    opts = techniques.search_options(2023)
+    opts.pop("flash_attention")
+    whole = enumerate_layouts(shape, 512, 4096, **opts)
+    for chunk in (5, 97, 4096, 10**7):  # 5 is below one degree row's option count (it splits rows)
+        pieces = list(layout_chunks(shape, 512, 4096, chunk=chunk, **opts))
+        assert all(0 < len(p) <= chunk for p, _ in pieces)
+        for f in LAYOUT_FIELDS:
+            np.testing.assert_array_equal(np.concatenate([getattr(p, f) for p, _ in pieces]), getattr(whole, f))
+        for p, (has_t, has_d, has_p) in pieces:  # every layout of a chunk has the chunk's flags
+            assert np.all((p.tensor > 1) == has_t) and np.all((p.data > 1) == has_d) and np.all((p.pipeline > 1) == has_p)
+
+
+@pytest.mark.parametrize("chunk", [7, 1000, None])
+def test_chunked_curve_equals_unchunked(chunk):
+    # 31.6B in 2021 on A100-40GB: 25k layouts, seven of the eight classes feasible, so a class mix-up shows
+    a = sc.Assumptions()
+    ref = _unchunked_curve(10.5, 2021, a)
+    got = sc._curve_for_size(10.5, 2021, a.chip(2021), a, **({} if chunk is None else {"chunk": chunk}))
+    assert np.isfinite(ref["per_param_token"]).sum() >= 6
+    assert got["evaluated"] == ref["evaluated"]
+    np.testing.assert_array_equal(got["per_param_token"], ref["per_param_token"])  # bit for bit
+    np.testing.assert_array_equal(got["days"], ref["days"])
+    k = got["best_class"]
+    assert k == int(np.argmin(ref["per_param_token"]))
+    assert got["layout"] == dataclasses.asdict(ref["layouts"][k])

@@ -124,15 +124,20 @@ def enumerate_layouts(shape: Shape, global_batch: int, max_gpus: int, *, zero_st
                       int(max_data) if max_data is not None else int(max_gpus))
 
 
-@functools.lru_cache(maxsize=1024)
-def _enumerate(layers, heads, batch, cap, zeros, rcs, sps, mbs, vs, max_tensor, max_pipe, max_data) -> LayoutArrays:
+def _degree_rows(layers, heads, batch, cap, mbs, max_tensor, max_pipe, max_data):
+    """Tensor, pipeline, data degrees and micro-batch of every structurally possible combination (int64)."""
     tensors = [2**k for k in range(0, 12) if 2**k <= min(max_tensor, heads, cap)]
     pipes = [p for p in _divisors(layers) if p <= min(cap, max_pipe)]
     datas = [d for d in _divisors(batch) if d <= min(cap, max_data)]
-    T, P, D, Bm = (x.ravel() for x in np.meshgrid(tensors, pipes, datas, list(mbs), indexing="ij"))
+    T, P, D, Bm = (np.asarray(x, dtype=np.int64).ravel()
+                   for x in np.meshgrid(tensors, pipes, datas, list(mbs), indexing="ij"))
     keep = (T * P * D <= cap) & (batch % (Bm * D) == 0)
-    T, P, D, Bm = T[keep], P[keep], D[keep], Bm[keep]
-    parts = []
+    return T[keep], P[keep], D[keep], Bm[keep]
+
+
+def _parts(T, P, D, zeros, rcs, sps, vs):
+    """Per (tensor > 1, data > 1, pipeline > 1) group, in enumeration order: the group's degree rows, its
+    option columns (ZeRO, recompute, sequence parallel, interleave; 4 x k, int64) and its flags."""
     for has_t in (False, True):
         for has_d in (False, True):
             for has_p in (False, True):
@@ -141,20 +146,49 @@ def _enumerate(layers, heads, batch, cap, zeros, rcs, sps, mbs, vs, max_tensor, 
                     continue
                 opts = np.array(np.meshgrid(list(zeros) if has_d else [0], list(rcs),
                                             list(sps) if has_t else [0], list(vs) if has_p else [1],
-                                            indexing="ij")).reshape(4, -1)
-                r = np.flatnonzero(rows)
-                k = opts.shape[1]
-                idx = np.repeat(r, k)
-                parts.append(np.vstack([T[idx], P[idx], D[idx], Bm[idx], np.tile(opts, r.size)]))
-    if not parts:
-        out = np.zeros((8, 0), dtype=np.int64)
-    else:
-        out = np.hstack(parts).astype(np.int64)
-    arrays = [out[i] for i in (0, 1, 2, 3, 4, 5, 6, 7)]
+                                            indexing="ij"), dtype=np.int64).reshape(4, -1)
+                yield np.flatnonzero(rows), opts, (has_t, has_d, has_p)
+
+
+@functools.lru_cache(maxsize=1024)
+def _enumerate(layers, heads, batch, cap, zeros, rcs, sps, mbs, vs, max_tensor, max_pipe, max_data) -> LayoutArrays:
+    T, P, D, Bm = _degree_rows(layers, heads, batch, cap, mbs, max_tensor, max_pipe, max_data)
+    parts = []
+    for r, opts, _ in _parts(T, P, D, zeros, rcs, sps, vs):
+        idx = np.repeat(r, opts.shape[1])
+        parts.append(np.vstack([T[idx], P[idx], D[idx], Bm[idx], np.tile(opts, r.size)]))
+    out = np.hstack(parts) if parts else np.zeros((8, 0), dtype=np.int64)
+    arrays = [out[i] for i in range(8)]
     for a in arrays:
         a.flags.writeable = False
-    t, p, d, b, z, rc, sp, v = arrays
-    return LayoutArrays(t, p, d, b, z, rc, sp, v)
+    return LayoutArrays(*arrays)
+
+
+def layout_chunks(shape: Shape, global_batch: int, max_gpus: int, *, chunk: int | None = None,
+                  zero_stages=(0, 1, 2, 3), recomputes=("none", "selective", "full"), sequence_parallel=(False, True),
+                  micro_batches=MICRO_BATCHES, interleaves=INTERLEAVES, max_tensor: int = MAX_TENSOR,
+                  max_pipeline: int | None = None, max_data: int | None = None):
+    """enumerate_layouts' layouts in the same order, at most `chunk` (default CHUNK) at a time and never all
+    at once (not cached): yields (LayoutArrays, (tensor > 1, data > 1, pipeline > 1)), every layout of a
+    chunk having those flags. For scans that reduce as they go; memory stays at one chunk."""
+    chunk = CHUNK if chunk is None else int(chunk)
+    if chunk < 1:
+        raise GapstudyError(f"chunk must be a positive number of layouts, got {chunk!r}")
+    cap = int(max_gpus)
+    T, P, D, Bm = _degree_rows(shape.layers, shape.heads, int(global_batch), cap, tuple(micro_batches),
+                               int(max_tensor), int(max_pipeline) if max_pipeline is not None else cap,
+                               int(max_data) if max_data is not None else cap)
+    rcs = tuple(RECOMPUTE_CODES[r] for r in recomputes)
+    sps = tuple(int(x) for x in sequence_parallel)
+    for r, opts, flags in _parts(T, P, D, tuple(zero_stages), rcs, sps, tuple(interleaves)):
+        k = opts.shape[1]
+        step = max(1, chunk // k)  # whole degree rows (all their k option combinations) per chunk
+        for start in range(0, r.size, step):
+            idx = np.repeat(r[start:start + step], k)
+            cols = np.tile(opts, idx.size // k)
+            for s in range(0, idx.size, chunk):  # more than one piece only when k > chunk
+                i = idx[s:s + chunk]
+                yield LayoutArrays(T[i], P[i], D[i], Bm[i], *cols[:, s:s + chunk]), flags
 
 
 def evaluate_layouts(shape: Shape, global_batch: int, layouts: LayoutArrays, hardware: Hardware, *,

@@ -34,8 +34,7 @@ from gapstudy.costmodel.architecture import DEFAULT_SEQ_LEN, DEFAULT_VOCAB, shap
 from gapstudy.costmodel.gemm import DEFAULT_CALIBRATION, Calibration
 from gapstudy.costmodel.hardware import get_hardware, hardware_in_use
 from gapstudy.costmodel.regimes import BAND_TOLERANCE, BAND_WINDOW, bands, classify
-from gapstudy.costmodel.search import (CHUNK, LAYOUT_FIELDS, SECONDS_PER_DAY, LayoutArrays, default_global_batch,
-                                       enumerate_layouts, evaluate_layouts)
+from gapstudy.costmodel.search import CHUNK, SECONDS_PER_DAY, default_global_batch, evaluate_layouts, layout_chunks
 from gapstudy.errors import GapstudyError
 
 # One-time cost of adopting a model-parallel technique (tensor or pipeline parallelism, ZeRO-3 /
@@ -156,25 +155,9 @@ def _as_assumptions(assumptions) -> Assumptions:
 # cost curves: cheapest variable cost per class of techniques, per size
 
 
-_SORTED: dict[int, tuple] = {}
-
-
-def _by_class(lay: LayoutArrays) -> tuple[LayoutArrays, np.ndarray]:
-    """The layouts reordered by class code (tensor 1 + pipeline 2 + ZeRO-3 4) and the class boundaries."""
-    hit = _SORTED.get(id(lay))
-    if hit is not None and hit[0] is lay:
-        return hit[1], hit[2]
-    code = (lay.tensor > 1) * 1 + (lay.pipeline > 1) * 2 + (lay.zero_stage == 3) * 4
-    order = np.argsort(code, kind="stable")
-    out = LayoutArrays(*(getattr(lay, f)[order] for f in LAYOUT_FIELDS))
-    bounds = np.searchsorted(code[order], np.arange(N_CLASSES + 1))
-    if len(_SORTED) > 4096:
-        _SORTED.clear()
-    _SORTED[id(lay)] = (lay, out, bounds)
-    return out, bounds
-
-
-def _curve_for_size(log10_n: float, year: int, chip: str, a: Assumptions) -> dict:
+def _curve_for_size(log10_n: float, year: int, chip: str, a: Assumptions, *, chunk: int = CHUNK) -> dict:
+    """The cheapest feasible layout per class for one size, reduced chunk by chunk as the layouts are
+    enumerated (search.layout_chunks): memory stays at one chunk of `chunk` layouts, whatever the size."""
     hw = get_hardware(chip)
     opts = _tech.search_options(year, a.technique_lag)
     flash = opts.pop("flash_attention")
@@ -186,40 +169,48 @@ def _curve_for_size(log10_n: float, year: int, chip: str, a: Assumptions) -> dic
     if a.critical_batch:
         batch = _c.capped_batch(batch, n, tokens, a.seq_len)
     cap = a.gpus(year)
-    lay = enumerate_layouts(shape, batch, cap, **opts)
     steps = tokens / (batch * a.seq_len)
     best = np.full(N_CLASSES, np.inf)
-    best_i = np.full(N_CLASSES, -1)
+    best_lay: list = [None] * N_CLASSES  # (chunk, index) of each class's cheapest layout
     best_days = np.full(N_CLASSES, np.nan)
     best_gpus = np.full(N_CLASSES, np.nan)
     min_days = np.inf
     any_fit = False
-    lay, bounds = _by_class(lay)
-    for k in range(N_CLASSES):
-        for start in range(int(bounds[k]), int(bounds[k + 1]), CHUNK):
-            stop = min(start + CHUNK, int(bounds[k + 1]))
-            sub = LayoutArrays(*(getattr(lay, f)[start:stop] for f in LAYOUT_FIELDS))
-            r = evaluate_layouts(shape, batch, sub, hw, bytes_per_param=a.bytes_per_param, reserve=a.reserve,
-                                 calibration=a.calibration, max_gpus=cap, flash_attention=flash, overlap=overlap,
-                                 era=year - a.technique_lag)
-            stretch = 1.0 + a.failure_overhead_per_gpu * r["gpus"]
-            days = r["step_time"] * stretch * (steps / SECONDS_PER_DAY)
-            fits = r["fits"]
-            if not fits.any():
-                continue
-            any_fit = True
-            min_days = min(min_days, float(days[fits].min()))
-            ok = fits & (days <= a.max_days) if a.max_days is not None else fits
-            if not ok.any():
-                continue
-            dollars = np.where(ok, r["dollars_per_step"] * stretch * steps, np.inf)
-            i = int(np.argmin(dollars))
-            if dollars[i] < best[k]:
-                best[k], best_i[k], best_days[k], best_gpus[k] = dollars[i], start + i, days[i], r["gpus"][i]
+    evaluated = 0
+    for sub, (has_t, has_d, has_p) in layout_chunks(shape, batch, cap, chunk=chunk, **opts):
+        evaluated += len(sub)
+        r = evaluate_layouts(shape, batch, sub, hw, bytes_per_param=a.bytes_per_param, reserve=a.reserve,
+                             calibration=a.calibration, max_gpus=cap, flash_attention=flash, overlap=overlap,
+                             era=year - a.technique_lag)
+        stretch = 1.0 + a.failure_overhead_per_gpu * r["gpus"]
+        days = r["step_time"] * stretch * (steps / SECONDS_PER_DAY)
+        fits = r["fits"]
+        if not fits.any():
+            continue
+        any_fit = True
+        min_days = min(min_days, float(days[fits].min()))
+        ok = fits & (days <= a.max_days) if a.max_days is not None else fits
+        if not ok.any():
+            continue
+        dollars = np.where(ok, r["dollars_per_step"] * stretch * steps, np.inf)
+        # a chunk's layouts share tensor > 1 and pipeline > 1; ZeRO-3 (possible only with data > 1) splits it
+        # into at most two classes. Within a class the first cheapest layout in enumeration order wins, as
+        # it would in one pass over the class's layouts.
+        k0 = CLASS_BITS["tensor"] * has_t + CLASS_BITS["pipeline"] * has_p
+        if has_d:
+            z3 = sub.zero_stage == 3
+            split = ((k0, np.where(z3, np.inf, dollars)), (k0 + CLASS_BITS["zero3"], np.where(z3, dollars, np.inf)))
+        else:
+            split = ((k0, dollars),)
+        for k, dk in split:
+            i = int(np.argmin(dk))
+            if dk[i] < best[k]:
+                best[k], best_lay[k], best_days[k], best_gpus[k] = dk[i], (sub, i), days[i], r["gpus"][i]
     per_pt = best / (n * tokens)
     k_all = int(np.argmin(best))
     if np.isfinite(best[k_all]):
-        layout = lay.layout(int(best_i[k_all]))
+        sub, i = best_lay[k_all]
+        layout = sub.layout(i)
         regime, status = classify(layout, hw), "feasible"
     else:
         layout, regime = None, "infeasible"
@@ -227,7 +218,7 @@ def _curve_for_size(log10_n: float, year: int, chip: str, a: Assumptions) -> dic
                   f"fastest fitting layout takes {min_days:.0f} days > {a.max_days:g}-day deadline").format(cap=cap)
     return {"params": n, "tokens": tokens, "batch": batch, "per_param_token": per_pt, "days": best_days,
             "gpus": best_gpus, "best_class": k_all if layout is not None else -1, "regime": regime, "status": status,
-            "layout": None if layout is None else dataclasses.asdict(layout), "evaluated": len(lay)}
+            "layout": None if layout is None else dataclasses.asdict(layout), "evaluated": evaluated}
 
 
 def _curves_compute(year: int, chip: str, a: Assumptions, log10_sizes: tuple[float, ...]) -> dict:
