@@ -60,7 +60,7 @@ TESTS: dict[str, GapTest] = {
                 lambda x, c, r, b, s: stats.silverman_test(x, n_boot=b, calibration="hall-york-whole-line", jitter="log10", rng=r), 4),
         GapTest("excess_mass", "more than one mode? (excess mass, Ameijeiras-Alonso et al.)", lambda x, c, r, b, s: stats.excess_mass_test(
             x, n_boot=b, jitter="log10", rng=r), 10),
-        GapTest("mixture", "two Gaussian groups rather than one unimodal shape? (LR, data-like unimodal null)",
+        GapTest("mixture", "is the best two-normal fit bimodal? (LR against the best unimodal two-normal fit)",
                 lambda x, c, r, b, s: stats.mixture_test(x, n_boot=b, jitter="log10", rng=r), 10),
         GapTest("deficit", "fewer models in the window than a smooth null predicts?", lambda x, c, r, b, s: stats.deficit_test(
             x, c["lower"], c["upper"], null=c["null"], n_sim=s, jitter="log10", rng=r), 10),
@@ -184,7 +184,8 @@ def _summary_of(name: str, res) -> dict:
     elif name in ("silverman", "silverman_whole_line"):
         out.update(h_crit=float(res.statistic), lam=float(res.lam))
     elif name == "mixture":
-        out.update(bic1=float(res.bic1), bic2=float(res.bic2), params2=[float(v) for v in res.params2])
+        out.update(bic1=float(res.bic1), bic2=float(res.bic2), params2=[float(v) for v in res.params2],
+                   bimodal=bool(res.bimodal), loglik2=float(res.loglik2), loglik_unimodal=float(res.loglik_unimodal))
     elif name == "deficit":
         out.update(observed=float(res.observed), expected=float(res.expected), ratio=float(res.statistic),
                    midp=float(res.midp), window_log10=list(res.window_log10))
@@ -201,7 +202,8 @@ def _detail(name: str, r: dict) -> str:
         return f"h_crit {fmt(r['h_crit'])} decades, lambda {fmt(r['lam'])}"
     if name == "mixture":
         better = "2" if r["bic2"] < r["bic1"] else "1"
-        return f"BIC 1 comp {fmt(r['bic1'], 5)}, 2 comp {fmt(r['bic2'], 5)} (BIC prefers {better})"
+        shape = "bimodal" if r.get("bimodal") else "unimodal (p = 1)"
+        return f"best two-normal fit {shape}; BIC 1 comp {fmt(r['bic1'], 5)}, 2 comp {fmt(r['bic2'], 5)} (BIC prefers {better})"
     if name == "deficit":
         return (f"observed {fmt(r['observed'])} (after one tie-breaking draw) vs expected {fmt(r['expected'])} "
                 f"under the null refitted in every bootstrap replicate")
