@@ -72,6 +72,18 @@ def test_decisions_agree_with_the_library_where_the_p_value_is_clear():
     assert clear.sum() >= 6 and np.array_equal(dec[clear], lib[clear] <= 0.05)
 
 
+def test_mixture_decisions_agree_with_the_library_where_the_p_value_is_clear():
+    rng = np.random.default_rng(21)
+    x = np.sort(np.vstack([stats.sample_mixture(80, size=5, rng=rng), stats.sample_null("normal", 80, size=7, rng=rng, loc=10, scale=1)]),
+                axis=1)
+    dec = calibrate.mixture_rejects(x, alpha=0.05, rng=np.random.default_rng(22), n_boot=199)
+    lib = np.array([stats.mixture_test(r, n_boot=399, jitter=None, rng=np.random.default_rng(23)).pvalue for r in x])
+    clear = (lib < 0.02) | (lib > 0.12)
+    assert clear.sum() >= 6 and np.array_equal(dec[clear], lib[clear] <= 0.05)
+    warp = calibrate.mixture_rejects(x, alpha=0.05, rng=np.random.default_rng(24), warp=True)
+    assert not warp[lib == 1].any()  # a unimodal best fit never rejects, in either estimate
+
+
 def test_calibration_refuses_a_data_option():
     from gapstudy.experiments import calibration
 

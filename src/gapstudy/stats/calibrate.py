@@ -12,7 +12,7 @@ import numpy as np
 from gapstudy.errors import GapstudyError
 from gapstudy.stats import critical, deficit, dip, scan
 from gapstudy.stats.excess_mass import calibration_density
-from gapstudy.stats.mixture import _lr as _mixture_lr
+from gapstudy.stats.mixture import bimodality_lr, sample_two_normals
 from gapstudy.stats.rounding import jitter_bounds
 from gapstudy.stats.silverman import CENTRAL, hall_york_lambda
 from gapstudy.stats.simulate import _wilson
@@ -23,8 +23,8 @@ TESTS = ("dip", "silverman", "silverman_whole_line", "excess_mass", "mixture", "
 # Version of each test's method here (or of the library test it mirrors), part of the calibration
 # experiment's cache keys: bump one when its numbers would change. 2026-12 (issue 10): calibrated
 # dip, refitted deficit and scan, data-like mixture null, one tie-breaking draw everywhere;
-# dip 3: against the excess-mass calibration density; deficit 3: bootstrap draws from the smoother generator (deficit.GENERATOR_SMOOTHING).
-METHOD_VERSION = {"dip": 3, "silverman": 2, "silverman_whole_line": 2, "excess_mass": 2, "mixture": 3, "deficit": 3, "scan": 2}
+# dip 3: against the excess-mass calibration density; mixture 4: the bimodality LR (Holzmann & Vollmer 2008); deficit 3: bootstrap draws from the smoother generator (deficit.GENERATOR_SMOOTHING).
+METHOD_VERSION = {"dip": 3, "silverman": 2, "silverman_whole_line": 2, "excess_mass": 2, "mixture": 4, "deficit": 3, "scan": 2}
 # Inner bootstrap draws per replicate: 199, so that (1 + B) * alpha = 10 is an integer at alpha
 # 0.05. A Monte Carlo test with such a B has exactly the size of the test with B = infinity when
 # its null is exact (Dufour 2006, J. Econometrics 133:443-477; Besag & Clifford 1991, Biometrika
@@ -116,7 +116,7 @@ def silverman_rejects(xs, *, alpha, rng, n_boot=INNER_B, central: float | None =
 
 class Densities:
     """The excess-mass calibration density of each row, built on first use and shared by the
-    dip, excess-mass and mixture tests of one cell (each costs a few ms)."""
+    dip and excess-mass tests of one cell (each costs a few ms)."""
 
     def __init__(self, xs: np.ndarray):
         self.xs = xs
@@ -159,21 +159,44 @@ def excess_mass_rejects(xs, *, alpha, rng, n_boot=INNER_B, densities: Densities 
     return _calibrated_dip_rejects(xs, 2.0, alpha=alpha, rng=rng, n_boot=n_boot, densities=densities)
 
 
-def mixture_rejects(xs, *, alpha, rng, densities: Densities | None = None) -> np.ndarray:
-    """Mixture LR test (data-like unimodal null) on each row, by the warp-speed method (Giacomini,
-    Politis & White 2013, Econometric Theory 29:567-589): each replicate gets ONE bootstrap sample
-    from its own calibration density, and every replicate's LR is compared with the pooled
-    bootstrap LRs of all replicates. Each EM fit costs 1-7 ms, so R x B refits per cell are out of
-    reach; warp-speed estimates the size of the B = infinity bootstrap test at the cost of 2 R fits
-    (consistent when the LR's bootstrap law varies little across replicates, as for this affine-
-    invariant statistic; it adds a little Monte Carlo spread)."""
+def mixture_rejects(xs, *, alpha, rng, n_boot=INNER_B, warp: bool = False) -> np.ndarray:
+    """Mixture bimodality test (mixture_test's default) on each row: the bimodality LR against
+    LRs of samples from the row's best unimodal two-normal fit. Rows whose best fit is unimodal
+    have LR 0 and p = 1 and draw nothing, as in the library. Each fit costs ~1-4 ms, and a row
+    that rejects needs all n_boot of its draws, so:
+    warp=False: the Monte Carlo test of every row (sequential rounds), for sizes;
+    warp=True: the warp-speed estimate (Giacomini, Politis & White 2013, Econometric Theory
+        29:567-589): ONE bootstrap sample per row, every row's LR compared with the pooled
+        bootstrap LRs of all rows, at the cost of 2 fits per row; for power under alternatives,
+        where most rows reject. (On the unimodal nulls it misstated sizes near 0.005 as ~0.02 at
+        n = 300, so sizes use warp=False.)"""
     r, n = xs.shape
-    dens = densities if densities is not None else Densities(xs)
-    boot = np.stack([dens[i].sample((1, n), rng)[0] for i in range(r)])
-    lr = np.concatenate([_mixture_lr(xs[s : s + MIXTURE_CHUNK])[0] for s in range(0, r, MIXTURE_CHUNK)])
-    lr_b = np.sort(np.concatenate([_mixture_lr(boot[s : s + MIXTURE_CHUNK])[0] for s in range(0, r, MIXTURE_CHUNK)]))
-    ge = r - np.searchsorted(lr_b, lr - 1e-9, side="left")
-    return (1.0 + ge) / (1.0 + r) <= alpha
+    lr = np.zeros(r)
+    unimodal = np.zeros((r, 5))
+    for s in range(0, r, MIXTURE_CHUNK):
+        lr[s : s + MIXTURE_CHUNK], _, (unimodal[s : s + MIXTURE_CHUNK], _) = bimodality_lr(xs[s : s + MIXTURE_CHUNK])
+
+    def boot_lr(params, below=None):
+        sims = sample_two_normals(params, n, rng)
+        cut = None if below is None else np.broadcast_to(below, sims.shape[:1])
+        return np.concatenate([bimodality_lr(sims[s : s + MIXTURE_CHUNK], below=None if cut is None else cut[s : s + MIXTURE_CHUNK])[0]
+                               for s in range(0, sims.shape[0], MIXTURE_CHUNK)])
+
+    if warp:
+        pooled = np.sort(boot_lr(unimodal))
+        ge = r - np.searchsorted(pooled, lr - 1e-9, side="left")
+        return (lr > 0) & ((1.0 + ge) / (1.0 + r) <= alpha)
+    live = np.flatnonzero(lr > 0)
+    reject = np.zeros(r, dtype=bool)
+    if live.size:
+        def exceed(idx, b):
+            rows = live[idx]
+            # each draw only has to be compared with its row's LR (exact decisions, fewer fits)
+            boot = boot_lr(np.repeat(unimodal[rows], b, axis=0), below=np.repeat(lr[rows] - 1e-9, b))
+            return np.count_nonzero(boot.reshape(rows.size, b) >= lr[rows, None] - 1e-9, axis=1)
+
+        reject[live] = _sequential(live.size, exceed, alpha, n_boot)
+    return reject
 
 
 def deficit_rejects(xs, *, alpha, rng, lower, upper, null="kde", n_boot=INNER_B) -> np.ndarray:
@@ -211,7 +234,8 @@ def scan_rejects(xs, *, alpha, rng, points, null="kde", n_boot=INNER_B) -> np.nd
 def rejections(samples, tests, *, alpha, rng_for_test, opts: dict) -> dict[str, dict]:
     """Rejection count, rate and Wilson 95% interval of each test in `tests` on the rows of `samples`.
 
-    opts: lower, upper (window, parameters), scan_points, inner_boot, null (deficit/scan null).
+    opts: lower, upper (window, parameters), scan_points, inner_boot, null (deficit/scan null),
+    mixture_warp (the mixture's warp-speed estimate, for power cells).
     rng_for_test(name) gives each test its own Generator (and "jitter" the tie-breaking draw)."""
     samples = np.atleast_2d(np.asarray(samples, dtype=float))
     unknown = [t for t in tests if t not in TESTS]
@@ -226,7 +250,7 @@ def rejections(samples, tests, *, alpha, rng_for_test, opts: dict) -> dict[str, 
         if name == "dip":
             rej = dip_rejects(xs, alpha=alpha, rng=rng, n_boot=b, densities=dens)
         elif name == "mixture":
-            rej = mixture_rejects(xs, alpha=alpha, rng=rng, densities=dens)
+            rej = mixture_rejects(xs, alpha=alpha, rng=rng, n_boot=b, warp=bool(opts.get("mixture_warp", False)))
         elif name == "silverman":
             rej = silverman_rejects(xs, alpha=alpha, rng=rng, n_boot=b, central=CENTRAL)
         elif name == "silverman_whole_line":
