@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib.util
+import os
 import re
 import subprocess
 import sys
@@ -127,6 +128,9 @@ def regenerate(names: list[str], dry_run: bool = False) -> int:
         else:
             try:
                 summary, wall = run_one(name, EXPERIMENTS.get(name, []))
+                # paths inside this checkout as the README reader sees them (relative to the
+                # repository), not the absolute path of whichever clone regenerated them
+                summary = summary.replace(f"{HERE.parent}{os.sep}", "")
                 cmd = " ".join(["python -m gapstudy", f"experiment={name}", *EXPERIMENTS.get(name, [])])
                 body = f"_Regenerated {stamp} by `{cmd}` ({wall:.0f} s)._\n\n{_demote(summary)}"
                 print(f"[regenerate] {name}: ok ({wall:.0f} s)")
