@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from gapstudy.errors import GapstudyError
+from gapstudy.stats.silverman import CENTRAL
 from gapstudy.stats import (
     critical_bandwidth,
     excess_mass,
@@ -65,7 +66,8 @@ def test_silverman_rejects_faithful_and_is_reproducible(reference_dir):
     r1 = silverman_test(x, n_boot=300, jitter=None, rng=np.random.default_rng(11))
     r2 = silverman_test(x, n_boot=300, jitter=None, rng=np.random.default_rng(11))
     assert r1.pvalue < 0.01
-    q = np.quantile(x, [0.025, 0.975])
+    q = np.quantile(x, [(1 - CENTRAL) / 2, (1 + CENTRAL) / 2])
+    assert CENTRAL == 0.90  # the default interval I (see silverman.CENTRAL)
     assert r1.interval == pytest.approx(tuple(q)) and r1.calibration == "central"
     assert r1.statistic == pytest.approx(critical_bandwidth(x, interval=tuple(q)))
     whole = silverman_test(x, n_boot=50, calibration="hall-york-whole-line", jitter=None, rng=np.random.default_rng(1))
