@@ -179,12 +179,15 @@ def _lr(x: np.ndarray):
     z = (x - mean) / sd the LR is exactly invariant under x -> a + b x, as the test's parametric
     bootstrap assumes; fits are mapped back to x's units."""
     mean, sd, ll1 = _loglik_normal(x)
-    z = (x - mean[:, None]) / sd[:, None]
-    pz, llz, conv = fit_two(z)
-    n = x.shape[-1]
-    ll2 = llz - n * np.log(sd)
-    params = np.stack([pz[:, 0], mean + sd * pz[:, 1], sd * pz[:, 2], mean + sd * pz[:, 3], sd * pz[:, 4]], axis=1)
-    return np.maximum(2.0 * (ll2 - ll1), 0.0), (mean, sd, ll1), (params, ll2, conv)
+    pz, llz, conv = fit_two((x - mean[:, None]) / sd[:, None])
+    ll2 = llz - x.shape[-1] * np.log(sd)
+    return np.maximum(2.0 * (ll2 - ll1), 0.0), (mean, sd, ll1), (_in_units(pz, mean, sd), ll2, conv)
+
+
+def _in_units(pz: np.ndarray, mean: np.ndarray, sd: np.ndarray) -> np.ndarray:
+    """Two-normal parameters (weight1, mean1, sd1, mean2, sd2) fitted to standardised rows, mapped
+    back to the units of rows with these means and sds."""
+    return np.stack([pz[:, 0], mean + sd * pz[:, 1], sd * pz[:, 2], mean + sd * pz[:, 3], sd * pz[:, 4]], axis=1)
 
 
 # Points at which a fitted two-normal density is searched for a dip between its component means
@@ -300,19 +303,15 @@ def bimodality_lr(x: np.ndarray, *, below=None):
     two-normal fit), 0 where the best fit is unimodal (Holzmann & Vollmer 2008, AStA Adv. Stat.
     Anal. 92:57-69). Fitted on the standardised rows (exactly affine invariant, see _lr).
     below: see fit_unimodal (a row's LR is then exact where it is >= below, else only known to be < below).
-    Returns (lr, (params, ll) unconstrained, (params, ll) unimodal), params in x's units."""
+    Returns (lr, (params, ll, converged) unconstrained, (params, ll) unimodal), params in x's units."""
     x = np.atleast_2d(x)
     mean, sd = x.mean(axis=1), x.std(axis=1)
     z = (x - mean[:, None]) / sd[:, None]
-    pz, llz, _ = fit_two(z)
+    pz, llz, conv = fit_two(z)
     uz, ulz = fit_unimodal(z, pz, llz, below=below)
     shift = x.shape[1] * np.log(sd)
-
-    def back(p):
-        return np.stack([p[:, 0], mean + sd * p[:, 1], sd * p[:, 2], mean + sd * p[:, 3], sd * p[:, 4]], axis=1)
-
     lr = np.maximum(2.0 * (llz - ulz), 0.0)
-    return lr, (back(pz), llz - shift), (back(uz), ulz - shift)
+    return lr, (_in_units(pz, mean, sd), llz - shift, conv), (_in_units(uz, mean, sd), ulz - shift)
 
 
 def sample_two_normals(params: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -396,8 +395,7 @@ def mixture_test(x, *, method: str = "bimodality", n_boot: int = DEFAULT_N_BOOT,
     x, label = jitter_once(x, jitter, gen)
     n = x.size
     mean, sd, ll1 = _loglik_normal(x[None, :])
-    blr, (params, ll2), (uparams, ull) = bimodality_lr(x[None, :])
-    conv = fit_two((x[None, :] - mean[0]) / sd[0])[2]
+    blr, (params, ll2, conv), (uparams, ull) = bimodality_lr(x[None, :])
     if method == "bimodality":
         stat = float(blr[0])
         if stat > 0:
