@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ctypes
 import multiprocessing
+import os
 import signal
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -45,12 +46,22 @@ def signal_name(exc: BaseException) -> str:
 _PR_SET_PDEATHSIG = 1
 
 
+def _worker_term(signum, frame) -> None:
+    """In a worker, on SIGTERM (the parent ending the pool, or the parent's death): remove any
+    half-written cache or output temporary, then exit at once with the signal's status. Raising
+    instead would not end the worker: the pool's task loop catches BaseException and goes on."""
+    from gapstudy.report.files import remove_pending
+
+    remove_pending()
+    os._exit(128 + signum)
+
+
 def _worker_init() -> None:
     """In each worker: leave Ctrl-C to the parent (which ends the workers itself, so the terminal
     shows one line, not one traceback per worker), and die with the parent even if it is killed
     outright (SIGKILL), so no orphan keeps computing."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, _worker_term)
     if sys.platform.startswith("linux"):
         try:
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import signal
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,6 +33,35 @@ def file_mode() -> int:
     return 0o666 & ~_umask()
 
 
+# temporaries an atomic_open in this process has made and not yet renamed or removed: a worker
+# ended by SIGTERM mid-write removes them before it exits (gapstudy.signals), since it cannot run
+# the `except` clause below when it dies outright
+_PENDING: set[str] = set()
+
+
+def remove_pending() -> None:
+    """Remove this process's half-written temporaries (called from a signal handler just before
+    the process exits)."""
+    for tmp in list(_PENDING):
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+    _PENDING.clear()
+
+
+def _block_term():
+    """Hold off SIGTERM in this thread; returns the previous mask (None where there are no masks)."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+
+
+def _unblock_term(previous) -> None:
+    if previous is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 @contextmanager
 def atomic_open(path: str | Path, mode: str = "w"):
     """A file handle on a temporary file beside `path`; on success it is fsynced and renamed into
@@ -39,7 +69,13 @@ def atomic_open(path: str | Path, mode: str = "w"):
     permissions the umask gives ordinary files."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # a SIGTERM between creating the temporary and registering it would orphan it: hold it off
+    blocked = _block_term()
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        _PENDING.add(tmp)
+    finally:
+        _unblock_term(blocked)
     try:
         # mkstemp makes the file 0600; give it the mode open() would, so others can read results
         # where the user's umask lets them (a lab's shared folder)
@@ -52,6 +88,8 @@ def atomic_open(path: str | Path, mode: str = "w"):
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    finally:
+        _PENDING.discard(tmp)
 
 
 def write_atomic(path: str | Path, text: str) -> Path:
