@@ -177,6 +177,23 @@ def test_cross_node_tensor_parallel_pays_inter_node_bandwidth():
     assert across.achieved_flops_per_gpu < within.achieved_flops_per_gpu
 
 
+def test_data_parallel_rings_cross_each_node_once():
+    # a 2-byte gradient of psi params all-reduced by d ranks moves 2 (d-1)/d x 2 psi bytes per rank; when the
+    # group has g ranks in every node its rings leave each node once, at g NICs' worth (step.ring_bandwidth)
+    hw = cm.get_hardware("a100_80gb")
+    common = dict(layers=24, hidden=2304, heads=24, seq_len=2048, vocab=51200, micro_batch=8, pipeline=1,
+                  interleave=1, hardware=hw)
+    for t, d in ((1, 32), (2, 16), (4, 32), (8, 4)):
+        e = cm.estimate_step(**common, tensor=t, data=d, global_batch=8 * d)
+        g = max(1, 8 // t)
+        wire = 2.0 * (d - 1) / d * 2.0 * e.params_per_gpu / min(hw.intra_bandwidth, g * hw.inter_bandwidth)
+        assert e.dp_comm_time == pytest.approx(wire + 2.0 * (d - 1) * hw.inter_node_latency_s, rel=1e-9), (t, d)
+    # inside one node the ring stays on NVLink
+    e = cm.estimate_step(**common, tensor=2, data=4, global_batch=32)
+    assert e.dp_comm_time == pytest.approx(2.0 * 3 / 4 * 2.0 * e.params_per_gpu / hw.intra_bandwidth
+                                           + 2.0 * 3 * hw.intra_node_latency_s, rel=1e-9)
+
+
 def test_gemm_efficiency_penalises_thin_splits():
     common = {**BASE, "pipeline": 1, "interleave": 1, "data": 1, "global_batch": 64}
     a = cm.estimate_step(**{**common, "tensor": 2})

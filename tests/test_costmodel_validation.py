@@ -34,38 +34,43 @@ def test_held_out_is_disjoint_cited_and_reported():
     # This pins what the shipped constants reach, from both sides, so a regression or a silent change
     # shows (an improvement should update this test and the README's caveat).
     assert s["rows"] == len(out) == 12
-    # BLOOM +2.4%, GPT-NeoX-20B +9.4% (in its own FLOP count), Llama 3 -0.9% / -1.5%, MT-NLG 530B
-    # +13.0% / +14.3% / +17.6%, Pythia 1B / 1.4B / 2.8B / 6.9B / 12B -18.7% / -14.5% / -13.6% / -14.9% / +2.9%:
-    # mean 10.3%, max 18.7%. Before the Pythia rows (7 rows): mean 8.4%, max 17.6%; before the NeoX count fix
-    # and the MT-NLG rows (4 rows): mean 5.9%, max 18.9%.
-    assert 0.08 <= s["mean_abs_error"] <= 0.13 and 0.15 <= s["max_abs_error"] <= 0.22, s
+    # Since data-parallel rings cross nodes once per node (step.ring_bandwidth; refit on the fit set):
+    # BLOOM +4.8%, GPT-NeoX-20B +7.8% (in its own FLOP count), Llama 3 +1.7% / +1.0%, MT-NLG 530B
+    # +15.1% / +16.4% / +19.8%, Pythia 1B / 1.4B / 2.8B / 6.9B / 12B +2.1% / +13.3% / +15.8% / +9.0% / +19.6%:
+    # mean 10.5%, max 19.8%, every row too fast (signed mean = mean |error|). Before (one NIC's share per
+    # rank): mean 10.3%, max 18.7%, Pythia 1B-6.9B -14..-19%; before the Pythia rows (7 rows): mean 8.4%,
+    # max 17.6%; before the NeoX count fix and the MT-NLG rows (4 rows): mean 5.9%, max 18.9%.
+    assert 0.08 <= s["mean_abs_error"] <= 0.13 and 0.16 <= s["max_abs_error"] <= 0.23, s
+    assert all(r.error > 0 for r in rows), [(r.label, r.error) for r in rows]  # no row is predicted too slow
     by = {r.label: r for r in rows}
     llama = [r for r in rows if r.chip == "h100"]
     assert len(llama) == 2 and all(abs(r.error) <= 0.05 for r in llama)  # H100 MFU was 27-42% too low before overlap
-    assert abs(by["BLOOM-176B"].error) <= 0.05  # -11.7% when the last stage was timed with 6 blocks + logits
+    assert abs(by["BLOOM-176B"].error) <= 0.06  # -11.7% when the last stage was timed with 6 blocks + logits
     # NeoX: still too fast, but no longer by the 19% that came from comparing a 6N-style count to hardware FLOPs
-    assert 0.05 <= by["GPT-NeoX-20B"].error <= 0.14
+    assert 0.04 <= by["GPT-NeoX-20B"].error <= 0.12
     # MT-NLG: too fast, and more so as data parallelism grows at a fixed batch (the published times fall
-    # as 378/d + 12.7 s, the model's as 370/d + 6.9 s: the per-micro-batch part agrees within 2%, a fixed ~6 s per
+    # as 378/d + 12.7 s, the model's as ~370/d + ~6 s: the per-micro-batch part agrees within 3%, a fixed ~6 s per
     # step does not)
     mt = sorted((r for r in rows if r.label.startswith("MT-NLG")), key=lambda r: r.data)
     assert [r.data for r in mt] == [8, 10, 12]
     errs = [r.error for r in mt]
-    assert all(0.08 <= e <= 0.22 for e in errs) and errs[0] < errs[1] < errs[2], errs
-    # Pythia (added before their errors were seen): 1B-6.9B too slow by 14-19%, although the measured step
-    # (A100-hours / (steps x GPUs)) includes checkpointing, evaluation and restarts; 12B within 3%
+    assert all(0.10 <= e <= 0.24 for e in errs) and errs[0] < errs[1] < errs[2], errs
+    # Pythia (added before their errors were seen): the measured step (A100-hours / (steps x GPUs)) includes
+    # checkpointing, evaluation and restarts, so the model should be faster; 1B (no FlashAttention) within
+    # 2%, 1.4B-12B (FlashAttention) 9-20% faster
     py = {r.label: r.error for r in rows if r.label.startswith("Pythia")}
     assert sorted(py) == sorted(f"Pythia-{n}" for n in ("1B", "1.4B", "2.8B", "6.9B", "12B"))
-    assert all(-0.24 <= py[f"Pythia-{n}"] <= -0.10 for n in ("1B", "1.4B", "2.8B", "6.9B")), py
-    assert -0.03 <= py["Pythia-12B"] <= 0.09, py
+    assert -0.02 <= py["Pythia-1B"] <= 0.06, py
+    assert all(0.06 <= py[f"Pythia-{n}"] <= 0.24 for n in ("1.4B", "2.8B", "6.9B", "12B")), py
 
 
 def test_size_drift_is_reported_per_set():
     fit, out = error_summary(validate(rows=fit_rows())), error_summary(held_out())
-    # fit set: -5.0 points from 1B to 1T (large models slightly too slow); held out, now 1.01B-530B: +28.1
-    # (Pythia 1B-6.9B too slow by ~15%, MT-NLG too fast by ~15%; +4.2 over 20B-530B before the Pythia rows)
-    assert -7.0 <= fit["size_drift_points"] <= -3.0, fit
-    assert 20.0 <= out["size_drift_points"] <= 36.0, out
+    # fit set: -2.5 points from 1B to 1T; held out (1.01B-530B): +0.1, every row too fast by a similar
+    # margin. Before step.ring_bandwidth: fit -5.0, held out +28.1 (Pythia 1B-6.9B too slow by ~15% with
+    # each rank's ring traffic on one NIC's share, MT-NLG too fast by ~15%)
+    assert -4.5 <= fit["size_drift_points"] <= -0.5, fit
+    assert -5.0 <= out["size_drift_points"] <= 5.0, out
     sizes = [r.params_b for r in held_out()]
     assert min(sizes) < 1.5 and max(sizes) > 500  # the held-out drift spans ~1B to 530B
 
@@ -171,8 +176,9 @@ def test_embedding_params_set_the_state_outside_the_blocks():
     untied = evaluate(**kw, embedding_params=2 * V * h)  # untied output layer, rotary positions (Pythia)
     assert untied["params_per_gpu"] - base["params_per_gpu"] == pytest.approx((V - s) * h)
     assert np.allclose(untied["compute_time"], base["compute_time"])  # the logits GEMM is there either way
-    # the gradient all-reduce grows with the parameters it carries
-    ratio = untied["dp_comm_time"] / base["dp_comm_time"]
+    # the gradient all-reduce's bandwidth part grows with the parameters it carries (the ring latency does not)
+    lat = 2.0 * 63 * kw["hardware"].inter_node_latency_s
+    ratio = (untied["dp_comm_time"] - lat) / (base["dp_comm_time"] - lat)
     assert ratio == pytest.approx(untied["params_per_gpu"] / base["params_per_gpu"], rel=1e-3)
 
 

@@ -111,7 +111,7 @@ def evaluate(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch
 
     # ---- tensor-parallel all-reduces: 4 per layer per micro-batch, 6 with full recompute ----
     tp_cross = t > node
-    tp_bw = np.where(tp_cross, hw.inter_bandwidth, hw.intra_bandwidth)
+    tp_bw = np.where(tp_cross, ring_bandwidth(hw, node), hw.intra_bandwidth)
     tp_lat = np.where(tp_cross, hw.inter_node_latency_s, hw.intra_node_latency_s)
     n_ar = np.where(rc == 2, 6.0, 4.0)
     tp_layer = n_ar * (2.0 * (t - 1.0) / t * ACT_BYTES * bsh / tp_bw + 2.0 * (t - 1.0) * tp_lat)
@@ -149,7 +149,9 @@ def evaluate(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch
     replicated, sharded = model_state_coefficients(zero, bpp)
     state_bytes = psi * (replicated + sharded / d)
     dp_cross = t * d > node
-    dp_bw = np.where(dp_cross, hw.inter_bandwidth, hw.intra_bandwidth)
+    # a data-parallel group has node / t ranks in each node (tensor-fastest placement): its rings share
+    # the node's links with the t - 1 other groups of the node (see ring_bandwidth)
+    dp_bw = np.where(dp_cross, ring_bandwidth(hw, np.clip(node / t, 1.0, d)), hw.intra_bandwidth)
     dp_lat = np.where(dp_cross, hw.inter_node_latency_s, hw.intra_node_latency_s)
     # gradient payloads of 2 psi bytes: all-reduce (stages 0-1) = 2 collectives' worth; stage 2
     # reduce-scatters every micro-batch and all-gathers once; stage 3 gathers weights forward and
@@ -208,6 +210,20 @@ def evaluate(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch
         "tokens_per_step": B * s,
         "dollars_per_step": gpu_seconds * hw.price_per_chip_hour / 3600.0,
     }
+
+
+def ring_bandwidth(hw: Hardware, ranks_per_node):
+    """Bytes/s per rank of a ring (or tree) collective whose group crosses nodes with `ranks_per_node`
+    of its ranks in each node.
+
+    NCCL chains the group's ranks inside a node over NVLink and leaves the node once per ring channel,
+    one channel per NIC (NCCL's ring and tree algorithms; Jeaugey, "Massively scale your deep learning
+    training with NCCL 2.4", NVIDIA blog 2019): the 2(n-1)/n x S bytes each rank sends cross the node
+    boundary once per node, not once per rank, so a group with g ranks in a node moves them at g x one
+    NIC's share of the node's network (the node's whole bandwidth when all its GPUs are in the group,
+    as nccl-tests' multi-node all-reduce bus bandwidth shows), capped by NVLink. g = 1 is one NIC's share.
+    """
+    return np.minimum(hw.intra_bandwidth, hw.inter_bandwidth * _f(ranks_per_node))
 
 
 PARAM_GRAD_BYTES = 2.0  # 16-bit gradients on the wire (Megatron-LM and DeepSpeed default)
