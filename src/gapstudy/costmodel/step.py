@@ -220,8 +220,10 @@ def ring_bandwidth(hw: Hardware, ranks_per_node):
     one channel per NIC (NCCL's ring and tree algorithms; Jeaugey, "Massively scale your deep learning
     training with NCCL 2.4", NVIDIA blog 2019): the 2(n-1)/n x S bytes each rank sends cross the node
     boundary once per node, not once per rank, so a group with g ranks in a node moves them at g x one
-    NIC's share of the node's network (the node's whole bandwidth when all its GPUs are in the group,
-    as nccl-tests' multi-node all-reduce bus bandwidth shows), capped by NVLink. g = 1 is one NIC's share.
+    NIC's share of the node's network (the node's whole bandwidth when all its GPUs are in the group),
+    capped by NVLink; g = 1 is one NIC's share. Measured: all-reduce bus bandwidth (2(n-1)/n x S per rank /
+    time) of 91 GB/s over 2 HGX A100 nodes with 4 x 200 Gb/s NICs each (NVIDIA/nccl-tests issue #100, 2022)
+    and 85-96 GB/s over 3 such nodes (issue #119, 2022): the node's 100 GB/s, not one NIC's 12.5 GB/s share.
     """
     return np.minimum(hw.intra_bandwidth, hw.inter_bandwidth * _f(ranks_per_node))
 
