@@ -163,6 +163,10 @@ HELD_OUT: tuple[Run, ...] = (
     # on one stage), the 20B tokenizer's 50,277 tokens padded to a multiple of 128 x t (V 50,304 / 50,432 /
     # 50,688, Megatron's rule). attention-config "flash" in the 1.4B-12B configs (the paper uses FlashAttention);
     # not in pythia-1b.yml, whose head dimension 256 FlashAttention 1.x did not support (up to 128).
+    # Not pinned: the configs first committed under the models' earlier names (models/1.3B/pythia-1.3b.yml:
+    # "trained on 128 gpus", 71,500 steps, micro-batch 16, no attention-config) have no FlashAttention, and
+    # that README version says the 4M-token-batch models were first trained for 71,500 steps; which runs
+    # Table 5's hours are of, with or without FlashAttention, no source says. The rows keep the current configs.
     # Shapes (layers, hidden, heads) are the README's table. Software year 2021 as GPT-NeoX-20B: GPT-NeoX's
     # Megatron-derived kernels, and pipe-parallel-size 1 still runs DeepSpeed's pipeline engine, which reduces
     # gradients after the backward pass (overlap_comm notwithstanding).
