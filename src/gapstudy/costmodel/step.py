@@ -59,7 +59,7 @@ def evaluate(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch
     `recompute` is an integer code (memory.RECOMPUTE_CODES: 0 none, 1 selective, 2 full).
     Ranks are placed tensor-fastest, then data, then pipeline (Megatron-LM's default order), so a
     group crosses nodes when its span (tensor x inner degrees) exceeds chips_per_node and then pays
-    the inter-node bandwidth and latency.
+    the inter-node latency and the node network's bandwidth its ranks in each node share (ring_bandwidth).
     """
     hw = hardware
     L, h, a, s, V, B = _f(layers), _f(hidden), _f(heads), _f(seq_len), _f(vocab), _f(global_batch)
