@@ -32,6 +32,9 @@ class Calibration:
     # gemm_max_efficiency of the software from 2022 on (Megatron-LM of Korthikanti et al. 2022 and
     # later): the same model runs ~7% faster per FLOP than in Narayanan et al. (2021); fitted value (0.73).
     gemm_max_efficiency_2022: float = 0.73
+    # Speed of the FlashAttention kernel (Dao et al. 2022) relative to the attention core's two GEMMs at the
+    # GEMM efficiency above (time of the s^2 FLOPs divided by this); 1.0 until fitted.
+    flash_attention_efficiency: float = 1.0
 
     def max_efficiency(self, year: float | None) -> float:
         """e_max of the software of `year` (None: the newest)."""

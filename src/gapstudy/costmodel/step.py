@@ -96,6 +96,8 @@ def evaluate(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch
     dh = h / a
     # attention core: b a/t batched (s,dh,s) and (s,s,dh) GEMMs per layer
     attn = (b * a / t) * (4.0 * s * s * dh + 4.0 * x0 * (s * s + 2.0 * s * dh)) / e
+    if flash_attention:  # one fused kernel instead of two GEMMs: its own efficiency relative to them (gemm.py)
+        attn = attn / cal.flash_attention_efficiency
     # elementwise kernels move the layer's stored activations (no recompute) c times at HBM speed
     # softmax/dropout bytes: the 5as/h term times sbh, split over t (none with FlashAttention)
     score = 0.0 * b if flash_attention else 5.0 * a * s * s * b / t

@@ -156,15 +156,20 @@ CALIBRATION_GRID = {  # the grid the defaults in gemm.Calibration were chosen on
 
 
 ERA_2022_GRID = tuple(round(0.60 + 0.01 * i, 2) for i in range(15))
+FLASH_GRID = tuple(round(0.50 + 0.05 * i, 2) for i in range(21))  # FlashAttention kernel speed, 0.50-1.50
 
 
-def fit_calibration(rows=None, grid=None, rows_2022=None, grid_2022=ERA_2022_GRID) -> Calibration:
+def fit_calibration(rows=None, grid=None, rows_2022=None, grid_2022=ERA_2022_GRID, rows_flash=None,
+                    grid_flash=FLASH_GRID) -> Calibration:
     """Grid fit, smallest mean absolute error: the three shared constants on `rows` (default
     Narayanan et al. 2021 Table 1), then the 2022+ efficiency alone on `rows_2022` (default
-    Korthikanti et al. 2022 Table 5). Held-out rows are never passed here."""
+    Korthikanti et al. 2022 Table 5), then the FlashAttention kernel's speed alone on `rows_flash`
+    (default the FlashAttention rows of Dao 2023 Table 1; the only fit rows with FlashAttention, so the
+    earlier stages do not depend on it). Held-out rows are never passed here."""
     grid = grid or CALIBRATION_GRID
     rows = _m.FIT if rows is None else rows
     rows_2022 = _m.FIT_2022 if rows_2022 is None else rows_2022
+    rows_flash = _m.FIT_FLASH if rows_flash is None else rows_flash
     best, best_err = DEFAULT_CALIBRATION, math.inf
     for e in grid["gemm_max_efficiency"]:
         for k in grid["gemm_size_scale"]:
@@ -177,12 +182,16 @@ def fit_calibration(rows=None, grid=None, rows_2022=None, grid_2022=ERA_2022_GRI
         scores = [(error_summary(validate(best.replace(gemm_max_efficiency_2022=e), rows_2022))["mean_abs_error"], e)
                   for e in grid_2022]
         best = best.replace(gemm_max_efficiency_2022=min(scores)[1])
+    if rows_flash:
+        scores = [(error_summary(validate(best.replace(flash_attention_efficiency=f), rows_flash))["mean_abs_error"], f)
+                  for f in grid_flash]
+        best = best.replace(flash_attention_efficiency=min(scores)[1])
     return best
 
 
 def fit_rows() -> tuple:
     """Every row the constants are fitted on."""
-    return _m.FIT + _m.FIT_2022
+    return _m.FIT + _m.FIT_2022 + _m.FIT_FLASH
 
 
 def leave_one_out(grid=None) -> list[float]:
@@ -190,6 +199,6 @@ def leave_one_out(grid=None) -> list[float]:
     errors = []
     for i, row in enumerate(_m.FIT):
         rest = _m.FIT[:i] + _m.FIT[i + 1:]
-        cal = fit_calibration(rest, grid, rows_2022=())
+        cal = fit_calibration(rest, grid, rows_2022=(), rows_flash=())
         errors.append(predict(row, cal).error)
     return errors
