@@ -14,7 +14,7 @@ from gapstudy.costmodel.validation import (NARAYANAN_TABLE1, error_summary, fit_
 
 def test_fit_set_rows_within_tolerance():
     rows = validate(rows=fit_rows())
-    assert len(rows) == 18  # Narayanan 2021 Table 1 (10) + Korthikanti 2022 Table 5 (8)
+    assert len(rows) == 22  # Narayanan 2021 Table 1 (10) + Korthikanti 2022 Table 5 (8) + Dao 2023 Table 1 (4)
     summary = error_summary(rows)
     assert summary["mean_abs_error"] <= 0.05, summary
     assert summary["max_abs_error"] <= 0.10, summary
@@ -31,6 +31,9 @@ def test_held_out_is_disjoint_cited_and_reported():
     rows = held_out()
     s = error_summary(rows)
     # The honest figure (the experiment reports it): the goal is mean <= 5%, max <= 10%, not met.
+    # Unchanged by the Dao 2023 FlashAttention rows in the fit set: the kernel speed they fit is 1.00, the
+    # value the model assumed, so the FlashAttention saving on Pythia 1.4B-12B and Llama 3 is not over-credited
+    # in kernel time (on those rows the model is within 2.2%).
     # This pins what the shipped constants reach, from both sides, so a regression or a silent change
     # shows (an improvement should update this test and the README's caveat).
     assert s["rows"] == len(out) == 12
@@ -66,10 +69,11 @@ def test_held_out_is_disjoint_cited_and_reported():
 
 def test_size_drift_is_reported_per_set():
     fit, out = error_summary(validate(rows=fit_rows())), error_summary(held_out())
-    # fit set: -2.5 points from 1B to 1T; held out (1.01B-530B): +0.1, every row too fast by a similar
+    # fit set: -0.5 points from 1B to 1T (22 rows; -2.5 on the 18 Megatron rows before the Dao 2023 FlashAttention
+    # rows at 1.3B-2.7B, errors -2.2..+1.0%); held out (1.01B-530B): +0.1, every row too fast by a similar
     # margin. Before step.ring_bandwidth: fit -5.0, held out +28.1 (Pythia 1B-6.9B too slow by ~15% with
     # each rank's ring traffic on one NIC's share, MT-NLG too fast by ~15%)
-    assert -4.5 <= fit["size_drift_points"] <= -0.5, fit
+    assert -2.5 <= fit["size_drift_points"] <= 1.5, fit
     assert -5.0 <= out["size_drift_points"] <= 5.0, out
     sizes = [r.params_b for r in held_out()]
     assert min(sizes) < 1.5 and max(sizes) > 500  # the held-out drift spans ~1B to 530B
@@ -122,6 +126,45 @@ def test_rebalanced_last_stage_times_the_slowest_stage():
     # a tiny vocabulary: the middle stages (6 blocks) become the slowest, the logits drop out of the time
     tiny = evaluate(**{**kw, "vocab": 8}, last_stage_layers=5)["compute_time"]
     assert np.allclose(tiny, evaluate(**{**kw, "vocab": 8}, last_stage_layers=0)["compute_time"])
+
+
+def test_flash_attention_rows_pin_the_kernel_speed():
+    import dataclasses
+
+    from gapstudy.costmodel.validation import FLASH_GRID
+    runs = measurements.FIT_FLASH
+    # Dao 2023 Table 1, FlashAttention column: GPT3-1.3B / 2.7B at 2k / 8k on one node of 8 A100-80GB, d = 8,
+    # 1M tokens a step, as MFU of the 312 TFLOP/s peak
+    assert [round(r.value * 312.0) for r in runs] == [189, 170, 189, 175]
+    assert all(r.flash_attention and r.tensor * r.pipeline * r.data == 8 and r.data == 8 for r in runs)
+    assert all(r.global_batch * r.seq_len == 2**20 for r in runs)
+    assert {r.source for r in runs}.isdisjoint({r.source for r in measurements.HELD_OUT})
+    # identified from both sides: the fitted speed (1.00) is a strict minimum of the mean error on the grid, and
+    # the 8k rows (attention ~40% of the FLOPs) move most: a kernel 20% slower or faster is off by > 4% on average
+    score = {f: error_summary(validate(DEFAULT_CALIBRATION.replace(flash_attention_efficiency=f), runs))["mean_abs_error"]
+             for f in FLASH_GRID}
+    assert min(score, key=score.get) == DEFAULT_CALIBRATION.flash_attention_efficiency == 1.0
+    assert score[1.0] <= 0.02 and score[0.8] > 0.06 and score[1.2] > 0.04, score
+    rows = validate(rows=runs)
+    assert all(abs(r.error) <= 0.03 for r in rows), [(r.label, r.error) for r in rows]
+    # the kernel speed changes only rows with FlashAttention
+    fast = DEFAULT_CALIBRATION.replace(flash_attention_efficiency=1.3)
+    plain = dataclasses.replace(runs[1], flash_attention=False, recompute="full")
+    assert validate(fast, [plain])[0].predicted == validate(rows=[plain])[0].predicted
+    assert validate(fast, [runs[1]])[0].predicted > rows[1].predicted
+
+
+def test_flash_attention_baselines_are_reported_not_fitted():
+    # The same table without FlashAttention: plain PyTorch attention (separate score, mask, softmax, dropout
+    # kernels), which the model does not describe (its score traffic is fitted on Megatron's fused softmax).
+    # The model is too fast on every row, most at 8k where the s^2 scores dominate: 1.3B 2k +12.0%, 8k +24.6%,
+    # 2.7B 2k +12.0%, 8k +18.6%. They are not in the fit (an attention implementation no held-out run used).
+    runs = measurements.FLASH_BASELINES
+    assert [round(r.value * 312.0) for r in runs] == [142, 72, 149, 80]
+    assert not {(r.source, r.label) for r in runs} & {(r.source, r.label) for r in fit_rows()}
+    errs = {r.label: r.error for r in validate(rows=runs)}
+    assert all(0.08 <= e <= 0.30 for e in errs.values()), errs
+    assert errs["GPT3-1.3B 8k without FlashAttention"] > errs["GPT3-1.3B 2k without FlashAttention"]
 
 
 def test_defaults_are_the_grid_fit():
