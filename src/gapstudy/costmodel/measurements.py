@@ -105,9 +105,10 @@ DAO2023 = "Dao 2023 (FlashAttention-2, arXiv:2307.08691), section 4.3 and Table 
 # "the formula from the Megatron-LM paper ... scaled by 3/4 to get the model FLOPs"): compared as MFU against
 # the 312 TFLOP/s peak. Columns: without FlashAttention 142 / 72 / 149 / 80, FlashAttention (1.x) 189 / 170 /
 # 189 / 175, FlashAttention-2 196 / 220 / 205 / 225 for GPT3-1.3B at 2k / 8k context and GPT3-2.7B at 2k / 8k.
-# Software: the paper's own GPT training code (Dao-AILab/flash-attention training/, PyTorch DDP with a ZeRO-1
-# optimizer, fused MLP / dropout-add-LayerNorm / cross-entropy kernels, bf16), 2023 (the paper's date).
-# Layouts as its configs give them (training/configs/experiment/pile/): 8-way data parallelism, d = 8, t = p = 1;
+# Software and layout: the paper names neither; the rows take its author's GPT training code, whose README reports
+# these 8 x A100-80GB speeds (Dao-AILab/flash-attention training/: PyTorch DDP with a ZeRO-1 optimizer, fused MLP /
+# dropout-add-LayerNorm / cross-entropy kernels, bf16), software year 2023 (the paper's date), and the layouts its
+# configs give (training/configs/experiment/pile/): 8-way data parallelism, d = 8, t = p = 1;
 # 1M tokens a step (global batch 512 at 2k, 128 at 8k); micro-batch for 80 GB GPUs 8 (gpt3xl-flash, 2k) and 4
 # (gpt3xl-flash-8k, gpt3-2.7B-flash-hdim128; train.gpu_mem is nvidia-smi's 81,920 MiB / 1000, rounded: 82); no activation checkpointing ("we don't need any activation
 # checkpointing", training README; mlp_checkpoint_lvl 0). GPT3-1.3B: L 24, h 2048, 16 heads; GPT3-2.7B: L 32,
