@@ -353,3 +353,40 @@ def test_mills_ratio_is_accurate_and_finite_far_in_the_lower_tail():
     assert np.all(got[u < 0] >= -u[u < 0])  # Mills: phi(u)/Phi(u) > -u for u < 0 (equal in doubles far out)
     edge = _lam(np.array([MILLS_SERIES_BELOW * (1 - 1e-12), MILLS_SERIES_BELOW * (1 + 1e-12)]))
     assert edge[1] == pytest.approx(edge[0], rel=1e-8)  # no jump where the series takes over
+
+
+def test_confused_with_names_every_generator_under_the_goal():
+    from gapstudy.hypotheses.engine import confused_with
+
+    # 60% correct, the rest spread thinly: no single wrong winner over 20%, still the largest are named
+    assert confused_with({"a": 0.15, "b": 0.15, "c": 0.10}, 0.6) == ["a", "b"]
+    assert confused_with({"a": 0.35, "b": 0.05}, 0.6) == ["a"]
+    assert confused_with({"a": 0.05, "b": 0.05}, 0.9) == []
+    assert confused_with({"a": 0.0}, 0.5) == []  # nothing won wrongly (e.g. failed fits): nothing to name
+
+
+def test_recovery_reuses_an_identical_hypothesis_and_splits_its_ties():
+    """A hypothesis that is another's density at these dates (H1+H2 whose band opens only after the data)
+    reuses that one's fits; their exact ties are split, so neither wins them all by its place in the list."""
+    from gapstudy.hypotheses import engine
+
+    t, y = _issue_data(150, 4, notch=False)
+    g0 = H.create("H0").fit(t, y, rng=np.random.default_rng(0))
+
+    class Twin(type(g0)):
+        """H0 under another name, saying so."""
+
+        def same_as(self, t):
+            return "H0"
+
+    H.REGISTRY["H0-twin"] = Twin
+    try:
+        gens = [engine.Generator("H0", g0, "H0")]
+        rec = engine.recovery(gens, engine.specs(["H0", "H0-twin"]), t, n_datasets=20, seed=3)
+    finally:
+        del H.REGISTRY["H0-twin"]
+    row = rec["rows"][0]
+    assert rec["same_as"] == {"H0-twin": "H0"}
+    assert row["wins"] == {"H0": 10, "H0-twin": 10} and row["ties"] == 20
+    assert row["correct"] == pytest.approx(0.5) and row["confused_with"] == ["H0-twin"]
+    assert rec["indistinguishable"] == [["H0", "H0-twin"]]

@@ -164,14 +164,22 @@ def recovery_lines(rec) -> list[str]:
     parts = [f"{r['generator']} {r['correct'] * 100:.0f}%" if r["correct"] is not None else f"{r['generator']} -" for r in rec["rows"]]
     line = (f"Model recovery ({rec['n_datasets']} synthetic datasets per generator at the observed dates and n = {rec['n']}, winner by "
             f"{rec['criterion'].upper()}): correct " + "; ".join(parts) + ". ")
+    goal = rec.get("goal", 0.8)
     if rec["all_meet_goal"]:
-        line += "Every generator is recovered at least 80% of the time."
+        line += f"Every generator is recovered at least {goal * 100:.0f}% of the time."
     else:
-        bad = [r["generator"] for r in rec["rows"] if r["correct"] is None or r["correct"] < rec["goal"]]
-        line += f"Below the 80% goal: {', '.join(bad)}."
+        bad = [r for r in rec["rows"] if r["correct"] is None or r["correct"] < goal]
+        parts = []
+        for r in bad:
+            taken = ", ".join(f"{c} ({r.get('confused_share', {}).get(c, r['share'].get(c, 0.0)) * 100:.0f}%)" for c in r["confused_with"])
+            parts.append(f"{r['generator']} (taken for {taken})" if taken else r["generator"])
+        line += f"Below the {goal * 100:.0f}% goal, with the hypotheses they are taken for: {'; '.join(parts)}."
     if rec["indistinguishable"]:
         line += " At this n the comparison cannot reliably tell apart: " + "; ".join(" and ".join(p) for p in rec["indistinguishable"]) + "."
     out = [line]
+    for name, twin in (rec.get("same_as") or {}).items():
+        out.append(f"{name} is {twin} itself on these data (its density is {twin}'s at every observed date), so it reuses "
+                   f"{twin}'s fits; a dataset they tie on counts half for each, and no n can tell them apart.")
     if rec.get("left_out"):
         out.append("Not in the recovery study: " + "; ".join(f"{k} ({v})" for k, v in rec["left_out"].items()) + ".")
     return out

@@ -11,6 +11,8 @@ Every parameter is fitted by maximum likelihood and counted in n_params; nothing
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from scipy import optimize, special
 
@@ -21,6 +23,7 @@ from gapstudy.hypotheses.base import Hypothesis, check_inputs, register
 from gapstudy.hypotheses.frontier import SEED_RECORDS, Frontier, frontier_from_arrays
 from gapstudy.hypotheses.parallelism import NO_BAND_NOTE, band_unavailable, resolve_band
 from gapstudy.hypotheses.smooth import LOG2, MIN_SCALE, DriftingSkewNormal, sn_sample
+from gapstudy.hypotheses.thinned import MILLS_SERIES_BELOW, TREND_BOUNDS, _lam, fit_trend, maximise as batch_maximise, sn_cdf_and_grad, trend_logpdf
 
 MIN_MODELS = 12  # 8-9 fitted parameters; below this the mixture is not identified at all
 # GPT-3's date as gapstudy.growth.decimal_year gives 2020-05-28 (the dates the data carry), so that
@@ -28,6 +31,10 @@ MIN_MODELS = 12  # 8-9 fitted parameters; below this the mixture is not identifi
 GPT3_ONSET = 2020 + 148 / 366
 LAG_GRID_MONTHS = tuple(range(0, 25, 2))
 LAG_REFIT_MONTHS = 4  # H1+H2 refits the lag within this many months of H2's best (see CompetitionParallelismH12.fit)
+SADDLE_ALPHA = 1e-3  # fit_many: a fitted skew closer to 0 than this is taken for the saddle at alpha = 0
+SADDLE_RESTART_ALPHA = 2.0  # and restarted from +-2 (the skews H0's starts use, gapstudy.hypotheses.thinned.trend_starts)
+LAG_EM_STEPS = 3  # EM updates of margin and spread before a lag is scored (fit_many's lag moves)
+MAX_LAG_ROUNDS = 8  # fit_many: rounds of (Newton at each row's lag, move to its best lag); typically 2-4
 COLD_EVERY = 3  # lags between cold-started fits along the grid (every 6 months)  # planning lags tried: 0-24 months (first >70B replies to GPT-3 came 11-19 months later, competition.params)
 # Bounds of the continuous parameters. logit share: |c0| <= 8 is a share between 3e-4 and 0.9997;
 # |c1| <= 4 per year lets the share go from 5% to 95% within 1.5 years.
@@ -139,9 +146,13 @@ def _sn_terms(a, b, ls, alpha, y, x):
     """Skew-normal log density and its derivatives in (a, b, log s, alpha), elementwise."""
     s = np.exp(ls)
     z = (y - a - b * x) / s
-    lphi = special.log_ndtr(alpha * z)
+    u = alpha * z
+    lphi = special.log_ndtr(u)
     lt = LOG2 - ls - 0.5 * z * z - HALF_LOG_2PI + lphi
-    lam = np.exp(-0.5 * (alpha * z) ** 2 - HALF_LOG_2PI - lphi)  # phi / Phi at alpha z
+    lam = np.exp(-0.5 * u * u - HALF_LOG_2PI - lphi)  # phi / Phi at alpha z
+    far = u < MILLS_SERIES_BELOW
+    if np.any(far):  # its asymptotic series far in the lower tail (gapstudy.hypotheses.thinned._lam)
+        lam = np.where(far, _lam(np.where(far, u, MILLS_SERIES_BELOW - 1.0)), lam)
     d_loc = (z - alpha * lam) / s
     return lt, (d_loc, d_loc * x, -1.0 + z * z - alpha * z * lam, z * lam)
 
@@ -203,90 +214,152 @@ def _negll_grad_skewnormal(mix: CompetitorMixture, y, t):
     return f
 
 
-def _batch_negll_grad(Y, x, after, dt, mu0, kk):
-    """-log-likelihood (P,) and gradient (P, 8) of P independent problems: sizes Y (P, n), trend
-    offsets x, GPT-3 mask `after` and dt (broadcast to Y), competitor bases mu0 and kk (P, n);
-    f(theta, idx) evaluates the problems idx only."""
-    def f(th, idx=None):
-        Yi, mi, ki = (Y, mu0, kk) if idx is None else (Y[idx], mu0[idx], kk[idx])
-        a, b, ls, alpha, c0, c1, m, lsc = (th[:, j:j + 1] for j in range(8))
-        lt, d = _sn_terms(a, b, ls, alpha, Yi, x)
-        sc = np.exp(lsc)
-        w = (Yi - mi - m * ki) / sc
-        lc = -lsc - 0.5 * w * w - HALF_LOG_2PI
-        eta = c0 + c1 * dt
-        with np.errstate(divide="ignore", invalid="ignore"):
-            la = np.where(after, -np.logaddexp(0.0, eta), 0.0) + lt
-            lb = np.where(after, -np.logaddexp(0.0, -eta) + lc, -np.inf)
+class _MixtureBatch:
+    """P independent H2 likelihoods (or H1+H2's, trend thinned in a band) at shared dates t, for
+    gapstudy.hypotheses.thinned.maximise (the vectorised damped Newton fit H0, notch and H1 use):
+    nll_each gives each problem's -log-likelihood and analytic gradient. Sizes Y (P, n); mu0, kk (n,)
+    the competitor base of one planning lag (competitor_base); band (lo, hi) log10 edges per date,
+    NaN where there is none, or None for H2. Parameters: the trend's 4, the depth with a band, then
+    (c0, c1, m, log s_c) as H2_NAMES."""
+
+    def __init__(self, Y, t, t0: float, mu0, kk, band=None):
+        t = np.asarray(t, float)
+        self.Y = np.atleast_2d(np.asarray(Y, float))
+        self.B, self.n = self.Y.shape
+        self.x = (t - t0)[None]
+        self.after = (t >= GPT3_ONSET)[None]
+        self.dt = (t - GPT3_ONSET)[None]
+        self.mu0, self.kk = np.atleast_2d(np.asarray(mu0, float)), np.atleast_2d(np.asarray(kk, float))  # (1 or P, n)
+        self.band = band is not None
+        if self.band:
+            lo, hi = (np.asarray(v, float) for v in band)
+            self.has = np.isfinite(lo)[None]
+            self.lo, self.hi = np.where(self.has, lo, 0.0), np.where(self.has, hi, 0.0)
+            self.w_in = (self.has & (self.Y >= self.lo) & (self.Y <= self.hi)).astype(float)
+        self.nt = 5 if self.band else 4
+        self.p = self.nt + 4
+
+    def bounds(self):
+        return list(TREND_BOUNDS) + ([(0.0, MAX_DEPTH)] if self.band else []) + _comp_bounds()
+
+    def subset(self, idx):
+        sub = object.__new__(_MixtureBatch)
+        sub.__dict__.update(self.__dict__)
+        sub.Y = self.Y[idx]
+        sub.B = sub.Y.shape[0]
+        if self.band:
+            sub.w_in = self.w_in[idx]
+        if self.mu0.shape[0] > 1:
+            sub.mu0, sub.kk = self.mu0[idx], self.kk[idx]
+        return sub
+
+    def loglik_at_lags(self, P, MU0, KK, em_steps: int = LAG_EM_STEPS):
+        """For each planning lag's competitor base MU0, KK (L, n): the log-likelihood of each problem
+        (L, B) after em_steps EM updates of the competitor's margin and spread at that lag (the rest of
+        P held; each update raises the likelihood), and those (margin, log spread) (L, B, 2). The trend
+        part, the costly one, does not depend on the lag: it is computed once."""
+        P = np.atleast_2d(P)
+        a, b, ls, al = (P[:, j:j + 1] for j in range(4))
+        c0, c1 = P[:, self.nt:self.nt + 1], P[:, self.nt + 1:self.nt + 2]
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            lt = trend_logpdf(P[:, :4], self.Y, self.x)
+            if self.band:
+                dep = P[:, 4:5]
+                s, loc = np.exp(ls), a + b * self.x
+                S = np.where(self.has, np.clip(sn_cdf_and_grad(self.hi, loc, s, al, self.x)[0]
+                                               - sn_cdf_and_grad(self.lo, loc, s, al, self.x)[0], 0.0, 1.0), 0.0)
+                lt = lt + np.log1p(-dep * self.w_in) - np.log1p(-dep * S)
+            eta = c0 + c1 * self.dt
+            la = np.where(self.after, -np.logaddexp(0.0, eta), 0.0) + lt
+            lpi = -np.logaddexp(0.0, -eta) - HALF_LOG_2PI
+            out = np.empty((MU0.shape[0], P.shape[0]))
+            comp = np.empty((MU0.shape[0], P.shape[0], 2))
+            for i in range(MU0.shape[0]):
+                m, lsc = P[:, self.nt + 2:self.nt + 3].copy(), P[:, self.nt + 3:self.nt + 4].copy()
+                base = self.Y - MU0[i]
+                for step in range(em_steps + 1):
+                    w = (base - m * KK[i]) * np.exp(-lsc)
+                    lb = np.where(self.after, lpi - lsc - 0.5 * w * w, -np.inf)
+                    ll = np.logaddexp(la, lb)
+                    if step == em_steps:
+                        break
+                    r = np.where(self.after, np.exp(lb - ll), 0.0)
+                    rk = r * KK[i]
+                    m = np.clip(np.sum(rk * base, axis=1, keepdims=True) / np.maximum(np.sum(rk * KK[i], axis=1, keepdims=True), 1e-300),
+                                *MARGIN_BOUNDS)
+                    res = base - m * KK[i]
+                    var = np.sum(r * res * res, axis=1, keepdims=True) / np.maximum(np.sum(r, axis=1, keepdims=True), 1e-300)
+                    lsc = np.clip(0.5 * np.log(np.maximum(var, 1e-300)), *COMP_SCALE_BOUNDS)
+                out[i] = np.sum(ll, axis=1)
+                comp[i, :, 0], comp[i, :, 1] = m[:, 0], lsc[:, 0]
+        return np.where(np.isfinite(out), out, -np.inf), comp
+
+    def nll_each(self, P):
+        """-log-likelihood (P,) and its gradient (P, p); inf where not finite."""
+        P = np.atleast_2d(P)
+        a, b, ls, al = (P[:, j:j + 1] for j in range(4))
+        c0, c1, m, lsc = (P[:, self.nt + j:self.nt + j + 1] for j in range(4))
+        Y = self.Y
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            lt, d = _sn_terms(a, b, ls, al, Y, self.x)
+            d = list(d)
+            if self.band:
+                dep = P[:, 4:5]
+                s, loc = np.exp(ls), a + b * self.x
+                Fh, gh = sn_cdf_and_grad(self.hi, loc, s, al, self.x)
+                Fl, gl = sn_cdf_and_grad(self.lo, loc, s, al, self.x)
+                S = np.where(self.has, np.clip(Fh - Fl, 0.0, 1.0), 0.0)
+                Z = 1.0 - dep * S
+                lt = lt + np.log1p(-dep * self.w_in) - np.log(Z)
+                for j in range(4):
+                    d[j] = d[j] + np.where(self.has, dep * (gh[j] - gl[j]), 0.0) / Z
+                d.append(-self.w_in / (1.0 - dep * self.w_in) + S / Z)
+            sc = np.exp(lsc)
+            w = (Y - self.mu0 - m * self.kk) / sc
+            lc = -lsc - 0.5 * w * w - HALF_LOG_2PI
+            eta = c0 + c1 * self.dt
+            la = np.where(self.after, -np.logaddexp(0.0, eta), 0.0) + lt
+            lb = np.where(self.after, -np.logaddexp(0.0, -eta) + lc, -np.inf)
             ll = np.logaddexp(la, lb)
-            r = np.where(after, np.exp(lb - ll), 0.0)
-        wt = 1.0 - r
-        g = np.empty((th.shape[0], 8))
-        for j in range(4):
-            g[:, j] = np.sum(wt * d[j], axis=1)
-        d_eta = np.where(after, r - special.expit(eta), 0.0)
-        g[:, 4] = np.sum(d_eta, axis=1)
-        g[:, 5] = np.sum(d_eta * dt, axis=1)
-        g[:, 6] = np.sum(r * w / sc * ki, axis=1)
-        g[:, 7] = np.sum(r * (-1.0 + w * w), axis=1)
-        v = -np.sum(ll, axis=1)
-        bad = ~np.isfinite(v)
-        v[bad], g[bad] = 1e300, 0.0
-        return v, -g
-    return f
+            r = np.where(self.after, np.exp(lb - ll), 0.0)
+            wt = 1.0 - r
+            g = np.empty((P.shape[0], self.p))
+            for j in range(self.nt):
+                g[:, j] = np.sum(wt * d[j], axis=1)
+            d_eta = np.where(self.after, r - special.expit(eta), 0.0)
+            k = self.nt
+            g[:, k] = np.sum(d_eta, axis=1)
+            g[:, k + 1] = np.sum(d_eta * self.dt, axis=1)
+            g[:, k + 2] = np.sum(r * w / sc * self.kk, axis=1)
+            g[:, k + 3] = np.sum(r * (-1.0 + w * w), axis=1)
+            f = -np.sum(ll, axis=1)
+        bad = ~(np.isfinite(f) & np.all(np.isfinite(g), axis=1))
+        f[bad], g[bad] = np.inf, 0.0
+        return f, -g
+
+    def loglik(self, P):
+        f, _ = self.nll_each(P)
+        return -f
 
 
-NEWTON_ITER = 150  # cap on damped Newton iterations of a batch (typical: 20-60)
-NEWTON_TOL = 1e-4  # every free gradient component below this: converged
-NEWTON_FD = 1e-6  # finite-difference step of the Hessian (the gradient is analytic)
+def _batch_comp_starts(Y, t, mu0, kk):
+    """_comp_starts for each row of Y (B, n) at once, competitor base mu0, kk (n,) or per row (B, n): (B, 4) arrays, one per start."""
+    after = t >= GPT3_ONSET
+    B = Y.shape[0]
+    m0 = np.zeros(B)
+    mu0, kk = np.atleast_2d(mu0), np.atleast_2d(kk)  # (1 or B, n)
+    if after.any():
+        ya = Y[:, after]
+        hi = ya > np.median(ya, axis=1, keepdims=True)
+        v = np.where(hi, (ya - mu0[:, after]) / kk[:, after], np.nan)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a row with no size above its median: start at 0
+            med = np.nanmedian(v, axis=1)
+        m0 = np.where(np.isfinite(med), np.clip(med, *MARGIN_BOUNDS), 0.0)
+    one = np.ones(B)
+    return [np.stack([special.logit(0.15) * one, 0.0 * one, m0, np.log(0.25) * one], axis=1),
+            np.tile([special.logit(0.35), 0.0, 0.0, np.log(0.4)], (B, 1))]
 
-
-def _newton_batch(f, theta, lo, hi):
-    """Minimise P independent objectives at once: Levenberg-damped Newton steps with a finite-difference
-    Hessian of the analytic gradient, projected on the box [lo, hi]; a step is kept only where it lowers
-    its own objective. Returns (theta, objective)."""
-    P, k = theta.shape
-    th = np.clip(theta, lo, hi)
-    v, g = f(th)
-    lam = np.full(P, 1e-2)
-    eye = np.eye(k)
-    active = np.ones(P, bool)
-    for _ in range(NEWTON_ITER):
-        at_lo, at_hi = (th <= lo + 1e-12) & (g > 0), (th >= hi - 1e-12) & (g < 0)
-        fixed = at_lo | at_hi
-        active &= np.any(np.abs(np.where(fixed, 0.0, g)) > NEWTON_TOL, axis=1)
-        if not active.any():
-            break
-        idx = np.flatnonzero(active)
-        ta, ga = th[idx], g[idx]
-        h = NEWTON_FD * np.maximum(1.0, np.abs(ta))
-        Hs = np.empty((idx.size, k, k))
-        for j in range(k):
-            tj = ta.copy()
-            tj[:, j] += h[:, j]
-            Hs[:, :, j] = (f(tj, idx)[1] - ga) / h[:, j:j + 1]
-        Hs = 0.5 * (Hs + Hs.transpose(0, 2, 1))
-        fx = fixed[idx]
-        free = (~fx[:, :, None]) & (~fx[:, None, :])
-        Hs = np.where(free, Hs, 0.0) + eye * fx[:, :, None]
-        gf = np.where(fx, 0.0, ga)
-        diag = np.abs(np.diagonal(Hs, axis1=1, axis2=2)) + 1e-8
-        A = Hs + lam[idx, None, None] * eye * diag[:, None, :]
-        try:
-            step = -np.linalg.solve(A, gf[..., None])[..., 0]
-        except np.linalg.LinAlgError:
-            step = -gf / diag
-        bad = ~np.all(np.isfinite(step), axis=1)
-        step[bad] = -gf[bad] / diag[bad]
-        trial = np.clip(ta + step, lo, hi)
-        vt, gt = f(trial, idx)
-        ok = vt < v[idx] - 1e-12 * np.abs(v[idx])
-        oi = idx[ok]
-        th[oi], v[oi], g[oi] = trial[ok], vt[ok], gt[ok]
-        lam[oi] = np.maximum(lam[oi] / 3.0, 1e-8)
-        lam[idx[~ok]] *= 10.0
-        active[idx[~ok & (lam[idx] > 1e10)]] = False  # no step lowers it any more: at a (local) optimum
-    return th, v
 
 
 def _single_thread():
@@ -476,52 +549,101 @@ class _CompetitionBase(Hypothesis):
         self._need_fit()
         return self.mix.responsibilities(self.theta, np.asarray(y, float), np.asarray(t, float))
 
-    def fit_many(self, t, Y, *, rng):
+    accepts_start = True  # fit_many takes start= (engine.recovery passes the fit to the observed data)
+
+    def fit_many(self, t, Y, *, rng, start: "_CompetitionBase | None" = None):
         """Maximised log-likelihood of each row of Y (datasets at the shared dates t; model recovery),
-        all rows, lags and starting points fitted together in one vectorised damped-Newton batch
-        (_newton_batch) instead of fit's L-BFGS-B path; each row keeps its best over lags and starts.
-        Same model, parameters and lag grid as fit. H1+H2 falls back to one fit per row."""
-        if type(self) is not CompetitionH2:
-            return super().fit_many(t, Y, rng=rng)
+        all rows and starting points fitted together (array operations over datasets, not a loop over
+        them; see _fit_many). `start`: a fitted H2 or H1+H2 (the fit to the observed data) whose
+        parameters and lag are one more starting point, the same for every row."""
         t = np.asarray(t, float)
         Y = np.atleast_2d(np.asarray(Y, float))
         check_inputs(t, Y[0], need=MIN_MODELS)
         if not np.all(np.isfinite(Y)):
             raise GapstudyError("fit_many: the simulated sizes have non-finite values")
+        with _single_thread():
+            return self._fit_many(t, Y, start=start)[0]
+
+    def _fit_many(self, t, Y, *, band=None, seeds=None, start=None):
+        """The batched fit: (best loglik (B,), its parameters (B, p), its lag in months (B,)). The lag is a
+        discrete parameter on the grid, maximised jointly with the rest by alternation: the damped Newton
+        method of gapstudy.hypotheses.thinned.maximise (H0's, notch's and H1's) at each row's current lag,
+        then each row moves to the lag of the grid where it scores best after LAG_EM_STEPS EM updates of
+        the competitor's margin and spread there (the trend part, the costly one, does not depend on the
+        lag), until no row moves (at most MAX_LAG_ROUNDS rounds). Starting points: `seeds` (list of
+        ((B, p) parameters, (B,) lag indices)), else H0's batched trend fit with each of _comp_starts at
+        the middle of the grid, plus `start`'s parameters and lag; each row keeps its best. fit profiles
+        every lag from cold and warm starts instead (L-BFGS-B); the two agree to within a few nats on
+        most rows (tests/test_competition_h2.py), the batch finding the better optimum about as often."""
         frontier, _ = _options_frontier(self.options, t, Y[0])
         measure = str(self.options.get("measure", "compute"))
         grid, _ = _lag_grid(self.options)
         trend = DriftingSkewNormal(float(np.mean(t)))
-        with _single_thread():
-            return self._fit_many(t, Y, rng, frontier, measure, grid, trend)
-
-    def _fit_many(self, t, Y, rng, frontier, measure, grid, trend):
         B = Y.shape[0]
-        th0 = np.stack([self._fit_trend_start(t, row, rng) for row in Y])
-        bnd = trend.bounds() + _comp_bounds()
-        lo = np.array([-np.inf if b[0] is None else b[0] for b in bnd])
-        hi = np.array([np.inf if b[1] is None else b[1] for b in bnd])
-        x, after, dt = (t - trend.t0)[None, :], (t >= GPT3_ONSET)[None, :], (t - GPT3_ONSET)[None, :]
-        best = np.full(B, np.inf)
-        warm = None
-        # along the lag grid as fit does: cold starts every COLD_EVERY-th lag, else the previous lag's
-        # optimum (Newton converges in a few steps from there); every row and start in one batch
-        for i, lag in enumerate(grid):
-            mix = CompetitorMixture(trend, frontier, lag, measure)
-            mu0, kk, _ = mix.competitor_base(t)
-            if not np.isfinite(mu0).all():
-                raise GapstudyError("the frontier gives no training compute before some fitted dates; pass frontier= with compute or sizes")
-            starts = [] if warm is None else [warm]
-            if warm is None or i % COLD_EVERY == 0:
-                starts += [np.hstack([th0, np.tile(cs, (B, 1))]) for cs in _comp_starts(mix, t, Y[0])]
-            S = len(starts)
-            f = _batch_negll_grad(np.tile(Y, (S, 1)), x, after, dt, np.tile(mu0, (S * B, 1)), np.tile(kk, (S * B, 1)))
-            th, v = _newton_batch(f, np.concatenate(starts), lo, hi)
-            v, th = v.reshape(S, B), th.reshape(S, B, 8)
-            pick = np.argmin(v, axis=0)
-            warm = th[pick, np.arange(B)]
-            best = np.minimum(best, v[pick, np.arange(B)])
-        return -best
+        bases = [self._base(trend, frontier, lag, measure, t) for lag in grid]
+        MU0, KK = np.stack([b[0] for b in bases]), np.stack([b[1] for b in bases])
+        nt = 5 if band is not None else 4
+        extra = [np.zeros((B, 1))] if band is not None else []
+        if seeds is None:
+            th0, _ = fit_trend(t, Y, t0=trend.t0)  # H0's maximum-likelihood trend per row, batched
+            mid = len(grid) // 2
+            seeds = [(np.hstack([th0, *extra, cs]), np.full(B, mid)) for cs in _batch_comp_starts(Y, t, MU0[mid], KK[mid])]
+            if start is not None and getattr(start, "fitted", False):
+                th = np.asarray(start.theta, float)
+                if th.size == nt + 3:  # an H2 fit as the start of a thinned fit: no thinning to begin with
+                    th = np.r_[th[:4], 0.0, th[4:]]
+                elif th.size == nt + 5:  # an H1+H2 fit as the start of H2's: its depth dropped
+                    th = np.r_[th[:4], th[5:]]
+                if th.size == nt + 4 and start.mix.lag_months in grid:
+                    seeds.append((np.tile(th, (B, 1)), np.full(B, list(grid).index(start.mix.lag_months))))
+        ll, P, lag_i = self._alternate(t, Y, seeds, MU0, KK, trend, band, nt)
+        # the skew-normal's alpha = 0 is a saddle (its alpha-gradient vanishes with the location's): rows
+        # that end there start again with the skew at +-SADDLE_RESTART_ALPHA, everything else kept
+        stuck = np.flatnonzero(np.abs(P[:, 3]) < SADDLE_ALPHA)
+        if stuck.size:
+            again = []
+            for a in (-SADDLE_RESTART_ALPHA, SADDLE_RESTART_ALPHA):
+                Pa = P[stuck].copy()
+                Pa[:, 3] = a
+                again.append((Pa, lag_i[stuck]))
+            ll2, P2, lag2 = self._alternate(t, Y[stuck], again, MU0, KK, trend, band, nt)
+            up = ll2 > ll[stuck]
+            ll[stuck[up]], P[stuck[up]], lag_i[stuck[up]] = ll2[up], P2[up], lag2[up]
+        return ll, P, np.asarray(grid, float)[lag_i]
+
+    @staticmethod
+    def _alternate(t, Y, seeds, MU0, KK, trend, band, nt):
+        """_fit_many's alternation from each seed; per row the best: (loglik, parameters, lag index)."""
+        B = Y.shape[0]
+        S = len(seeds)
+        YS = np.tile(Y, (S, 1))
+        P = np.concatenate([sd[0] for sd in seeds]).astype(float)
+        lag_i = np.concatenate([np.asarray(sd[1], int) for sd in seeds])
+        todo = np.arange(YS.shape[0])
+        ll = np.full(YS.shape[0], -np.inf)
+        for _ in range(MAX_LAG_ROUNDS):
+            pr = _MixtureBatch(YS[todo], t, trend.t0, MU0[lag_i[todo]], KK[lag_i[todo]], band)
+            P[todo], ll[todo] = batch_maximise(pr, P[todo])
+            at, comp = pr.loglik_at_lags(P[todo], MU0, KK)
+            moved = np.argmax(at, axis=0)
+            r = np.arange(todo.size)
+            go = (moved != lag_i[todo]) & (at[moved, r] > ll[todo] + 1e-9)
+            if not go.any():
+                break
+            P[todo[go], nt + 2:nt + 4] = comp[moved[go], r[go]]
+            lag_i[todo[go]] = moved[go]
+            todo = todo[go]
+        ll, P, lag_i = ll.reshape(S, B), P.reshape(S, B, -1), lag_i.reshape(S, B)
+        pick = np.argmax(ll, axis=0)
+        r = np.arange(B)
+        return ll[pick, r], P[pick, r], lag_i[pick, r]
+
+    @staticmethod
+    def _base(trend, frontier, lag, measure, t):
+        mu0, kk, _ = CompetitorMixture(trend, frontier, lag, measure).competitor_base(t)
+        if not np.isfinite(mu0).all():
+            raise GapstudyError("the frontier gives no training compute before some fitted dates; pass frontier= with compute or sizes")
+        return mu0, kk
 
     def with_frontier(self, frontier: Frontier) -> "_CompetitionBase":
         """A copy with the same fitted parameters and another frontier (for counterfactuals)."""
@@ -791,6 +913,41 @@ class CompetitionParallelismH12(_CompetitionBase):
                     self.notes.append(f"lag profiled within {LAG_REFIT_MONTHS} months of H2's best lag ({h2.mix.lag_months:g})")
         self.notes = [n for i, n in enumerate(self.notes) if n not in self.notes[:i]]
         return self
+
+
+    def same_as(self, t) -> str | None:
+        """'H2' when this H1+H2 is H2 itself at the dates t (band form, no band in any of their years:
+        the depth is fixed at 0 and not counted), else None."""
+        if self._mode() != "band" or band_unavailable(self.options):
+            return None
+        return None if np.isfinite(band_arrays(resolve_band(self.options), np.asarray(t, float))[0]).any() else "H2"
+
+    def fit_many(self, t, Y, *, rng, start=None):
+        """As H2's fit_many, batched: H2 first (H1+H2 with no thinning, which it contains), then, where a
+        band exists at the dates t, every parameter with the depth from H2's optimum (depth 0 and 0.5),
+        the lag free on the grid; each row keeps the better. Without a band in any year it is H2's.
+        The cost model's thinning form (thinning=costmodel, numerical gradients) fits one row at a time."""
+        if self._mode() == "thinning":
+            return Hypothesis.fit_many(self, t, Y, rng=rng)
+        t = np.asarray(t, float)
+        Y = np.atleast_2d(np.asarray(Y, float))
+        check_inputs(t, Y[0], need=MIN_MODELS)
+        if not np.all(np.isfinite(Y)):
+            raise GapstudyError("fit_many: the simulated sizes have non-finite values")
+        band = band_arrays(resolve_band(self.options), t)
+        h2 = CompetitionH2(**{k: v for k, v in self.options.items() if k in _CompetitionBase.allowed_options})
+        with _single_thread():
+            ll2, P2, lag2 = h2._fit_many(t, Y, start=start)
+            if not np.isfinite(band[0]).any():
+                return ll2
+            grid = list(_lag_grid(self.options)[0])
+            li = np.array([grid.index(v) for v in lag2])
+            seeds = [(np.c_[P2[:, :4], np.full(len(Y), d0), P2[:, 4:]], li) for d0 in (0.0, 0.5)]
+            if start is not None and getattr(start, "fitted", False) and np.asarray(start.theta).size == 9 \
+                    and start.mix.lag_months in grid:
+                seeds.append((np.tile(np.asarray(start.theta, float), (len(Y), 1)), np.full(len(Y), grid.index(start.mix.lag_months))))
+            ll, _, _ = self._fit_many(t, Y, band=band, seeds=seeds)
+        return np.maximum(ll, ll2)
 
 
 def counterfactual_without_gpt3(h: _CompetitionBase, t, lo: float, hi: float) -> list[dict]:

@@ -28,7 +28,9 @@ from gapstudy.seeding import rng_for
 # difference approximates: 0-2 not worth more than a bare mention, 2-6 positive, 6-10 strong, >10 very strong.
 EVIDENCE_SCALE = ((2.0, "not worth more than a bare mention"), (6.0, "positive"), (10.0, "strong"), (np.inf, "very strong"))
 EVIDENCE_SOURCE = "Kass & Raftery (1995) grades of a BIC difference (~2 ln Bayes factor): <2 bare mention, 2-6 positive, 6-10 strong, >10 very strong"
-RECOVERY_VERSION = 1  # bump when the recovery study's arithmetic changes (cache key)
+RECOVERY_GOAL = 0.8  # the issue's goal: each generator recovered in at least 80% of its datasets
+TIE_TOLERANCE = 1e-9  # BIC/AIC within this of the best: a tie (identical densities), the dataset split between them
+RECOVERY_VERSION = 2  # bump when the recovery study's arithmetic changes (cache key)
 ROLLING_VERSION = 1  # likewise for one rolling origin's held-out scores
 # The code the engine's cached results depend on: an edit to any of these modules changes every key
 # (gapstudy.competition, growth and stats are what the hypotheses import; seeding gives their streams).
@@ -256,7 +258,11 @@ def recovery(generators: list[Generator], spec_list: list[Spec], t, *, n_dataset
     """Simulate n_datasets at the dates t from each generator, fit every spec to every dataset
     (vectorised: each hypothesis' fit_many on all datasets at once) and count which wins by BIC
     (or AIC). Returns the confusion matrix (counts and shares), the share correct per generator and
-    the pairs this n cannot tell apart (a generator that loses to another in more than 20% of datasets)."""
+    the pairs this n cannot tell apart: each generator with the hypotheses it is taken for
+    (confused_with: any winning more than 20% of its datasets and, for a generator under the 80% goal,
+    the largest wrong winners covering its shortfall). A spec whose hypothesis says it is another's
+    density at these dates (same_as, e.g. H1+H2 without a band is H2) reuses that spec's fits, and a
+    dataset whose best score is shared (a tie) is split between the tied hypotheses."""
     if criterion not in ("bic", "aic"):
         raise GapstudyError(f"recovery criterion {criterion!r}: use bic or aic")
     t = np.asarray(t, float)
@@ -269,30 +275,42 @@ def recovery(generators: list[Generator], spec_list: list[Spec], t, *, n_dataset
             Y.append(np.asarray(g.h.sample_many(t, n_datasets, rng_for(seed, "recovery", "simulate", g.name)), float))
             gen_of += [gi] * n_datasets
         Y = np.concatenate(Y)
-        scores, seconds, failed = {}, {}, {}
+        scores, seconds, failed, same = {}, {}, {}, {}
+        lls = {}
+        starts = {g.name: g.h for g in generators}
         for s in spec_list:
             h = s.make()
             t0 = time.perf_counter()
-            if progress:
-                progress(f"recovery: fitting {s.name} to {Y.shape[0]} simulated datasets")
-            try:
-                ll = np.asarray(h.fit_many(t, Y, rng=rng_for(seed, "recovery", "fit", s.name)), float)
-            except GapstudyError as exc:
-                failed[s.name] = str(exc)
-                continue
-            seconds[s.name] = time.perf_counter() - t0
+            twin = _twin(h, s, t, spec_list, lls)
             k = create(s.name, **s.options).fit(t, Y[0], rng=rng_for(seed, "recovery", "k", s.name)).n_params
+            if twin is not None:
+                # the same density as a fitter already done (e.g. H1+H2 without a band is H2): its fits, not a refit
+                ll, same[s.name] = lls[twin], twin
+            else:
+                if progress:
+                    progress(f"recovery: fitting {s.name} to {Y.shape[0]} simulated datasets")
+                kw = {"start": starts[s.name]} if getattr(h, "accepts_start", False) and s.name in starts else {}
+                try:
+                    ll = np.asarray(h.fit_many(t, Y, rng=rng_for(seed, "recovery", "fit", s.name), **kw), float)
+                except GapstudyError as exc:
+                    failed[s.name] = str(exc)
+                    continue
+            seconds[s.name] = time.perf_counter() - t0
+            lls[s.name] = ll
             scores[s.name] = -2.0 * np.where(np.isfinite(ll), ll, -np.inf) + k * penalty
         names = list(scores)
         if not names:
             raise GapstudyError("no hypothesis could be fitted in the recovery study")
         S = np.stack([scores[nm] for nm in names], axis=1)  # (datasets, fitters)
-        win = np.argmin(S, axis=1)
+        # a dataset won by several fitters with the same score (identical densities) counts 1/m for each
+        tied = S <= S.min(axis=1, keepdims=True) + TIE_TOLERANCE
+        share = tied / tied.sum(axis=1, keepdims=True)
         gen_of_a = np.asarray(gen_of)
-        counts = np.zeros((len(generators), len(names)), int)
-        np.add.at(counts, (gen_of_a, win), 1)
+        counts = np.zeros((len(generators), len(names)))
+        np.add.at(counts, gen_of_a, share)
         margin = np.sort(S, axis=1)
-        return {"fitters": names, "counts": counts, "seconds": seconds, "failed": failed,
+        return {"fitters": names, "counts": counts, "seconds": seconds, "failed": failed, "same_as": same,
+                "ties": [int((tied[gen_of_a == gi].sum(axis=1) > 1).sum()) for gi in range(len(generators))],
                 "median_margin": [float(np.median((margin[gen_of_a == gi, 1] - margin[gen_of_a == gi, 0]))) if len(names) > 1 else None
                                   for gi in range(len(generators))]}
 
@@ -300,27 +318,78 @@ def recovery(generators: list[Generator], spec_list: list[Spec], t, *, n_dataset
                                           "seed": seed, "criterion": criterion, "specs": spec_key(spec_list),
                                           "generators": [[g.name, g.expected, _jsonable(g.h.params())] for g in generators]}
     r = compute() if key is None else cache.cached("hypotheses.recovery", key, compute)
-    names, counts = list(r["fitters"]), np.asarray(r["counts"])
+    names, counts = list(r["fitters"]), np.asarray(r["counts"], float)
+    goal = RECOVERY_GOAL
     rows = []
     for gi, g in enumerate(generators):
-        tot = int(counts[gi].sum())
-        share = {nm: counts[gi, j] / tot for j, nm in enumerate(names)}
+        tot = int(round(counts[gi].sum()))
+        share = {nm: float(counts[gi, j] / tot) for j, nm in enumerate(names)}
         if g.expected.startswith("not "):
             correct = 1.0 - share.get(g.expected[4:], 0.0)
-            confused = [g.expected[4:]] if share.get(g.expected[4:], 0.0) > 0.2 else []
+            wrong = {g.expected[4:]: share.get(g.expected[4:], 0.0)}
         else:
             correct = share.get(g.expected)
-            confused = [nm for nm, v in share.items() if nm != g.expected and v > 0.2]
+            wrong = {nm: v for nm, v in share.items() if nm != g.expected}
+        confused = confused_with(wrong, correct, goal)
         rows.append({"generator": g.name, "expected": g.expected, "description": g.description, "n_datasets": tot,
-                     "wins": {nm: int(counts[gi, j]) for j, nm in enumerate(names)}, "share": share,
+                     "wins": {nm: _count(counts[gi, j]) for j, nm in enumerate(names)}, "share": share,
                      "correct": None if correct is None else float(correct), "confused_with": confused,
+                     "confused_share": {nm: wrong[nm] for nm in confused}, "ties": int(r.get("ties", [0] * len(generators))[gi]),
                      "median_margin": r["median_margin"][gi]})
     pairs = sorted({tuple(sorted((row["expected"] if not row["expected"].startswith("not ") else row["generator"], c)))
                     for row in rows for c in row["confused_with"]})
     return {"criterion": criterion, "n": int(t.size), "n_datasets": int(n_datasets), "fitters": names, "rows": rows,
-            "indistinguishable": [list(p) for p in pairs], "goal": 0.8,
-            "all_meet_goal": all(row["correct"] is not None and row["correct"] >= 0.8 for row in rows),
+            "indistinguishable": [list(p) for p in pairs], "goal": goal,
+            "all_meet_goal": all(row["correct"] is not None and row["correct"] >= goal for row in rows),
+            "same_as": dict(r.get("same_as", {})),
             "fit_seconds": {k: float(v) for k, v in dict(r["seconds"]).items()}, "failed": dict(r["failed"])}
+
+
+def confused_with(wrong: dict[str, float], correct: float | None, goal: float = 0.8) -> list[str]:
+    """The hypotheses a generator is taken for: every wrong winner of more than 1 - goal of its datasets
+    and, when it is recovered less often than the goal, also the largest wrong winners until they
+    account for its shortfall (so every generator under the goal names at least one), largest first."""
+    ranked = sorted(((nm, v) for nm, v in wrong.items() if v > 0), key=lambda kv: -kv[1])
+    out = [nm for nm, v in ranked if v > 1.0 - goal]
+    if correct is not None and correct < goal:
+        need, got = goal - correct, 0.0
+        for nm, v in ranked:
+            if got >= need:
+                break
+            got += v
+            if nm not in out:
+                out.append(nm)
+    return out
+
+
+def _count(v: float):
+    """A win count: an int, or a float where ties split a dataset."""
+    return int(round(v)) if abs(v - round(v)) < 1e-9 else float(v)
+
+
+def _twin(h, spec: Spec, t, spec_list: list[Spec], done: dict) -> str | None:
+    """The name of an already fitted spec whose density this one is at the dates t (h.same_as), with the
+    same options on the keys that spec takes, or None."""
+    name = getattr(h, "same_as", lambda _t: None)(t)
+    if name is None or name not in done:
+        return None
+    other = next((o for o in spec_list if o.name == name), None)
+    if other is None:
+        return None
+    keys = set(REGISTRY[name].allowed_options)
+    mine = {k: v for k, v in spec.options.items() if k in keys}
+    if set(mine) != set(other.options) or not all(_same_option(mine[k], other.options[k]) for k in mine):
+        return None
+    return name
+
+
+def _same_option(a, b) -> bool:
+    if a is b:
+        return True
+    try:
+        return bool(_jsonable(a) == _jsonable(b))
+    except (ValueError, TypeError):  # arrays or dataclasses holding arrays: only the same object counts
+        return False
 
 
 def _jsonable(obj):
