@@ -89,6 +89,11 @@ def _mix_logpdf(y, x, means, slope, sds, weights):
     return np.log(weights)[..., :, None] - np.log(sds)[..., :, None] - 0.5 * np.log(2 * np.pi) - 0.5 * z * z
 
 
+def _lse2(lp):
+    """log(exp(a) + exp(b)) over the two components (axis -2): scipy's logsumexp for two terms, ~4x faster."""
+    return np.logaddexp(lp[..., 0, :], lp[..., 1, :])
+
+
 def em_batch(t, Y, t0: float, splits) -> tuple[dict, np.ndarray]:
     """EM for M2 on each row of Y (B, n) from every split start at once; the best start per row is kept.
     Returns the estimates (means, sds, weights (B, 2) sorted by mean, slope (B,)) and log-likelihoods (B,)."""
@@ -121,7 +126,7 @@ def em_batch(t, Y, t0: float, splits) -> tuple[dict, np.ndarray]:
     for it in range(EM_ITER):
         if it == SHORT_RUN:
             # keep only the best start of each row (short-run EM start selection, Biernacki, Celeux & Govaert 2003)
-            cur = special.logsumexp(_mix_logpdf(Yf, x, means, slope, sds, weights), axis=-2).sum(axis=-1).reshape(B, S)
+            cur = _lse2(_mix_logpdf(Yf, x, means, slope, sds, weights)).sum(axis=-1).reshape(B, S)
             keep_start = np.zeros((B, S), bool)
             keep_start[np.arange(B), np.argmax(np.where(np.isfinite(cur), cur, -np.inf), axis=1)] = True
             act = act[keep_start.ravel()[act]]
@@ -129,7 +134,7 @@ def em_batch(t, Y, t0: float, splits) -> tuple[dict, np.ndarray]:
                 break
         Ya = Yf[act]
         lp = _mix_logpdf(Ya, x, means[act], slope[act], sds[act], weights[act])
-        tot = special.logsumexp(lp, axis=-2)
+        tot = _lse2(lp)
         ll = tot.mean(axis=-1)
         resp = np.exp(lp - tot[:, None, :])
         nk = resp.sum(axis=-1)
@@ -155,7 +160,7 @@ def em_batch(t, Y, t0: float, splits) -> tuple[dict, np.ndarray]:
             break
     Ys = np.broadcast_to(Y[:, None, :], (B, S, n))
     means, sds, weights, slope = means.reshape(B, S, 2), sds.reshape(B, S, 2), weights.reshape(B, S, 2), slope.reshape(B, S)
-    ll = special.logsumexp(_mix_logpdf(Ys, x, means, slope, sds, weights), axis=-2).sum(axis=-1)
+    ll = _lse2(_mix_logpdf(Ys, x, means, slope, sds, weights)).sum(axis=-1)
     ll = np.where(np.isfinite(ll), ll, -np.inf)
     best = np.argmax(ll, axis=1)
     pick = lambda a: a[np.arange(B), best]  # noqa: E731

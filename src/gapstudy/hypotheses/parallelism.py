@@ -180,7 +180,7 @@ class ParallelismH1(Hypothesis):
         best_d = np.empty(B)
         for b in range(B):
             a, sl, ls, al = theta[b]
-            F, _ = T.sn_cdf_and_grad(edges, (a + sl * x)[:, None], np.exp(ls), al, x[:, None])
+            F = T.sn_cdf(edges, (a + sl * x)[:, None], np.exp(ls), al)
             dF = np.diff(F, axis=1)  # (n, K)
             S = np.einsum("cik,ik->ci", Wc, dF)  # (C, n)
             w_in = T.inside_weight(Y[b][None], edges[None], Wc)  # (C, n)

@@ -44,6 +44,22 @@ def _lam(u):
     return np.where(u < MILLS_SERIES_BELOW, series, direct)
 
 
+def _lam_from(u, lphi):
+    """_lam(u) given lphi = log Phi(u) already computed (the same values, one log_ndtr fewer)."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        direct = np.exp(-0.5 * u * u - HALF_LOG_2PI - lphi)
+    far = u < MILLS_SERIES_BELOW
+    if not np.any(far):
+        return direct
+    return np.where(far, _lam(np.where(far, u, 2.0 * MILLS_SERIES_BELOW)), direct)
+
+
+def sn_cdf(e, loc, s, alpha):
+    """Skew-normal CDF at e (sn_cdf_and_grad's F without the gradient)."""
+    z = (e - loc) / s
+    return special.ndtr(z) - 2.0 * special.owens_t(z, alpha)
+
+
 def sn_cdf_and_grad(e, loc, s, alpha, x):
     """Skew-normal CDF at e and its gradient in (a, b, log s, alpha); loc = a + b x. Shapes broadcast."""
     z = (e - loc) / s
@@ -111,11 +127,13 @@ class Problems:
         G = [0.0, 0.0, 0.0, 0.0]
         for c, v in zip(coef, nodes):
             z = (v - loc) / s
-            f = np.exp(LOG2 - 0.5 * z * z - HALF_LOG_2PI + special.log_ndtr(al * z)) / s
+            u = al * z
+            lphi = special.log_ndtr(u)
+            f = np.exp(LOG2 - 0.5 * z * z - HALF_LOG_2PI + lphi) / s
             wf = self.weights * (c * h / 6.0) * f
             S = S + wf.sum(axis=-1)
             if grad:
-                lam = _lam(al * z)
+                lam = _lam_from(u, lphi)
                 dlz = -z + al * lam
                 da = -dlz / s
                 G[0] = G[0] + (wf * da).sum(axis=-1)
@@ -130,8 +148,10 @@ class Problems:
         a, b, ls, al = (theta[:, i:i + 1] for i in range(4))
         s = np.exp(ls)
         z = (self.Y - a - b * self.x) / s
-        lam = _lam(al * z)
-        logf = LOG2 - ls - 0.5 * z * z - HALF_LOG_2PI + special.log_ndtr(al * z)
+        u = al * z
+        lphi = special.log_ndtr(u)
+        lam = _lam_from(u, lphi)
+        logf = LOG2 - ls - 0.5 * z * z - HALF_LOG_2PI + lphi
         dlz = -z + al * lam
         g = np.empty_like(P)
         ga = -dlz / s
