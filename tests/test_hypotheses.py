@@ -390,3 +390,16 @@ def test_recovery_reuses_an_identical_hypothesis_and_splits_its_ties():
     assert row["wins"] == {"H0": 10, "H0-twin": 10} and row["ties"] == 20
     assert row["correct"] == pytest.approx(0.5) and row["confused_with"] == ["H0-twin"]
     assert rec["indistinguishable"] == [["H0", "H0-twin"]]
+
+
+def test_recovery_in_two_processes_gives_the_same_matrix():
+    from gapstudy.hypotheses import engine
+
+    t, y = _issue_data(150, 5, notch=False)
+    g0 = H.create("H0").fit(t, y, rng=np.random.default_rng(0))
+    gens = [engine.Generator("H0", g0, "H0"), engine.Generator("notched", engine.notched_trend(t, y, 20e9, 70e9, 0.85, seed=0), "not H0")]
+    specs = engine.specs(["H0", "notch", "M2"])
+    one = engine.recovery(gens, specs, t, n_datasets=20, seed=2, workers=1)
+    two = engine.recovery(gens, specs, t, n_datasets=20, seed=2, workers=2)
+    assert [r["wins"] for r in one["rows"]] == [r["wins"] for r in two["rows"]]
+    assert [r["median_margin"] for r in one["rows"]] == [r["median_margin"] for r in two["rows"]]

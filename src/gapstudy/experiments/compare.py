@@ -64,6 +64,8 @@ def validate(cfg) -> None:
     for name in (r.hypotheses or []):
         if name not in H.REGISTRY:
             raise GapstudyError(f"compare.recovery.hypotheses: unknown hypothesis {name!r}; choose from {', '.join(H.names())}")
+    if int(r.workers) < 1:
+        raise GapstudyError(f"compare.recovery.workers={r.workers} must be at least 1 (1 = fit in this process)")
     if r.criterion not in ("bic", "aic"):
         raise GapstudyError(f"compare.recovery.criterion={r.criterion!r}; use bic or aic")
     if not 0 < float(r.notch_depth) < 1:
@@ -345,7 +347,7 @@ def recovery(cfg, table: pd.DataFrame, main: dict) -> dict:
         return {"skipped": "no hypothesis could take part", "left_out": left_out}
     key = {"data": hashlib.sha256(np.ascontiguousarray(np.c_[t, y]).tobytes()).hexdigest()}
     rec = H.engine.recovery(gens, fitters, t, n_datasets=int(r.n_datasets), seed=cfg.seed, criterion=str(r.criterion),
-                            progress=lambda m: note(f"compare: {m}", quiet=cfg.quiet), cache_key=key)
+                            progress=lambda m: note(f"compare: {m}", quiet=cfg.quiet), cache_key=key, workers=int(r.workers))
     rec["left_out"] = left_out
     return rec
 

@@ -318,15 +318,16 @@ class _MixtureBatch:
             w = (Y - self.mu0 - m * self.kk) / sc
             lc = -lsc - 0.5 * w * w - HALF_LOG_2PI
             eta = c0 + c1 * self.dt
-            la = np.where(self.after, -np.logaddexp(0.0, eta), 0.0) + lt
-            lb = np.where(self.after, -np.logaddexp(0.0, -eta) + lc, -np.inf)
+            sp = np.logaddexp(0.0, eta)  # -log(1 - pi); log pi = eta - sp
+            la = np.where(self.after, -sp, 0.0) + lt
+            lb = np.where(self.after, eta - sp + lc, -np.inf)
             ll = np.logaddexp(la, lb)
             r = np.where(self.after, np.exp(lb - ll), 0.0)
             wt = 1.0 - r
             g = np.empty((P.shape[0], self.p))
             for j in range(self.nt):
                 g[:, j] = np.sum(wt * d[j], axis=1)
-            d_eta = np.where(self.after, r - special.expit(eta), 0.0)
+            d_eta = np.where(self.after, r - np.exp(eta - sp), 0.0)
             k = self.nt
             g[:, k] = np.sum(d_eta, axis=1)
             g[:, k + 1] = np.sum(d_eta * self.dt, axis=1)

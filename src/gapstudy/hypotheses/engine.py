@@ -29,6 +29,9 @@ from gapstudy.seeding import rng_for
 EVIDENCE_SCALE = ((2.0, "not worth more than a bare mention"), (6.0, "positive"), (10.0, "strong"), (np.inf, "very strong"))
 EVIDENCE_SOURCE = "Kass & Raftery (1995) grades of a BIC difference (~2 ln Bayes factor): <2 bare mention, 2-6 positive, 6-10 strong, >10 very strong"
 RECOVERY_GOAL = 0.8  # the issue's goal: each generator recovered in at least 80% of its datasets
+# rough relative cost of each hypothesis' fit_many in the recovery (measured 2026-12-03 on 700 datasets at
+# n = 295: H2 ~15-23 s, H1 ~12-20 s, notch ~4-7, M2 ~3-6, H0 ~1): only the order the pool starts them in
+RECOVERY_COST = {"H2": 20.0, "H1+H2": 20.0, "H1": 15.0, "notch": 5.0, "M2": 4.0, "H0": 1.0}
 TIE_TOLERANCE = 1e-9  # BIC/AIC within this of the best: a tie (identical densities), the dataset split between them
 RECOVERY_VERSION = 2  # bump when the recovery study's arithmetic changes (cache key)
 ROLLING_VERSION = 1  # likewise for one rolling origin's held-out scores
@@ -254,7 +257,8 @@ def notched_trend(t, y, lower: float, upper: float, depth: float, *, seed: int):
 
 
 def recovery(generators: list[Generator], spec_list: list[Spec], t, *, n_datasets: int, seed: int,
-             criterion: str = "bic", progress: Callable[[str], None] | None = None, cache_key: Any = None) -> dict:
+             criterion: str = "bic", progress: Callable[[str], None] | None = None, cache_key: Any = None,
+             workers: int = 1) -> dict:
     """Simulate n_datasets at the dates t from each generator, fit every spec to every dataset
     (vectorised: each hypothesis' fit_many on all datasets at once) and count which wins by BIC
     (or AIC). Returns the confusion matrix (counts and shares), the share correct per generator and
@@ -262,7 +266,9 @@ def recovery(generators: list[Generator], spec_list: list[Spec], t, *, n_dataset
     (confused_with: any winning more than 20% of its datasets and, for a generator under the 80% goal,
     the largest wrong winners covering its shortfall). A spec whose hypothesis says it is another's
     density at these dates (same_as, e.g. H1+H2 without a band is H2) reuses that spec's fits, and a
-    dataset whose best score is shared (a tie) is split between the tied hypotheses."""
+    dataset whose best score is shared (a tie) is split between the tied hypotheses. With workers > 1
+    the hypotheses are fitted side by side in that many processes (fork; the same random streams, so
+    the same numbers as in one process)."""
     if criterion not in ("bic", "aic"):
         raise GapstudyError(f"recovery criterion {criterion!r}: use bic or aic")
     t = np.asarray(t, float)
@@ -276,27 +282,29 @@ def recovery(generators: list[Generator], spec_list: list[Spec], t, *, n_dataset
             gen_of += [gi] * n_datasets
         Y = np.concatenate(Y)
         scores, seconds, failed, same = {}, {}, {}, {}
-        lls = {}
-        starts = {g.name: g.h for g in generators}
+        # a spec whose density is an earlier spec's at these dates (e.g. H1+H2 without a band is H2) reuses its fits
+        twins: dict[str, str | None] = {}
         for s in spec_list:
-            h = s.make()
-            t0 = time.perf_counter()
-            twin = _twin(h, s, t, spec_list, lls)
-            k = create(s.name, **s.options).fit(t, Y[0], rng=rng_for(seed, "recovery", "k", s.name)).n_params
+            fitted_before = {o.name for o in spec_list[:spec_list.index(s)] if twins.get(o.name) is None}
+            twins[s.name] = _twin(s.make(), s, t, spec_list, fitted_before)
+        jobs = [(s, "k" if twins[s.name] else "fit") for s in spec_list]
+        if progress:
+            fit_names = [s.name for s, kind in jobs if kind == "fit"]
+            progress(f"recovery: fitting {', '.join(fit_names)} to {Y.shape[0]} simulated datasets"
+                     + (f" ({workers} processes)" if workers > 1 else ""))
+        done = _run_jobs(jobs, t, Y, {g.name: g.h for g in generators}, seed, workers)
+        for s, _ in jobs:
+            ll, secs, k, err = done[s.name]
+            twin = twins[s.name]
             if twin is not None:
-                # the same density as a fitter already done (e.g. H1+H2 without a band is H2): its fits, not a refit
-                ll, same[s.name] = lls[twin], twin
-            else:
-                if progress:
-                    progress(f"recovery: fitting {s.name} to {Y.shape[0]} simulated datasets")
-                kw = {"start": starts[s.name]} if getattr(h, "accepts_start", False) and s.name in starts else {}
-                try:
-                    ll = np.asarray(h.fit_many(t, Y, rng=rng_for(seed, "recovery", "fit", s.name), **kw), float)
-                except GapstudyError as exc:
-                    failed[s.name] = str(exc)
+                if twin not in scores:
+                    failed[s.name] = f"is {twin} at these dates, whose fits failed"
                     continue
-            seconds[s.name] = time.perf_counter() - t0
-            lls[s.name] = ll
+                ll, same[s.name] = done[twin][0], twin
+            if err is not None:
+                failed[s.name] = err
+                continue
+            seconds[s.name] = secs
             scores[s.name] = -2.0 * np.where(np.isfinite(ll), ll, -np.inf) + k * penalty
         names = list(scores)
         if not names:
@@ -343,6 +351,48 @@ def recovery(generators: list[Generator], spec_list: list[Spec], t, *, n_dataset
             "all_meet_goal": all(row["correct"] is not None and row["correct"] >= goal for row in rows),
             "same_as": dict(r.get("same_as", {})),
             "fit_seconds": {k: float(v) for k, v in dict(r["seconds"]).items()}, "failed": dict(r["failed"])}
+
+
+_JOBS: tuple | None = None  # the recovery's fit jobs, set before the pool forks (its workers read them from here)
+
+
+def _fit_job(i: int):
+    """Job i of _JOBS: (name, loglik per dataset or None, seconds, k, error or None). A 'k' job only
+    finds the number of fitted parameters (a spec reusing another's fits)."""
+    jobs, t, Y, starts, seed = _JOBS
+    s, kind = jobs[i]
+    t0 = time.perf_counter()
+    try:
+        k = create(s.name, **s.options).fit(t, Y[0], rng=rng_for(seed, "recovery", "k", s.name)).n_params
+        ll = None
+        if kind == "fit":
+            h = s.make()
+            kw = {"start": starts[s.name]} if getattr(h, "accepts_start", False) and s.name in starts else {}
+            ll = np.asarray(h.fit_many(t, Y, rng=rng_for(seed, "recovery", "fit", s.name), **kw), float)
+    except GapstudyError as exc:
+        return s.name, None, time.perf_counter() - t0, None, str(exc)
+    return s.name, ll, time.perf_counter() - t0, k, None
+
+
+def _run_jobs(jobs, t, Y, starts, seed: int, workers: int) -> dict:
+    """Every job of the recovery, in this process or (workers > 1, fork available) in a pool: name -> result."""
+    global _JOBS
+    import multiprocessing
+
+    _JOBS = (jobs, t, Y, starts, seed)
+    try:
+        if workers <= 1 or len(jobs) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+            out = [_fit_job(i) for i in range(len(jobs))]
+        else:
+            from gapstudy.signals import process_pool
+
+            # the costliest first, so the pool is not left waiting on one long fit at the end
+            order = sorted(range(len(jobs)), key=lambda i: -RECOVERY_COST.get(jobs[i][0].name, 1.0) * (jobs[i][1] == "fit"))
+            with process_pool(min(workers, len(jobs))) as pool:
+                out = list(pool.map(_fit_job, order))
+    finally:
+        _JOBS = None
+    return {name: rest for name, *rest in out}
 
 
 def confused_with(wrong: dict[str, float], correct: float | None, goal: float = 0.8) -> list[str]:

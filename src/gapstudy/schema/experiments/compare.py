@@ -46,6 +46,9 @@ class RecoveryConfig:
     # H1+H2 too, fitted in batches; H1+H2 without a band in any year is H2 and reuses its fits)
     hypotheses: Optional[list[str]] = None
     criterion: str = "bic"  # the winner of each synthetic dataset: lowest BIC (or aic)
+    # processes fitting the hypotheses side by side (the machine has 2 cores; 1 = all in this
+    # process); the numbers do not depend on it
+    workers: int = 2
     # the extra generator: H0 as fitted with this window thinned by this depth (the test: 85% of 20B-70B)
     notch_lower: float = 20e9
     notch_upper: float = 70e9
