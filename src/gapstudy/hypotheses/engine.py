@@ -316,11 +316,14 @@ def recovery(generators: list[Generator], spec_list: list[Spec], t, *, n_dataset
         gen_of_a = np.asarray(gen_of)
         counts = np.zeros((len(generators), len(names)))
         np.add.at(counts, gen_of_a, share)
-        margin = np.sort(S, axis=1)
+        # margin: the winner's lead over the best hypothesis not tied with it (a twin's tie is no margin)
+        best = S.min(axis=1)
+        runner = np.where(tied, np.inf, S).min(axis=1)
+        lead = np.where(np.isfinite(runner), runner - best, np.nan)
         return {"fitters": names, "counts": counts, "seconds": seconds, "failed": failed, "same_as": same,
                 "ties": [int((tied[gen_of_a == gi].sum(axis=1) > 1).sum()) for gi in range(len(generators))],
-                "median_margin": [float(np.median((margin[gen_of_a == gi, 1] - margin[gen_of_a == gi, 0]))) if len(names) > 1 else None
-                                  for gi in range(len(generators))]}
+                "median_margin": [float(np.nanmedian(lead[gen_of_a == gi])) if len(names) > 1 and np.isfinite(lead[gen_of_a == gi]).any()
+                                  else None for gi in range(len(generators))]}
 
     key = None if cache_key is None else {"v": RECOVERY_VERSION, "key": cache_key, "code": code_key(), "t": t, "n": n_datasets,
                                           "seed": seed, "criterion": criterion, "specs": spec_key(spec_list),
