@@ -23,8 +23,8 @@ TESTS = ("dip", "silverman", "silverman_whole_line", "excess_mass", "mixture", "
 # Version of each test's method here (or of the library test it mirrors), part of the calibration
 # experiment's cache keys: bump one when its numbers would change. 2026-12 (issue 10): calibrated
 # dip, refitted deficit and scan, data-like mixture null, one tie-breaking draw everywhere;
-# dip 3: against the excess-mass calibration density; mixture 4: the bimodality LR (Holzmann & Vollmer 2008); silverman 3: modes on the central 90%; deficit 3: bootstrap draws from the smoother generator (deficit.GENERATOR_SMOOTHING).
-METHOD_VERSION = {"dip": 3, "silverman": 3, "silverman_whole_line": 2, "excess_mass": 2, "mixture": 4, "deficit": 3, "scan": 2}
+# dip 3: against the excess-mass calibration density; mixture 4: the bimodality LR (Holzmann & Vollmer 2008), 5: its EM in moment form (same fits but for ~2% of t4 samples, whose constrained path now ends higher); silverman 3: modes on the central 90%; deficit 3: bootstrap draws from the smoother generator (deficit.GENERATOR_SMOOTHING).
+METHOD_VERSION = {"dip": 3, "silverman": 3, "silverman_whole_line": 2, "excess_mass": 2, "mixture": 5, "deficit": 3, "scan": 2}
 # Inner bootstrap draws per replicate: 199, so that (1 + B) * alpha = 10 is an integer at alpha
 # 0.05. A Monte Carlo test with such a B has exactly the size of the test with B = infinity when
 # its null is exact (Dufour 2006, J. Econometrics 133:443-477; Besag & Clifford 1991, Biometrika

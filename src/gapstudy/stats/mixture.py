@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import logsumexp
+from scipy.special import expit, logsumexp
 
 from gapstudy.stats import _checks
 from gapstudy.stats._result import Unpacks
@@ -51,34 +51,67 @@ def _comp_logpdf(x, mean, var):
     return -0.5 * (LOG_2PI + np.log(var) + (x - mean) ** 2 / var)
 
 
-def _em_step(xa, fa, th):
-    """One EM step for fits (rows): th (F, 5) = (w, m1, v1, m2, v2). Returns (new th, loglik of th)."""
+def _responsibilities(xa, w, m1, v1, m2, v2):
+    """Responsibilities of component 1 (F, n) and log-likelihoods (F,) of two-normal mixtures
+    (one per row of xa). With la, lb the two weighted log-densities, g = expit(la - lb) and
+    log(exp(la) + exp(lb)) = max(la, lb) - log(max(g, 1 - g)): two transcendental functions per
+    point (logaddexp and exp took three), and the larger of g, 1 - g is >= 1/2, so no log of ~0."""
+    la = xa - m1[:, None]
+    la *= la
+    la *= (-0.5 / v1)[:, None]
+    la += (np.log(w) - 0.5 * (LOG_2PI + np.log(v1)))[:, None]
+    lb = xa - m2[:, None]
+    lb *= lb
+    lb *= (-0.5 / v2)[:, None]
+    lb += (np.log1p(-w) - 0.5 * (LOG_2PI + np.log(v2)))[:, None]
+    top = np.maximum(la, lb)
+    la -= lb
+    g = expit(la)
+    h = np.abs(g - 0.5)
+    h += 0.5
+    return g, top.sum(axis=1) - np.log(h).sum(axis=1)
+
+
+def _moments(g, x, xx):
+    """Per row: sum of g, of g x and of g x^2 (g the responsibilities of component 1)."""
+    return g.sum(axis=1), np.einsum("ij,ij->i", g, x), np.einsum("ij,ij->i", g, xx)
+
+
+def _em_step(data, fa, th):
+    """One EM step for fits (rows): data = (x, x^2, row sums of x and x^2), th (F, 5) =
+    (w, m1, v1, m2, v2). Returns (new th, loglik of th). The M step uses the moments of the
+    responsibilities (variance = E[x^2] - mean^2): fit_two centres every row (and its callers in
+    this module standardise them), so this loses nothing to cancellation at the variance floor."""
+    xa, xx, sx, sxx = data
     n = xa.shape[1]
     w, m1, v1, m2, v2 = th.T
-    la = np.log(w)[:, None] + _comp_logpdf(xa, m1[:, None], v1[:, None])
-    lb = np.log1p(-w)[:, None] + _comp_logpdf(xa, m2[:, None], v2[:, None])
-    tot = np.logaddexp(la, lb)
-    g = np.exp(la - tot)  # responsibilities of component 1
-    n1 = np.clip(g.sum(axis=1), 1e-9, n - 1e-9)
-    m1n = (g * xa).sum(axis=1) / n1
-    m2n = ((1 - g) * xa).sum(axis=1) / (n - n1)
-    v1n = np.maximum((g * (xa - m1n[:, None]) ** 2).sum(axis=1) / n1, fa)
-    v2n = np.maximum(((1 - g) * (xa - m2n[:, None]) ** 2).sum(axis=1) / (n - n1), fa)
-    return np.stack([n1 / n, m1n, v1n, m2n, v2n], axis=1), tot.sum(axis=1)
+    g, ll = _responsibilities(xa, w, m1, v1, m2, v2)
+    n1, s1, q1 = _moments(g, xa, xx)
+    n1 = np.clip(n1, 1e-9, n - 1e-9)
+    n2 = n - n1
+    m1n, m2n = s1 / n1, (sx - s1) / n2
+    v1n = np.maximum(q1 / n1 - m1n * m1n, fa)
+    v2n = np.maximum((sxx - q1) / n2 - m2n * m2n, fa)
+    return np.stack([n1 / n, m1n, v1n, m2n, v2n], axis=1), ll
 
 
 def _loglik_rows(xa, th):
     w, m1, v1, m2, v2 = th.T
-    la = np.log(w)[:, None] + _comp_logpdf(xa, m1[:, None], v1[:, None])
-    lb = np.log1p(-w)[:, None] + _comp_logpdf(xa, m2[:, None], v2[:, None])
-    return np.logaddexp(la, lb).sum(axis=1)
+    return _responsibilities(xa, w, m1, v1, m2, v2)[1]
 
 
-def _squarem(step, th, floor, var_cols, max_iter, accelerate=True):
+def _row_data(x):
+    """What the EM-type steps read of each row: x, x^2 and their row sums."""
+    xx = x * x
+    return x, xx, x.sum(axis=1), xx.sum(axis=1)
+
+
+def _squarem(step, data, th, floor, var_cols, max_iter, accelerate=True):
     """Iterate a monotone EM-type map on independent fits (rows of th, updated in place) until each
     fit's log-likelihood moves by < TOL or max_iter iterations; only unfinished fits are iterated.
-    step(rows, t) -> (new t, loglik of t) for the fits `rows`; column 0 of t is a weight, the
-    columns var_cols variances floored at floor[rows].
+    step(data, floor, t) -> (new t, loglik of t), data a tuple of per-row arrays (compacted to the
+    unfinished rows as fits finish); column 0 of t is a weight, the columns var_cols variances
+    floored at floor.
 
     With `accelerate`, each iteration is a SQUAREM step (Varadhan & Roland 2008, Scand. J. Stat.
     35:335-353): two steps, a squared extrapolation, one stabilising step, falling back to the
@@ -88,10 +121,10 @@ def _squarem(step, th, floor, var_cols, max_iter, accelerate=True):
     ll = np.full(th.shape[0], -np.inf)
     converged = np.zeros(th.shape[0], dtype=bool)
     active = np.arange(th.shape[0])
+    fa, t0 = floor, th.copy()
     for _ in range(max_iter):
-        fa, t0 = floor[active], th[active]
-        t1, ll0 = step(active, t0)
-        t2, ll1 = step(active, t1)
+        t1, ll0 = step(data, fa, t0)
+        t2, ll1 = step(data, fa, t1)
         if accelerate:
             r, v = t1 - t0, t2 - 2 * t1 + t0
             alpha = -np.sqrt((r * r).sum(axis=1) / np.maximum((v * v).sum(axis=1), 1e-300))
@@ -100,7 +133,7 @@ def _squarem(step, th, floor, var_cols, max_iter, accelerate=True):
             tp[:, 0] = np.clip(tp[:, 0], 1e-9, 1 - 1e-9)
             for c in var_cols:
                 tp[:, c] = np.maximum(tp[:, c], fa)
-            t3, llp = step(active, tp)
+            t3, llp = step(data, fa, tp)
             good = np.isfinite(llp) & (llp >= ll1)
             new = np.where(good[:, None], t3, t2)
             new_ll = np.where(good, llp, ll1)
@@ -110,9 +143,13 @@ def _squarem(step, th, floor, var_cols, max_iter, accelerate=True):
         th[active] = new
         ll[active] = new_ll
         converged[active[done]] = True
-        active = active[~done]
-        if active.size == 0:
+        if done.all():
             break
+        if done.any():  # compact the unfinished rows once, not on every step
+            keep = ~done
+            active, data, fa, t0 = active[keep], tuple(a[keep] for a in data), fa[keep], new[keep]
+        else:
+            t0 = new
     return ll, converged
 
 
@@ -120,7 +157,7 @@ def _em(fx, ff, th, max_iter, accelerate=True):
     """Run EM (SQUAREM-accelerated, see _squarem) on independent fits: rows of fx, parameters
     th (F, 5) = (w, m1, v1, m2, v2) updated in place, variance floors ff.
     Returns (loglik, converged) of the final parameters."""
-    _, converged = _squarem(lambda rows, t: _em_step(fx[rows], ff[rows], t), th, ff, (2, 4), max_iter, accelerate)
+    _, converged = _squarem(_em_step, _row_data(fx), th, ff, (2, 4), max_iter, accelerate)
     return _loglik_rows(fx, th), converged
 
 
@@ -132,6 +169,8 @@ def fit_two(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     convergence (TOL) or MAX_ITER. Returns params (R, 5) = (weight of component 1, mean1, sd1,
     mean2, sd2) with mean1 <= mean2, log-likelihoods (R,) and a converged flag (R,)."""
     x = np.sort(np.atleast_2d(x), axis=1)
+    centre = x.mean(axis=1)
+    x = x - centre[:, None]  # the moment form of the M step wants rows centred (see _em_step)
     r, n = x.shape
     floor = VAR_FLOOR_FRAC * x.var(axis=1)
     s = len(START_SPLITS)
@@ -156,8 +195,8 @@ def fit_two(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     w, m1, v1, m2, v2 = th.T
     swap = m1 > m2
     params = np.stack(
-        [np.where(swap, 1 - w, w), np.where(swap, m2, m1), np.sqrt(np.where(swap, v2, v1)),
-         np.where(swap, m1, m2), np.sqrt(np.where(swap, v1, v2))],
+        [np.where(swap, 1 - w, w), centre + np.where(swap, m2, m1), np.sqrt(np.where(swap, v2, v1)),
+         centre + np.where(swap, m1, m2), np.sqrt(np.where(swap, v1, v2))],
         axis=1,
     )
     return params, ll, conv
@@ -218,21 +257,24 @@ def is_bimodal(params: np.ndarray) -> np.ndarray:
     return ((d[:, :-1] < 0) & (d[:, 1:] > 0)).any(axis=1)
 
 
-def _separation_step(xa, fa, d, t):
-    """One ECM iteration at fixed separation d for rows t (F, 4) = (w, m1, v1, v2): the
-    responsibilities, then the weight, the location given the variances and the variances given
-    the location. Returns (new t, loglik of t)."""
+def _separation_step(data, fa, t):
+    """One ECM iteration at fixed separation d for rows t (F, 4) = (w, m1, v1, v2), data =
+    (x, x^2, row sums of x and x^2, d): the responsibilities, then the weight, the location given
+    the variances and the variances given the location (from the responsibilities' moments, as
+    in _em_step). Returns (new t, loglik of t)."""
+    xa, xx, sx, sxx, d = data
     n = xa.shape[1]
     w, m1, v1, v2 = t.T
-    la = np.log(w)[:, None] + _comp_logpdf(xa, m1[:, None], v1[:, None])
-    lb = np.log1p(-w)[:, None] + _comp_logpdf(xa, (m1 + d)[:, None], v2[:, None])
-    tot = np.logaddexp(la, lb)
-    g = np.exp(la - tot)
-    n1 = np.clip(g.sum(axis=1), 1e-9, n - 1e-9)
-    m = ((g * xa).sum(axis=1) / v1 + ((1 - g) * (xa - d[:, None])).sum(axis=1) / v2) / (n1 / v1 + (n - n1) / v2)
-    v1n = np.maximum((g * (xa - m[:, None]) ** 2).sum(axis=1) / n1, fa)
-    v2n = np.maximum(((1 - g) * (xa - (m + d)[:, None]) ** 2).sum(axis=1) / (n - n1), fa)
-    return np.stack([n1 / n, m, v1n, v2n], axis=1), tot.sum(axis=1)
+    g, ll = _responsibilities(xa, w, m1, v1, m1 + d, v2)
+    n1, s1, q1 = _moments(g, xa, xx)
+    n1 = np.clip(n1, 1e-9, n - 1e-9)
+    n2 = n - n1
+    s2, q2 = sx - s1, sxx - q1
+    m = (s1 / v1 + (s2 - n2 * d) / v2) / (n1 / v1 + n2 / v2)
+    md = m + d
+    v1n = np.maximum(q1 / n1 - 2.0 * m * s1 / n1 + m * m, fa)
+    v2n = np.maximum(q2 / n2 - 2.0 * md * s2 / n2 + md * md, fa)
+    return np.stack([n1 / n, m, v1n, v2n], axis=1), ll
 
 
 def _fit_at_separation(x, floor, th, sep):
@@ -240,7 +282,7 @@ def _fit_at_separation(x, floor, th, sep):
     (w, m1, v1, m2, v2): ECM iterations (_separation_step) accelerated as in _em, each row until
     its log-likelihood moves by < TOL (or ECM_MAX_ITER). Returns (th, loglik)."""
     t = th[:, [0, 1, 2, 4]].copy()
-    _squarem(lambda rows, u: _separation_step(x[rows], floor[rows], sep[rows], u), t, floor, (2, 3), ECM_MAX_ITER)
+    _squarem(_separation_step, (*_row_data(x), sep), t, floor, (2, 3), ECM_MAX_ITER)
     out = np.stack([t[:, 0], t[:, 1], t[:, 2], t[:, 1] + sep, t[:, 3]], axis=1)
     return out, _loglik_rows(x, out)
 
