@@ -227,6 +227,9 @@ def test_h1h2_fit_many_is_h2_without_a_band_and_fits_a_band_row_by_row_alike():
     h12 = H.create("H1+H2", **opts, **late)
     assert h12.same_as(t) == "H2" and H.create("H1+H2", **opts, band=[20e9, 70e9]).same_as(t) is None
     np.testing.assert_allclose(h12.fit_many(t, Y, rng=rng), H.create("H2", **opts).fit_many(t, Y, rng=rng))
+    one12, one2 = H.create("H1+H2", **opts, **late).fit(t, Y[0], rng=rng), H.create("H2", **opts).fit(t, Y[0], rng=rng)
+    assert np.sum(one12.logpdf(Y[0], t)) == pytest.approx(np.sum(one2.logpdf(Y[0], t)), abs=1e-9)
+    assert one12.n_params == one2.n_params and one12.params()["depth"] == 0.0
     many = H.create("H1+H2", **opts, band=[1e9, 5e9]).fit_many(t, Y, rng=rng)
     one = [np.sum(H.create("H1+H2", **opts, band=[1e9, 5e9]).fit(t, row, rng=rng).logpdf(row, t)) for row in Y]
     h2 = H.create("H2", **opts).fit_many(t, Y, rng=rng)
