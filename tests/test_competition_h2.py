@@ -266,3 +266,16 @@ def test_h1h2_with_cost_model_thinning_is_normalised_and_finds_a_thinned_band(mo
     assert np.mean(draws <= 10.5) == pytest.approx(float(h.cdf(np.array([10.5]), np.array([2023.0]))[0]), abs=0.015)
     with pytest.raises(GapstudyError, match="not both"):
         H.create("H1+H2", thinning="costmodel", band=[20e9, 70e9]).fit(t, y, rng=np.random.default_rng(0))
+
+
+def test_h1h2_takes_the_h2_fit_just_made_on_the_same_rows(monkeypatch):
+    t, y, _ = _h2_data(120, 11)
+    opts = {"frontier": _frontier(), "lag_grid_months": [6, 12]}
+    h2 = H.create("H2", **opts).fit(t, y, rng=np.random.default_rng(0))
+    calls = []
+    real = C._CompetitionBase._fit
+    monkeypatch.setattr(C._CompetitionBase, "_fit", lambda self, *a, **k: calls.append(type(self).__name__) or real(self, *a, **k))
+    h12 = H.create("H1+H2", **opts, band=[20e9, 70e9, 2030]).fit(t, y, rng=np.random.default_rng(0))
+    assert calls == [] and np.array_equal(h12.theta, np.r_[h2.theta[:4], 0.0, h2.theta[4:]])
+    H.create("H1+H2", **opts, band=[20e9, 70e9, 2030]).fit(t, y + 0.01, rng=np.random.default_rng(0))  # other rows: fitted afresh
+    assert calls == ["CompetitionH2"]

@@ -683,7 +683,45 @@ class CompetitionH2(_CompetitionBase):
 
     def fit(self, t, y, *, rng):
         with _single_thread():
-            return self._fit(t, y, rng)
+            self._fit(t, y, rng)
+        _remember_h2(self, t, y)
+        return self
+
+
+# The last few H2 fits, so that H1+H2, which fits H2 first, takes the one fit_all has just made on the
+# same rows with the same options instead of repeating it (the fit is deterministic: rng is not used).
+_H2_FITS: list = []
+_H2_FITS_KEPT = 4
+
+
+def _h2_key(options, t, y):
+    return np.asarray(t, float).tobytes(), np.asarray(y, float).tobytes(), sorted(options)
+
+
+def _same_options(a: dict, b: dict) -> bool:
+    """The same H2 options: the same objects, or equal plain values (a frontier or array only as the same object)."""
+    if sorted(a) != sorted(b):
+        return False
+    for k in a:
+        x, z = a[k], b[k]
+        if x is z:
+            continue
+        if isinstance(x, (Frontier, np.ndarray)) or isinstance(z, (Frontier, np.ndarray)) or x != z:
+            return False
+    return True
+
+
+def _remember_h2(h: "CompetitionH2", t, y) -> None:
+    _H2_FITS.insert(0, (_h2_key(h.options, t, y), h.options, h))
+    del _H2_FITS[_H2_FITS_KEPT:]
+
+
+def _recalled_h2(options: dict, t, y) -> "CompetitionH2 | None":
+    key = _h2_key(options, t, y)
+    for k, opts, h in _H2_FITS:
+        if k == key and _same_options(options, opts):
+            return h
+    return None
 
 
 class BandThinnedTrend:
@@ -887,7 +925,7 @@ class CompetitionParallelismH12(_CompetitionBase):
         self.mode = self._mode()
         t_arr = np.asarray(t, float)
         h2_opts = {k: v for k, v in self.options.items() if k in _CompetitionBase.allowed_options}
-        h2 = CompetitionH2(**h2_opts).fit(t, y, rng=rng)
+        h2 = _recalled_h2(h2_opts, t, y) or CompetitionH2(**h2_opts).fit(t, y, rng=rng)
         self.h2_loglik = float(np.sum(h2.logpdf(np.asarray(y, float), t_arr)))
         full_grid, _ = _lag_grid(self.options)
         th2 = h2.theta
