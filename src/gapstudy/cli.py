@@ -239,6 +239,9 @@ def main(argv: list[str] | None = None) -> None:
         print(version_line(), flush=True)
         return
     signals.install()  # Ctrl-C and SIGTERM end the run with one line (below), workers included
+    from gapstudy import malloc
+
+    malloc.tune()  # numpy temporaries reuse heap memory instead of page-faulting fresh mmaps (gapstudy.malloc)
     try:
         _main(argv)
     except KeyboardInterrupt as exc:
