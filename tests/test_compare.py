@@ -233,3 +233,64 @@ def test_regenerate_rewrites_only_between_markers_and_skips_missing(tmp_path, mo
     monkeypatch.setattr(experiments, "available", lambda: [])
     assert regen.regenerate(["x"]) == 0
     assert "Not available yet" in readme.read_text() and "| 1 |" in readme.read_text()
+
+
+def test_totals_line_names_the_reference_of_each_difference_column():
+    # the highest log-likelihood (B, more parameters) and the lowest BIC (A) are different hypotheses: each
+    # difference column must name its own reference and total, not the BIC winner's for all three
+    from gapstudy.experiments.compare_report import _totals_line
+    from gapstudy.hypotheses.scoring import information
+
+    rows = {"A": {"status": "ok", **information(-100.0, 2, 50)}, "B": {"status": "ok", **information(-99.0, 5, 50)}}
+    for r in rows.values():
+        r.update(delta_loglik=r["loglik"] - (-99.0), delta_aic=r["aic"] - min(x["aic"] for x in rows.values()),
+                 delta_bic=r["bic"] - min(x["bic"] for x in rows.values()))
+    assert rows["A"]["delta_bic"] == 0 and rows["B"]["delta_loglik"] == 0 and rows["A"]["delta_aic"] == 0
+    line = _totals_line({"in_sample": rows})
+    assert "log-lik to the highest (B, -99.0)" in line
+    assert f"AIC to the lowest (A, {rows['A']['aic']:.1f})" in line and f"BIC to the lowest (A, {rows['A']['bic']:.1f})" in line
+    assert "n = 50" in line
+
+
+def test_totals_line_of_a_run_matches_its_ranking(fast_doc):
+    from gapstudy.experiments.compare_report import _totals_line
+
+    doc, _ = fast_doc
+    s = doc["main"]["in_sample"]
+    top_ll = max(s, key=lambda n: s[n]["loglik"])
+    top_bic = min(s, key=lambda n: s[n]["bic"])
+    line = _totals_line(doc["main"])
+    assert f"log-lik to the highest ({top_ll}, {s[top_ll]['loglik']:.1f})" in line
+    assert f"BIC to the lowest ({top_bic}, {s[top_bic]['bic']:.1f})" in line
+
+
+def test_depth_at_the_ratio_grids_end_is_written_as_a_bound():
+    from gapstudy.experiments.compare_report import _depth_lines, depth_table
+    from gapstudy.hypotheses.depth import RATIO_GRID
+
+    top = float(RATIO_GRID[-1])
+    dep = {"lower": 2e10, "upper": 7e10, "rows": [
+        {"year": 2025, "n": 30, "observed": 6, "expected": 5.0, "ratio": 1.2, "depth": -0.2, "ratio_lo": 0.5, "ratio_hi": 2.0,
+         "depth_lo": -1.0, "depth_hi": 0.5},
+        {"year": 2026, "n": 3, "observed": 2, "expected": 0.3, "ratio": top, "depth": 1 - top, "ratio_lo": 0.3, "ratio_hi": top,
+         "depth_lo": 1 - top, "depth_hi": 0.7, "note": f"upper ratio at the search limit {top:g}"}]}
+    line = _depth_lines(dep, {"lower": 2e10, "upper": 7e10})[0]
+    assert "2025 -0.20 [-1.00, 0.50]" in line
+    assert f"2026 ≤{1 - top:.2f} [≤{1 - top:.2f}, 0.70]" in line
+    rows = depth_table(dep)[1]
+    assert rows[0][4:6] == ["-0.20", "-1.00 to 0.50"] and rows[1][4:6] == [f"≤{1 - top:.2f}", f"≤{1 - top:.2f} to 0.70"]
+
+
+def test_a_simulated_p_of_zero_is_written_below_one_over_n_sim(fast_doc):
+    from gapstudy.experiments.compare_report import _p, rank_rows, window_table
+
+    assert _p(0.0, 2000) == "<5.00e-04" and _p(0.0195, 2000) == "0.0195" and _p(None, 2000) == "-"
+    doc, _ = fast_doc
+    assert all(r["n_sim"] == 300 for r in doc["main"]["ranking"])  # FAST's compare.n_sim, carried by each check
+    changed = copy.deepcopy(doc)
+    changed["main"]["ranking"][0]["p_low"] = 0.0
+    next(iter(changed["main"]["gap_windows"][0]["checks"].values()))["p_low"] = 0.0
+    row = next(r for r in rank_rows(changed["main"]["ranking"]) if r[0] == changed["main"]["ranking"][0]["hypothesis"])
+    assert row[12] == "<0.00333"  # the "p low" column
+    assert "(p <0.00333)" in window_table(changed)[1][0][2]
+

@@ -96,3 +96,16 @@ def test_gap_tests_on_the_extract_reports_each_year_through_2026(tmp_path):
     assert "Did the gap fill?" in (out / "summary.md").read_text()
     html = (out / "report.html").read_text()
     assert "Did the gap fill?" in html and "How to read this" in html
+
+
+def test_figure_writes_years_as_years():
+    # the shared year axis (the bottom panel's, which the top one matches) is formatted as integers, one tick per year
+    from gapstudy.growth.gap_history import as_records
+    from gapstudy.report.gap_history import figure
+
+    rng = np.random.default_rng(5)
+    records = as_records(gap_history(smooth_world(rng, n=300), 20e9, 70e9, years=range(2019, 2025), n_boot=50, rng=rng))
+    fig = figure(records, 20e9, 70e9)
+    bottom = fig.layout.xaxis2
+    assert bottom.tickformat == "d" and bottom.dtick == 1
+    assert fig.layout.xaxis.matches == "x2"  # the top panel shares those ticks

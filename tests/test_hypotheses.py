@@ -403,3 +403,16 @@ def test_recovery_in_two_processes_gives_the_same_matrix():
     two = engine.recovery(gens, specs, t, n_datasets=20, seed=2, workers=2)
     assert [r["wins"] for r in one["rows"]] == [r["wins"] for r in two["rows"]]
     assert [r["median_margin"] for r in one["rows"]] == [r["median_margin"] for r in two["rows"]]
+
+
+def test_engine_docstring_example_runs():
+    # the engine's module docstring is its usage example: it must run as written (fewer recovery datasets)
+    from gapstudy.hypotheses import engine
+
+    code = "\n".join(line[4:] for line in engine.__doc__.splitlines() if line.startswith("    "))
+    assert "engine.recovery(" in code
+    t, y = _h0_data(200)
+    ns = {"t": t, "y": y}
+    exec(code.replace("n_datasets=100", "n_datasets=20"), ns)
+    rows = ns["rec"]["rows"]
+    assert [r["generator"] for r in rows] == list(ns["fits"]) and all(r["n_datasets"] == 20 for r in rows)

@@ -304,7 +304,9 @@ def ranking(a: dict, names: list[str]) -> list[dict]:
             "oos_lpd": o.get("mean_lpd"), "oos_diff": o.get("diff_vs_best"), "oos_se": o.get("se_diff"),
             "rolling_lpd": r.get("mean_lpd"), "rolling_diff": r.get("diff_vs_best"), "rolling_se": r.get("se_diff"),
             "D_observed": d.get("D_observed"), "D_sim_mean": d.get("D_sim_mean"), "p_low": d.get("p_low"), "p_high": d.get("p_high"),
+            "n_sim": d.get("n_sim"),
             "oos_obs_over_exp": od.get("observed_over_expected"), "oos_p_low": od.get("p_low"), "oos_p_high": od.get("p_high"),
+            "oos_n_sim": od.get("n_sim"),
         })
     for key, better in (("bic", min), ("aic", min), ("oos_lpd", max), ("rolling_lpd", max)):
         vals = sorted({r[key] for r in rows if r[key] is not None and not r["same_as"]}, reverse=better is max)

@@ -34,6 +34,13 @@ def _pm(diff, se) -> str:
     return "-" if diff is None else (f"{diff:+.3f}" if not se else f"{diff:+.3f} ± {se:.3f}")
 
 
+def _p(value, n_sim) -> str:
+    """A simulated p-value; one no simulated count reached is written "<1/n_sim" (a Monte Carlo p is never 0)."""
+    if value == 0 and n_sim:
+        return f"<{fmt(1.0 / n_sim)}"
+    return fmt(value)
+
+
 def _window(lo, hi) -> str:
     return f"{params_label(lo)}-{params_label(hi)}"
 
@@ -102,7 +109,7 @@ def verdict(results: dict) -> list[str]:
         h0 = d.get("H0")
         head = f"{obs} of {main['n']} models lie in {_window(lo, hi)} parameters"
         if h0:
-            head += f", {fmt(h0['D_observed'])} times the {h0['expected']:.1f} the smooth trend (H0) expects (p = {fmt(h0['p_low'])} for so few)"
+            head += f", {fmt(h0['D_observed'])} times the {h0['expected']:.1f} the smooth trend (H0) expects (p = {_p(h0['p_low'], h0.get('n_sim'))} for so few)"
         rep = [n for n, r in d.items() if _reproduces(r, th["alpha"])]
         miss = [n for n, r in d.items() if not _reproduces(r, th["alpha"])]
         sd = (main.get("stats_deficit_test") or {}).get("all") or {}
@@ -116,7 +123,7 @@ def verdict(results: dict) -> list[str]:
         h0 = td.get("H0")
         rep = [n for n, r in td.items() if _reproduces(r, th["alpha"])]
         out.append(f"Before the cutoff (the data the 2022 paper saw) {any_d['observed']} of {oos['n_train']} models lie in the window"
-                   + (f", {fmt(h0['D_observed'])} times H0's expectation of {h0['expected']:.1f} (p = {fmt(h0['p_low'])})" if h0 else "")
+                   + (f", {fmt(h0['D_observed'])} times H0's expectation of {h0['expected']:.1f} (p = {_p(h0['p_low'], h0.get('n_sim'))})" if h0 else "")
                    + f"; fits to those data reproduce the count for {', '.join(rep) or 'no hypothesis'}.")
     od = oos.get("deficit") or {}
     if od:
@@ -148,11 +155,20 @@ def _depth_lines(dep, gap) -> list[str]:
     empty = [str(r["year"]) for r in dep["rows"] if "ratio" not in r]
     if not rows:
         return [f"Depth per year: no models in {', '.join(empty)}."]
-    parts = [f"{r['year']} {r['depth']:.2f} [{r['depth_lo']:.2f}, {r['depth_hi']:.2f}]" for r in rows]
+    parts = [f"{r['year']} {_depth_value(r, 'depth')} [{_depth_value(r, 'depth_lo')}, {r['depth_hi']:.2f}]" for r in rows]
     deep = [str(r["year"]) for r in rows if r["depth_lo"] > 0]
     return [f"Gap depth in {_window(gap['lower'], gap['upper'])} per year (1 - observed/trend density, 95% profile interval): "
             + "; ".join(parts) + ". " + (f"A deficit is clear (interval above 0) in {', '.join(deep)}." if deep else "No year's interval excludes 0.")
             + (f" No models in {', '.join(empty)}." if empty else "")]
+
+
+def _depth_value(r: dict, key: str) -> str:
+    """A depth, or "≤ d" where its ratio sits at the search grid's upper end (gapstudy.hypotheses.depth.RATIO_GRID):
+    the data put more models in the window than the grid reaches, so the depth is only bounded above."""
+    from gapstudy.hypotheses.depth import RATIO_GRID
+
+    ratio = r["ratio"] if key == "depth" else r["ratio_hi"]
+    return f"≤{r[key]:.2f}" if ratio >= RATIO_GRID[-1] else f"{r[key]:.2f}"
 
 
 def recovery_lines(rec) -> list[str]:
@@ -226,17 +242,25 @@ def rank_rows(rows):
         out.append([name, r["k"], _d(r.get("delta_loglik")), _d(r.get("delta_aic")), _d(r.get("delta_bic")),
                     "best" if r.get("delta_bic") == 0 else (r.get("evidence_against") or "-"),
                     r["oos_lpd"], _pm(r.get("oos_diff"), r.get("oos_se")), r["rolling_lpd"], _pm(r.get("rolling_diff"), r.get("rolling_se")),
-                    r["D_observed"], r["D_sim_mean"], r["p_low"], r["p_high"], r["oos_obs_over_exp"], r["oos_p_low"], r["status"]])
+                    r["D_observed"], r["D_sim_mean"], _p(r["p_low"], r.get("n_sim")), _p(r["p_high"], r.get("n_sim")), r["oos_obs_over_exp"],
+                    _p(r["oos_p_low"], r.get("oos_n_sim")), r["status"]])
     return out
 
 
 def _totals_line(main) -> str:
-    best = [s for s in main["in_sample"].values() if s.get("delta_bic") == 0]
-    if not best:
+    """Which hypothesis each difference column is taken to, with its total: the highest log-likelihood, the
+    lowest AIC and the lowest BIC need not be the same hypothesis, so each column names its own reference."""
+    rows = {n: s for n, s in main["in_sample"].items() if s.get("delta_bic") is not None and not s.get("same_as")}
+    if not rows:
         return ""
-    b = best[0]
-    return (f"Differences are to the best hypothesis (Δ = 0), whose totals are log-lik {b['loglik']:.1f}, AIC {b['aic']:.1f}, BIC {b['bic']:.1f} "
-            f"on n = {b['n']}. lpd = mean log predictive density per model (nats); Δ ± SE = difference per model to the best, with the "
+    parts = []
+    for col, total, what in (("delta_loglik", "loglik", "log-lik to the highest"), ("delta_aic", "aic", "AIC to the lowest"),
+                             ("delta_bic", "bic", "BIC to the lowest")):
+        best = [n for n, s in rows.items() if abs(s[col]) < 1e-9]
+        parts.append(f"{what} ({' = '.join(best)}, {rows[best[0]][total]:.1f})")
+    n = next(iter(rows.values()))["n"]
+    return (f"Differences are to the best hypothesis of each column (Δ = 0): {'; '.join(parts)}; n = {n}. "
+            "lpd = mean log predictive density per model (nats); Δ ± SE = difference per model to the best, with the "
             "standard error of the paired per-model differences.")
 
 
@@ -288,7 +312,7 @@ def window_table(results):
         ch = w["checks"]
         obs = next(iter(ch.values()))["observed"] if ch else None
         rows.append([_window(w["lower"], w["upper"]), obs,
-                     *[f"{ch[n]['expected']:.1f} (p {fmt(ch[n]['p_low'])})" if n in ch else "-" for n in names]])
+                     *[f"{ch[n]['expected']:.1f} (p {_p(ch[n]['p_low'], ch[n].get('n_sim'))})" if n in ch else "-" for n in names]])
     return ["window", "observed", *[f"{n} expected (p low)" for n in names]], rows
 
 
@@ -309,7 +333,8 @@ def depth_table(dep):
     rows = []
     for r in dep.get("rows", []):
         if "ratio" in r:
-            rows.append([r["year"], r["n"], r["observed"], f"{r['expected']:.1f}", f"{r['depth']:.2f}", f"{r['depth_lo']:.2f} to {r['depth_hi']:.2f}", r.get("note", "")])
+            rows.append([r["year"], r["n"], r["observed"], f"{r['expected']:.1f}", _depth_value(r, "depth"),
+                         f"{_depth_value(r, 'depth_lo')} to {r['depth_hi']:.2f}", r.get("note", "")])
         else:
             rows.append([r["year"], r["n"], "-", "-", "-", "-", r.get("note", "")])
     return ["year", "models", "in window", "trend expects", "depth", "95% interval", "note"], rows

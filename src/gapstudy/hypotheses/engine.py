@@ -7,7 +7,8 @@ Usable without Hydra:
     fits = engine.fit_all(specs, t, y, seed=0)
     table = engine.in_sample(fits, t, y)              # loglik, k, AIC, BIC, differences, evidence grade
     oos = engine.held_out(specs, t, y, t < 2022.5, seed=0)  # per-model scores, paired SEs
-    rec = engine.recovery(fits, specs, t, n_datasets=100, seed=0)  # confusion matrix
+    gens = [engine.Generator(n, f.h, n) for n, f in fits.items()]  # each fit generates, its own name should win
+    rec = engine.recovery(gens, specs, t, n_datasets=100, seed=0)  # confusion matrix
 """
 
 from __future__ import annotations

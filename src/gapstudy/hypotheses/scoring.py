@@ -68,6 +68,7 @@ def deficit_check(h: Hypothesis, t, y, lo: float, hi: float, *, n_sim: int, rng:
         "observed": observed,
         "expected": expected,
         "observed_over_expected": observed / expected if expected > 0 else None,
+        "n_sim": int(n_sim),  # a p of 0 means below 1 / n_sim, not zero
         "p_low": float((sims <= observed).mean()),
         "p_high": float((sims >= observed).mean()),
         "sim_q05": float(np.quantile(sims, 0.05)),

@@ -95,7 +95,7 @@ def figure(records: list[dict], lower: float, upper: float, title: str = ""):
     top = max([h for h in hi if _finite(h)] + [2.0])
     fig.update_yaxes(title_text="models", row=1, col=1)
     fig.update_yaxes(title_text="observed / expected", range=[0, min(top, 4.0) * 1.05], row=2, col=1)
-    fig.update_xaxes(dtick=1, row=2, col=1)
+    fig.update_xaxes(dtick=1, tickformat="d", row=2, col=1)  # calendar years as 2021, never "2,021" or "2021.5"
     fig.update_layout(barmode="stack", height=560, title=title or f"The {w} window over time", legend={"orientation": "h", "y": -0.12})
     return fig
 
