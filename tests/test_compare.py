@@ -294,3 +294,51 @@ def test_a_simulated_p_of_zero_is_written_below_one_over_n_sim(fast_doc):
     assert row[12] == "<0.00333"  # the "p low" column
     assert "(p <0.00333)" in window_table(changed)[1][0][2]
 
+
+def _regenerate_module():
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("regenerate", Path(__file__).resolve().parents[1] / "experiments" / "regenerate.py")
+    if spec is None or not spec.loader:
+        pytest.skip("experiments/regenerate.py is not beside this checkout")
+    regen = importlib.util.module_from_spec(spec)
+    sys.modules["regenerate"] = regen
+    spec.loader.exec_module(regen)
+    return regen
+
+
+def test_regenerate_writes_compare_on_the_bundled_data_and_the_newest_epoch_snapshot(tmp_path, monkeypatch):
+    regen = _regenerate_module()
+    assert any("data=epoch_notable" in extra for _, extra in regen.ALSO_ON["compare"])
+    monkeypatch.setattr(regen, "HERE", tmp_path)
+    calls = []
+
+    def fake_run(name, overrides):
+        calls.append(list(overrides))
+        where = "epoch" if "data=epoch_notable" in overrides else "registry"
+        return f"# Comparing hypotheses\n\nData: {where}\n\n## Verdict\n\n- best on {where}\n", 1.0
+
+    monkeypatch.setattr(regen, "run_one", fake_run)
+    readme = tmp_path / "compare" / "README.md"
+    readme.parent.mkdir()
+    readme.write_text(f"# compare\n{regen.START}\nold findings\n{regen.END}\n")
+    assert regen.regenerate(["compare"]) == 0
+    assert calls == [[], ["data=epoch_notable"]]
+    text = readme.read_text()
+    block = text.split(regen.START)[1].split(regen.END)[0]
+    assert "old findings" not in block
+    assert block.index("best on registry") < block.index("### Comparing hypotheses: on the newest Epoch notable snapshot")
+    assert block.index("### Comparing hypotheses: on the newest Epoch") < block.index("`python -m gapstudy experiment=compare data=epoch_notable`")
+    assert "#### Verdict" in block.split("on the newest Epoch")[1] and "best on epoch" in block
+
+    # the second run failing keeps the previous findings whole (never a fresh half and a missing half)
+    def failing(name, overrides):
+        if "data=epoch_notable" in overrides:
+            raise RuntimeError("no snapshot")
+        return fake_run(name, overrides)
+
+    monkeypatch.setattr(regen, "run_one", failing)
+    assert regen.regenerate(["compare"]) == 1
+    after = readme.read_text()
+    assert "Not refreshed" in after and "best on epoch" in after and "best on registry" in after
