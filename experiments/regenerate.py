@@ -163,7 +163,7 @@ def regenerate(names: list[str], dry_run: bool = False) -> int:
                 body = f"_Regenerated {stamp} by `{_command(name, overrides)}` ({wall:.0f} s)._\n\n{_demote(_relative(summary))}"
                 print(f"[regenerate] {name}: ok ({wall:.0f} s)")
                 for what, extra in ALSO_ON.get(name, []):
-                    body += "\n\n" + _also_on(name, what, [*overrides, *extra])
+                    body = body.rstrip() + "\n\n" + _also_on(name, what, [*overrides, *extra])
             except Exception as exc:  # one broken experiment must not stop the others
                 failures += 1
                 first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__

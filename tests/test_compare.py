@@ -331,6 +331,7 @@ def test_regenerate_writes_compare_on_the_bundled_data_and_the_newest_epoch_snap
     assert block.index("best on registry") < block.index("### Comparing hypotheses: on the newest Epoch notable snapshot")
     assert block.index("### Comparing hypotheses: on the newest Epoch") < block.index("`python -m gapstudy experiment=compare data=epoch_notable`")
     assert "#### Verdict" in block.split("on the newest Epoch")[1] and "best on epoch" in block
+    assert "\n\n\n" not in block  # one blank line between the two runs' findings
 
     # the second run failing keeps the previous findings whole (never a fresh half and a missing half)
     def failing(name, overrides):
