@@ -343,3 +343,33 @@ def test_regenerate_writes_compare_on_the_bundled_data_and_the_newest_epoch_snap
     assert regen.regenerate(["compare"]) == 1
     after = readme.read_text()
     assert "Not refreshed" in after and "best on epoch" in after and "best on registry" in after
+
+
+def test_h2_counterfactual_without_gpt3_is_reported(tmp_path):
+    # H2's counterfactual (GPT-3's record removed from its frontier, fitted parameters kept) per year, in results,
+    # verdict, summary and report; it changes the years after GPT-3 and no year before it
+    doc = execute(config("compare.hypotheses=[H0,H2]", "compare.recovery.enabled=false", "compare.robustness=false",
+                         "compare.rolling=false", "compare.n_sim=100", "quiet=true"), tmp_path)
+    cf = json.loads((tmp_path / "results.json").read_text())["h2_counterfactual"]
+    assert cf["hypothesis"] == "H2"
+    years = [r["year"] for r in cf["rows"]]
+    assert years == [o["year"] for o in doc["main"]["observed_yearly"]] and sum(r["n"] for r in cf["rows"]) == doc["main"]["n"]
+    for r in cf["rows"]:
+        for which in ("fitted", "without_gpt3"):
+            assert r[f"{which}_below"] + r[f"{which}_inside"] + r[f"{which}_above"] == pytest.approx(1.0)
+    # the fitted shares are H2's own expected counts per year
+    exp = {e["year"]: e["exp_inside"] for e in doc["main"]["yearly"]["H2"]}
+    assert all(r["fitted_inside"] * r["n"] == pytest.approx(exp[r["year"]], rel=1e-6, abs=1e-9) for r in cf["rows"])
+    assert any(abs(r["without_gpt3_above"] - r["fitted_above"]) > 0.01 for r in cf["rows"] if r["year"] in (2020, 2021))
+    line = next(v for v in compare.verdict(doc) if v.startswith("H2 without GPT-3's jump"))
+    assert "instead of" in line
+    assert "## H2 without GPT-3's jump" in (tmp_path / "summary.md").read_text()
+    assert "H2 without GPT-3&#x27;s jump" in (tmp_path / "report.html").read_text()  # a report section, its text escaped
+
+
+def test_h2_counterfactual_is_absent_without_h2_and_says_why_when_h2_failed():
+    from gapstudy.hypotheses.engine import Fit, Spec
+
+    assert compare.h2_counterfactual({}, [2021.0], 10.3, 10.8) is None
+    out = compare.h2_counterfactual({"H2": Fit(Spec("H2"), None, "failed: no frontier (test)")}, [2021.0], 10.3, 10.8)
+    assert out == {"unavailable": "failed: no frontier (test)"}

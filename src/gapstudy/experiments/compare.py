@@ -354,6 +354,26 @@ def recovery(cfg, table: pd.DataFrame, main: dict) -> dict:
     return rec
 
 
+def h2_counterfactual(fits: dict, t, lo: float, hi: float, name: str = "H2") -> dict | None:
+    """H2 as fitted, and with GPT-3's record removed from its frontier (every fitted parameter kept), per year:
+    expected shares below/inside/above the window [lo, hi] (log10) (gapstudy.hypotheses.competition.
+    counterfactual_without_gpt3); None when H2 is not compared, a note when it was not fitted."""
+    f = fits.get(name)
+    if f is None:
+        return None
+    if f.h is None:
+        return {"unavailable": f.status}
+    try:
+        from gapstudy.hypotheses.competition import counterfactual_without_gpt3
+
+        rows = counterfactual_without_gpt3(f.h, t, lo, hi)
+    except (ImportError, AttributeError, GapstudyError) as exc:
+        return {"unavailable": str(exc)}
+    return {"hypothesis": name, "rows": rows,
+            "method": "GPT-3's record removed from the frontier, every fitted parameter kept; later records (which may "
+                      "themselves be replies to GPT-3) stay"}
+
+
 def _variant_dataset(cfg, v):
     """Load a robustness variant, or return a note saying why it is skipped."""
     source = v.source or cfg.data.source
@@ -394,6 +414,8 @@ def run(cfg) -> dict:
     if c.recovery.enabled:
         note(f"compare: model recovery, {c.recovery.n_datasets} datasets per generator at n = {main['n']}", quiet=cfg.quiet)
         rec = recovery(cfg, ds.table, main)
+    cf = h2_counterfactual(main["_fits"], decimal_year(pd.to_datetime(ds.table["date"])),
+                           np.log10(float(cfg.gap.lower)), np.log10(float(cfg.gap.upper)))
     main.pop("_fits")
     robust = []
     if c.robustness:
@@ -424,7 +446,8 @@ def run(cfg) -> dict:
         ds.table, float(cfg.gap.lower), float(cfg.gap.upper), years=gap_history.years_for(ds.table),
         rng=rng_for(cfg.seed, "compare", "gap_history")))
     return {"data": ds.provenance_dict(), "gap": {"lower": float(cfg.gap.lower), "upper": float(cfg.gap.upper)},
-            "gap_history": history, "hypotheses": meta, "main": main, "recovery": rec, "robustness": robust, "bands": bands,
+            "gap_history": history, "hypotheses": meta, "main": main, "recovery": rec, "h2_counterfactual": cf,
+            "robustness": robust, "bands": bands,
             "evidence_scale": H.engine.EVIDENCE_SOURCE,
             "thresholds": {"bic_strong": c.bic_strong, "bic_positive": c.bic_positive, "lpd_tie": c.lpd_tie, "alpha": c.alpha}}
 

@@ -135,6 +135,7 @@ def verdict(results: dict) -> list[str]:
                    f"{', '.join(rep) or 'no hypothesis'} (the gap's filling is the hardest test).")
     out += _depth_lines(main.get("depth_by_year"), results["gap"])
     out += recovery_lines(results.get("recovery"))
+    out += counterfactual_lines(results)
     for r in rows:
         if r["status"] != "ok":
             out.append(f"{r['hypothesis']}: {r['status']}.")
@@ -199,6 +200,35 @@ def recovery_lines(rec) -> list[str]:
     if rec.get("left_out"):
         out.append("Not in the recovery study: " + "; ".join(f"{k} ({v})" for k, v in rec["left_out"].items()) + ".")
     return out
+
+
+def counterfactual_lines(results) -> list[str]:
+    """H2 without GPT-3's jump in words: expected counts inside and above the window, and the years that change."""
+    cf = results.get("h2_counterfactual")
+    if not cf:
+        return []
+    if "unavailable" in cf:
+        return [f"H2's counterfactual without GPT-3's jump not computed: {cf['unavailable']}."]
+    rows = cf["rows"]
+    tot = {k: sum(r[k] * r["n"] for r in rows) for k in ("fitted_inside", "without_gpt3_inside", "fitted_above", "without_gpt3_above")}
+    moved = [str(r["year"]) for r in rows if abs(r["without_gpt3_inside"] - r["fitted_inside"]) * r["n"] >= 0.05
+             or abs(r["without_gpt3_above"] - r["fitted_above"]) * r["n"] >= 0.05]
+    w = _window(results["gap"]["lower"], results["gap"]["upper"])
+    return [f"{cf['hypothesis']} without GPT-3's jump ({cf['method']}): {tot['without_gpt3_inside']:.1f} models expected in {w} "
+            f"instead of {tot['fitted_inside']:.1f}, {tot['without_gpt3_above']:.1f} above instead of {tot['fitted_above']:.1f} "
+            f"(of {sum(r['n'] for r in rows)}); "
+            + (f"the years that change by at least 0.05 models: {', '.join(moved)}." if moved else "no year changes by 0.05 models or more.")]
+
+
+def counterfactual_table(results):
+    cf = results.get("h2_counterfactual") or {}
+    obs = {o["year"]: o for o in results["main"].get("observed_yearly", [])}
+    rows = [[r["year"], r["n"], obs.get(r["year"], {}).get("inside", "-"), f"{r['fitted_inside'] * r['n']:.1f}",
+             f"{r['without_gpt3_inside'] * r['n']:.1f}", obs.get(r["year"], {}).get("above", "-"), f"{r['fitted_above'] * r['n']:.1f}",
+             f"{r['without_gpt3_above'] * r['n']:.1f}"] for r in cf.get("rows", [])]
+    name = cf.get("hypothesis", "H2")
+    return ["year", "n", "observed inside", f"{name} expects inside", "inside without GPT-3", "observed above",
+            f"{name} expects above", "above without GPT-3"], rows
 
 
 def _robust_lines(results, main_best) -> list[str]:
@@ -378,6 +408,10 @@ def summarize(results) -> str:
     dep = main.get("depth_by_year")
     if dep and "rows" in dep:
         lines += ["## Gap depth per year", "", dep["method"] + ".", "", md_table(*depth_table(dep)), ""]
+    cf = results.get("h2_counterfactual")
+    if cf and "rows" in cf:
+        lines += [f"## {cf['hypothesis']} without GPT-3's jump (expected counts per year)", "", *counterfactual_lines(results), "",
+                  md_table(*counterfactual_table(results)), ""]
     lines += [f"## Out of sample (fitted before {main['out_of_sample']['cutoff']})", ""]
     cols, rows = period_table(results)
     lines += [md_table(cols, rows) if rows else f"Not scored: {main['out_of_sample'].get('skipped', 'no data after the cutoff')}.", ""]
@@ -462,6 +496,10 @@ def sections(results) -> list[Section]:
         secs.append(Section("Gap depth per year", text=[dep["method"] + "."], figures=[fig], tables=[Table(*depth_table(dep))],
                             captions=["How to read this: 0 means the window holds as many models as the smooth trend predicts, 1 means it is empty, "
                                       "below 0 means more than the trend. Bars are 95% profile-likelihood intervals; a year whose bar stays above 0 has a clear deficit."]))
+    cf = results.get("h2_counterfactual")
+    if cf and "rows" in cf:
+        secs.append(Section(f"{cf['hypothesis']} without GPT-3's jump", text=counterfactual_lines(results),
+                            tables=[Table(*counterfactual_table(results))]))
     obs = main.get("observed_yearly", [])
     if obs:
         fig = make_subplots(rows=1, cols=3, subplot_titles=("below the window", "inside the window", "above the window"))
