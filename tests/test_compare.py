@@ -373,3 +373,15 @@ def test_h2_counterfactual_is_absent_without_h2_and_says_why_when_h2_failed():
     assert compare.h2_counterfactual({}, [2021.0], 10.3, 10.8) is None
     out = compare.h2_counterfactual({"H2": Fit(Spec("H2"), None, "failed: no frontier (test)")}, [2021.0], 10.3, 10.8)
     assert out == {"unavailable": "failed: no frontier (test)"}
+
+
+def test_parameters_at_a_bound_are_said_in_the_verdict(fast_doc):
+    doc, _ = fast_doc
+    assert all("at_bounds" in s for s in doc["main"]["in_sample"].values())
+    changed = copy.deepcopy(doc)
+    for s in changed["main"]["in_sample"].values():
+        s["at_bounds"] = []
+    assert not any(v.startswith("At an end of their allowed range") for v in compare.verdict(changed))
+    changed["main"]["in_sample"]["M2"]["at_bounds"] = ["weight_low at its lower bound 0.01"]
+    line = next(v for v in compare.verdict(changed) if v.startswith("At an end of their allowed range"))
+    assert "M2 weight_low at its lower bound 0.01" in line

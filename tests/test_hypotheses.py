@@ -416,3 +416,32 @@ def test_engine_docstring_example_runs():
     exec(code.replace("n_datasets=100", "n_datasets=20"), ns)
     rows = ns["rec"]["rows"]
     assert [r["generator"] for r in rows] == list(ns["fits"]) and all(r["n_datasets"] == 20 for r in rows)
+
+
+def test_parameters_at_an_end_of_their_range_are_named():
+    # base logic: a value on a bound (within the tolerance) is named with its side, one inside is not
+    class Bounded(StdNormal):
+        def __init__(self, values):
+            super().__init__()
+            self.values = values
+
+        def params(self):
+            return self.values
+
+        def param_bounds(self):
+            return {"a": (0.0, 1.0), "b": (0.02, None), "c": (-5.0, 5.0)}
+
+    h = Bounded({"a": 1.0 - 1e-9, "b": 0.02, "c": 4.9, "label": "x"})
+    assert h.at_bounds() == ["a at its upper bound 1", "b at its lower bound 0.02"]
+    assert Bounded({"a": 0.5, "b": 0.3, "c": -4.999}).at_bounds() == []
+    # a real fit: sizes that hardly vary push H0's scale onto its floor (smooth.MIN_SCALE), and H0 says so
+    from gapstudy.hypotheses.smooth import MIN_SCALE
+
+    rng = np.random.default_rng(3)
+    t = rng.uniform(2020, 2026, 60)
+    h0 = H.create("H0").fit(t, 10.0 + 1e-4 * rng.standard_normal(60), rng=rng)
+    assert h0.params()["scale"] == pytest.approx(MIN_SCALE) and f"scale at its lower bound {MIN_SCALE:g}" in h0.at_bounds()
+    h0 = H.create("H0").fit(*_h0_data(300), rng=rng)
+    assert h0.at_bounds() == []  # a skew-normal sample: nothing on a bound
+    rows = H.engine.in_sample(H.engine.fit_all(H.engine.specs(["H0", "M2"]), *_h0_data(300), seed=0), *_h0_data(300))
+    assert all(isinstance(r["at_bounds"], list) for r in rows.values())

@@ -143,8 +143,18 @@ def verdict(results: dict) -> list[str]:
         for n in s.get("notes", []):
             if "not identified" in n and "H0-equivalent" not in n:
                 out.append(f"{name}: {n}.")
+    out += bound_lines(main)
     out += _robust_lines(results, by_bic[0]["hypothesis"] if by_bic else None)
     return out
+
+
+def bound_lines(main) -> list[str]:
+    """Fitted parameters at an end of their allowed range, in words (the range, not the data, sets them)."""
+    hits = [f"{name} {', '.join(s['at_bounds'])}" for name, s in main["in_sample"].items() if s.get("at_bounds") and not s.get("same_as")]
+    if not hits:
+        return []
+    return ["At an end of their allowed range (there the range, not the data, sets the value; the likelihood would go further): "
+            + "; ".join(hits) + "."]
 
 
 def _depth_lines(dep, gap) -> list[str]:
@@ -557,8 +567,8 @@ def sections(results) -> list[Section]:
         secs.append(Section("Robustness", text=_robust_lines(results, None)[:1] + dep_lines, tables=[Table(*robust_table(results))]))
     pr = [[n, s.get("status"), "-" if s.get("loglik") is None else f"{s['loglik']:.2f}",
            "; ".join(f"{k}={params_label(v) if k.startswith('band_') else fmt(v)}" for k, v in (s.get("params") or {}).items()),
-           " ".join(s.get("notes", []))] for n, s in main["in_sample"].items()]
-    secs.append(Section("Fitted parameters (in sample)", tables=[Table(["hypothesis", "status", "log-lik", "parameters", "notes"], pr)]))
+           "; ".join(s.get("at_bounds", [])), " ".join(s.get("notes", []))] for n, s in main["in_sample"].items()]
+    secs.append(Section("Fitted parameters (in sample)", tables=[Table(["hypothesis", "status", "log-lik", "parameters", "at a bound", "notes"], pr)]))
     return secs
 
 

@@ -9,6 +9,10 @@ import numpy as np
 
 from gapstudy.errors import GapstudyError
 
+# A fitted value within this share (of max(1, |bound|)) of a bound is at it: L-BFGS-B stops on the bound
+# itself and the depth cap MAX_DEPTH is 1e-6 from 1, so any tolerance well below that spacing works.
+AT_BOUND_TOLERANCE = 1e-7
+
 
 class Unavailable(Exception):
     """A hypothesis cannot be fitted here (a dependency is missing); the message says why."""
@@ -85,6 +89,24 @@ class Hypothesis(ABC):
         lo = np.broadcast_to(np.asarray(lo, float), t.shape)
         hi = np.broadcast_to(np.asarray(hi, float), t.shape)
         return np.clip(self.cdf(hi, t) - self.cdf(lo, t), 0.0, 1.0)
+
+    def param_bounds(self) -> dict[str, tuple[float | None, float | None]]:
+        """The allowed range of fitted parameters, named as in params() and in their units (none by default)."""
+        return {}
+
+    def at_bounds(self) -> list[str]:
+        """Fitted parameters at an end of their allowed range (param_bounds): there the range, not the data,
+        sets the value, and the likelihood would move further if it could."""
+        p = self.params()
+        out = []
+        for name, ends in self.param_bounds().items():
+            v = p.get(name)
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                continue
+            for side, b in zip(("lower", "upper"), ends):
+                if b is not None and np.isfinite(b) and abs(v - b) <= AT_BOUND_TOLERANCE * max(1.0, abs(b)):
+                    out.append(f"{name} at its {side} bound {b:g}")
+        return out
 
     def _need_fit(self) -> None:
         if not self.fitted:

@@ -671,6 +671,15 @@ class _CompetitionBase(Hypothesis):
                     "frontier_records": int(self.frontier.dates.size), "frontier_measured_compute": self.frontier.n_measured})
         return out
 
+    def param_bounds(self):
+        from gapstudy.hypotheses.smooth import TREND_PARAM_BOUNDS
+
+        grid, fitted = _lag_grid(self.options)
+        return {**TREND_PARAM_BOUNDS, "logit_share_at_gpt3": (-LOGIT_BOUND, LOGIT_BOUND),
+                "logit_share_slope_per_year": (-LOGIT_SLOPE_BOUND, LOGIT_SLOPE_BOUND), "margin_log10_compute": MARGIN_BOUNDS,
+                "competitor_spread_dex": tuple(float(np.exp(b)) for b in COMP_SCALE_BOUNDS),
+                **({"lag_months": (min(grid), max(grid))} if fitted else {})}
+
 
 @register
 class CompetitionH2(_CompetitionBase):

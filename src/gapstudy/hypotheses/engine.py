@@ -136,6 +136,7 @@ def in_sample(fits: dict[str, Fit], t, y) -> dict[str, dict]:
         lp = log_densities(f.h, t, y)
         rows[name] = {"status": "ok", **information(float(lp.sum()), f.h.n_params, lp.size),
                       "floored": int((lp <= LOGPDF_FLOOR).sum()), "params": f.h.params(), "notes": list(f.h.notes),
+                      "at_bounds": f.h.at_bounds(),
                       "fit_seconds": f.seconds}
         if f.equivalent:
             rows[name]["same_as"] = "H0"

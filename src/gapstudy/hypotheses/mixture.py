@@ -76,6 +76,9 @@ class MixtureM2(Hypothesis):
         return {"t0": self.t0, "slope_oom_per_year": self.slope, "mean_low": float(self.means[0]), "sd_low": float(self.sds[0]),
                 "weight_low": float(self.weights[0]), "mean_high": float(self.means[1]), "sd_high": float(self.sds[1])}
 
+    def param_bounds(self):
+        return {"weight_low": (MIN_WEIGHT, 1.0 - MIN_WEIGHT), "sd_low": (MIN_SCALE, None), "sd_high": (MIN_SCALE, None)}
+
 
 def _splits(rng) -> np.ndarray:
     """EM starts: split the detrended sizes at three fixed and three random quantiles."""

@@ -8,7 +8,7 @@ from gapstudy.errors import GapstudyError
 from gapstudy.hypotheses import thinned as T
 from gapstudy.hypotheses.band import MAX_DEPTH
 from gapstudy.hypotheses.base import Hypothesis, check_inputs, register
-from gapstudy.hypotheses.smooth import MIN_MODELS
+from gapstudy.hypotheses.smooth import MIN_MODELS, TREND_PARAM_BOUNDS
 
 # Band-edge search grid (log10 units). 0.04 dex (10%) is about twice the rounding of reported sizes
 # (2-3 significant figures, smooth.py MIN_SCALE) and fine enough that the step refit moves little.
@@ -149,3 +149,6 @@ class NotchModel(Hypothesis):
         a, b, ls, al, d, lo, hi = (float(v) for v in self.P)
         return {"intercept_at_t0": a, "t0": self.t0, "slope_oom_per_year": b, "scale": float(np.exp(ls)), "shape": al,
                 "depth": d, "band_lower": float(10**lo), "band_upper": float(10**hi)}
+
+    def param_bounds(self):
+        return {**TREND_PARAM_BOUNDS, "depth": (0.0, MAX_DEPTH)}

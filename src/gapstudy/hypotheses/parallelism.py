@@ -14,7 +14,7 @@ from gapstudy.errors import GapstudyError
 from gapstudy.hypotheses import thinned as T
 from gapstudy.hypotheses.band import MAX_DEPTH, band_arrays, costmodel_band_fn, fixed_band_fn
 from gapstudy.hypotheses.base import Hypothesis, Unavailable, check_inputs, register
-from gapstudy.hypotheses.smooth import MIN_MODELS
+from gapstudy.hypotheses.smooth import MIN_MODELS, TREND_PARAM_BOUNDS
 
 # Size bins on which the cost model's thinning is tabulated (log10 parameters): 0.1 dex, the step of
 # the cost model's own size grid (size_choice.LOG10_SIZES, which it interpolates linearly), 1M to 100T.
@@ -259,4 +259,12 @@ class ParallelismH1(Hypothesis):
             out["depth"] = float(self.P[4])
         if self.kind == "cost":
             out["adoption_cost_usd"] = float(10**self.log_cost)
+        return out
+
+    def param_bounds(self):
+        out = dict(TREND_PARAM_BOUNDS)
+        if self.kind != "h0":
+            out["depth"] = (0.0, MAX_DEPTH)
+        if self.kind == "cost" and self.cost_identified:  # an unidentified cost is not a fitted parameter
+            out["adoption_cost_usd"] = (float(10 ** self.log_costs[0]), float(10 ** self.log_costs[-1]))
         return out

@@ -14,6 +14,8 @@ ALPHA_BOUND = 30.0
 # Scale floor in log10 units: sizes are reported to ~2-3 significant figures, i.e. ~0.01-0.02
 # dex of rounding; a scale far below that would fit the rounding, not the population.
 MIN_SCALE = 0.02
+# the trend's bounds (DriftingSkewNormal.bounds) by the names params() gives them
+TREND_PARAM_BOUNDS = {"slope_oom_per_year": (-5.0, 5.0), "scale": (MIN_SCALE, 10.0), "shape": (-ALPHA_BOUND, ALPHA_BOUND)}
 MIN_MODELS = 8  # fewer points than this cannot pin down 4 parameters (2 per parameter)
 
 
@@ -153,3 +155,6 @@ class SmoothH0(Hypothesis):
     def params(self):
         self._need_fit()
         return self.model.as_dict(self.theta)
+
+    def param_bounds(self):
+        return dict(TREND_PARAM_BOUNDS)
