@@ -96,18 +96,36 @@ def test_recovery_depth_and_differences_are_in_the_results(fast_doc):
     assert rec["rows"][3]["correct"] >= 0.8 and rec["rows"][0]["correct"] >= 0.8
     dep = saved["main"]["depth_by_year"]
     assert [r["year"] for r in dep["rows"]] == list(range(2018, 2027))
+    # every year from 2018 is measured on its own models, though the comparison's selection starts 2020
+    assert saved["main"]["first"] >= "2020-01-01" and dep["trend"]["first"] < "2019-01-01"
+    assert dep["trend"]["n"] > saved["main"]["n"] and "2018-01-01" in dep["trend_text"]
     for r in dep["rows"]:
-        if "ratio" in r:
-            assert r["depth_lo"] <= r["depth"] <= r["depth_hi"]
-        else:
-            assert r["n"] == 0
+        assert r["n"] > 0 and "ratio" in r and r["depth_lo"] <= r["depth"] <= r["depth_hi"]
+        if r["too_few"]:  # said, with the count, never dropped
+            assert f"{r['n']} models" in r["note"] and r["depth_lo"] <= 0 <= r["depth_hi"]
+    few = [r for r in dep["rows"] if r["too_few"]]
+    assert few and few[0]["year"] == 2018  # the bundled registry has 4 language models in 2018
     rows = {r["hypothesis"]: r for r in saved["main"]["ranking"]}
     best = min(rows.values(), key=lambda r: r["bic"])
     assert best["delta_bic"] == 0 and all(r["delta_bic"] == pytest.approx(r["bic"] - best["bic"]) for r in rows.values())
     summary = (out / "summary.md").read_text()
     assert "## Model recovery" in summary and "ΔBIC" in summary and "2,02" not in summary
+    assert f"Too few models to measure (even an empty window would leave depth 0 inside the interval) in 2018 ({few[0]['n']} models" in summary
+    assert dep["trend_text"] in summary
     html = (out / "report.html").read_text()
     assert html.count("How to read this") >= 4 and '"tickformat":"d"' in html
+    assert "too few models to measure" in html and dep["trend_text"] in html
+
+
+def test_robustness_variants_measure_depth_from_2018():
+    cfg = config(*FAST)
+    v = next(v for v in cfg.compare.variants if v.name == "dense only")
+    ds, why = compare._variant_dataset(cfg, v, for_depth=True)
+    assert why is None and ds.table["date"].min() < compare.pd.Timestamp("2019-01-01")
+    main, _ = compare._variant_dataset(cfg, v)
+    assert main.table["date"].min() >= compare.pd.Timestamp("2020-01-01")
+    d = compare.depth(cfg, ds.table, compare.selection_from(cfg))
+    assert {r["year"] for r in d["rows"] if r["n"] > 0} == set(range(2018, 2027))
 
 
 def test_headline_and_combine_across_windows(fast_doc):

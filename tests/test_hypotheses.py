@@ -267,6 +267,22 @@ def test_depth_by_year_sees_the_notch_and_not_a_smooth_trend():
     assert sum(covered) >= 5  # 95% intervals: at most one of six years may miss 0 by chance
 
 
+def test_depth_by_year_says_which_years_have_too_few_models():
+    # 2020-2025 from the issue's notched data, plus 3 models in 2019: no outcome there could show a gap
+    t, y = _issue_data(400, 6)
+    t, y = np.r_[t, 2019.2, 2019.5, 2019.8], np.r_[y, 9.0, 9.5, 11.5]
+    d = H.depth_by_year(t, y, 20e9, 70e9, range(2018, 2027))
+    rows = {r["year"]: r for r in d["rows"]}
+    few = rows[2019]
+    assert few["n"] == 3 and few["too_few"] and "ratio" in few and few["expected"] < 1.9
+    assert "3 models" in few["note"] and f"expects {few['expected']:.1f}" in few["note"]
+    assert few["depth_lo"] <= 0 <= few["depth_hi"]  # what too_few promises
+    assert rows[2018]["n"] == 0 and rows[2018]["too_few"]
+    for yr in range(2020, 2026):  # enough models: measured, and the notch shows
+        assert not rows[yr]["too_few"] and rows[yr]["depth_lo"] > 0.3
+    assert d["trend"]["n"] == t.size and d["trend"]["first_year"] == pytest.approx(t.min())
+
+
 def test_paired_differences_and_evidence_scale():
     from gapstudy.hypotheses import engine
 

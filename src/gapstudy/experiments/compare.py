@@ -20,6 +20,9 @@ from gapstudy.seeding import rng_for
 
 ROBUST_N_SIM = 1000  # predictive-check replicates per robustness variant (fewer than the main run: a table cell)
 DEPTH_YEARS = range(2018, 2027)  # the gap's depth is reported for these years on every dataset (issue 12)
+# the depth's selection: the compare selection with its start moved here, so every year of DEPTH_YEARS has
+# its own models (compare's default selection starts 2020-01-01; the hypothesis comparison keeps that)
+DEPTH_START = f"{DEPTH_YEARS[0]}-01-01"
 ANALYSIS_VERSION = 1  # bump when what analyse() stores changes shape (cache key; code edits change the key anyway)
 # the code an analysis depends on (cache key): the engine's modules and this one
 ANALYSIS_CODE = (*H.engine.ENGINE_CODE, "gapstudy.experiments.compare")
@@ -197,7 +200,6 @@ def _analyse(cfg, table: pd.DataFrame, context: str, *, rolling: bool, n_sim: in
         "all": stats_deficit(y, cfg, context, "all"),
         "after cutoff": stats_deficit(y[(dates >= cutoff).to_numpy()], cfg, context, "after"),
     })
-    out["depth_by_year"] = _depth(t, y, cfg)
     if detail:
         out["observed_yearly"] = H.yearly_counts(None, t, y, lo, hi)
         out["yearly"] = {n: H.yearly_counts(f.h, t, y, lo, hi) for n, f in fits.items() if f.h is not None}
@@ -261,12 +263,29 @@ def _out_of_sample(cfg, sl, t, y, dates, lo, hi, n_sim: int, context: str, detai
     return oos
 
 
-def _depth(t, y, cfg) -> dict:
-    """The gap's depth per year 2018-2026 in the configured window (gapstudy.hypotheses.depth)."""
+def depth_selection(sel: Selection) -> Selection:
+    """The selection the depth per year is measured on: `sel` with its start at DEPTH_START."""
+    return Selection(**{**sel.__dict__, "start": DEPTH_START})
+
+
+def depth(cfg, table: pd.DataFrame, sel: Selection) -> dict:
+    """The gap's depth per year 2018-2026 in the configured window (gapstudy.hypotheses.depth) on `table`,
+    the rows of depth_selection(sel); says which trend it is measured against."""
+    if table.empty:
+        return {"unavailable": f"no models from {DEPTH_START} in the selection"}
+    dates = pd.to_datetime(table["date"])
     try:
-        return H.depth_by_year(t, y, float(cfg.gap.lower), float(cfg.gap.upper), DEPTH_YEARS)
+        d = H.depth_by_year(decimal_year(dates), np.log10(table["parameters"].to_numpy(float)),
+                            float(cfg.gap.lower), float(cfg.gap.upper), DEPTH_YEARS)
     except GapstudyError as exc:
         return {"unavailable": str(exc)}
+    d["trend"].update({"first": f"{dates.min():%Y-%m-%d}", "last": f"{dates.max():%Y-%m-%d}", "start": DEPTH_START,
+                       "compare_start": sel.start})
+    d["trend_text"] = (f"measured against one drifting trend fitted to the {d['trend']['n']} models dated "
+                       f"{d['trend']['first']}..{d['trend']['last']} (the compared selection with its start moved from "
+                       f"{sel.start or 'none'} to {DEPTH_START}, so each year from {DEPTH_YEARS[0]} has its own models; "
+                       "the hypotheses are compared on their own selection)")
+    return d
 
 
 def stats_deficit(y: np.ndarray, cfg, context: str, part: str) -> dict:
@@ -374,8 +393,8 @@ def h2_counterfactual(fits: dict, t, lo: float, hi: float, name: str = "H2") -> 
                       "themselves be replies to GPT-3) stay"}
 
 
-def _variant_dataset(cfg, v):
-    """Load a robustness variant, or return a note saying why it is skipped."""
+def _variant_dataset(cfg, v, *, for_depth: bool = False):
+    """Load a robustness variant (with for_depth, its depth_selection), or return a note saying why it is skipped."""
     source = v.source or cfg.data.source
     if v.path is None:
         # no file of its own: the main dataset (a variant that only changes the selection)
@@ -395,8 +414,9 @@ def _variant_dataset(cfg, v):
     for key in ("domains", "dense_only", "notable_only"):
         if getattr(v, key) is not None:
             kw[key] = list(getattr(v, key)) if key == "domains" else bool(getattr(v, key))
+    sel = Selection(**kw)
     try:
-        return load_dataset(source, path, Selection(**kw)), None
+        return load_dataset(source, path, depth_selection(sel) if for_depth else sel), None
     except GapstudyError as exc:
         return None, f"skipped: {exc}"
     except FileNotFoundError:
@@ -417,6 +437,9 @@ def run(cfg) -> dict:
     cf = h2_counterfactual(main["_fits"], decimal_year(pd.to_datetime(ds.table["date"])),
                            np.log10(float(cfg.gap.lower)), np.log10(float(cfg.gap.upper)))
     main.pop("_fits")
+    dsel = depth_selection(selection_from(cfg))
+    main["depth_by_year"] = depth(cfg, load_dataset(cfg.data.source, cfg.data.path, dsel, cfg.data.get("snapshots_dir")).table,
+                                  selection_from(cfg))
     robust = []
     if c.robustness:
         for v in c.variants:
@@ -427,6 +450,8 @@ def run(cfg) -> dict:
             else:
                 note(f"compare: robustness variant {v.name!r} ({len(dsv.table)} models)", quiet=cfg.quiet)
                 a = analyse(cfg, dsv.table, f"variant {v.name}", rolling=False, n_sim=ROBUST_N_SIM, detail=False)
+                dd, dwhy = _variant_dataset(cfg, v, for_depth=True)
+                a["depth_by_year"] = depth(cfg, dd.table, selection_from(cfg)) if dd is not None else {"unavailable": dwhy}
                 entry.update({"data": dsv.provenance_dict(), "n": a["n"], "first": a["first"], "last": a["last"],
                               "ranking": a["ranking"], "depth_by_year": a["depth_by_year"],
                               "out_of_sample": {k: a["out_of_sample"].get(k) for k in ("n_train", "n_test", "skipped")}})

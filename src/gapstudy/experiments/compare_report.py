@@ -162,15 +162,24 @@ def _depth_lines(dep, gap) -> list[str]:
         return []
     if "unavailable" in dep:
         return [f"Depth per year not computed: {dep['unavailable']}."]
-    rows = [r for r in dep["rows"] if "ratio" in r]
+    rows = [r for r in dep["rows"] if "ratio" in r and not r.get("too_few")]
+    few = [f"{r['year']} ({_models(r['n'])}, the trend expects {r['expected']:.1f} in the window)"
+           for r in dep["rows"] if "ratio" in r and r.get("too_few")]
     empty = [str(r["year"]) for r in dep["rows"] if "ratio" not in r]
+    tail = ((f" Too few models to measure (even an empty window would leave depth 0 inside the interval) in {'; '.join(few)}." if few else "")
+            + (f" No models in {', '.join(empty)}." if empty else ""))
+    trend = f" Depth is {dep['trend_text']}." if dep.get("trend_text") else ""
     if not rows:
-        return [f"Depth per year: no models in {', '.join(empty)}."]
+        return [f"Depth per year: no year has enough models to measure it.{tail}{trend}"]
     parts = [f"{r['year']} {_depth_value(r, 'depth')} [{_depth_value(r, 'depth_lo')}, {r['depth_hi']:.2f}]" for r in rows]
     deep = [str(r["year"]) for r in rows if r["depth_lo"] > 0]
     return [f"Gap depth in {_window(gap['lower'], gap['upper'])} per year (1 - observed/trend density, 95% profile interval): "
             + "; ".join(parts) + ". " + (f"A deficit is clear (interval above 0) in {', '.join(deep)}." if deep else "No year's interval excludes 0.")
-            + (f" No models in {', '.join(empty)}." if empty else "")]
+            + tail + trend]
+
+
+def _models(n: int) -> str:
+    return f"{n} model" if n == 1 else f"{n} models"
 
 
 def _depth_value(r: dict, key: str) -> str:
@@ -369,6 +378,11 @@ def yearly_table(results):
     return ["year", "n", "observed below/inside/above", *[f"{n} expected" for n in names]], rows
 
 
+def _depth_method(dep) -> str:
+    """How the depth per year was measured, and against which trend."""
+    return dep["method"] + (f"; {dep['trend_text']}" if dep.get("trend_text") else "") + "."
+
+
 def depth_table(dep):
     rows = []
     for r in dep.get("rows", []):
@@ -417,7 +431,7 @@ def summarize(results) -> str:
         lines += ["## Model recovery", "", *recovery_lines(rec), "", md_table(*recovery_table(rec)), ""]
     dep = main.get("depth_by_year")
     if dep and "rows" in dep:
-        lines += ["## Gap depth per year", "", dep["method"] + ".", "", md_table(*depth_table(dep)), ""]
+        lines += ["## Gap depth per year", "", _depth_method(dep), "", md_table(*depth_table(dep)), ""]
     cf = results.get("h2_counterfactual")
     if cf and "rows" in cf:
         lines += [f"## {cf['hypothesis']} without GPT-3's jump (expected counts per year)", "", *counterfactual_lines(results), "",
@@ -495,17 +509,21 @@ def sections(results) -> list[Section]:
                                       f"{rec['criterion'].upper()}. A trustworthy comparison puts most of each row on its own hypothesis."]))
     dep = main.get("depth_by_year")
     if dep and "rows" in dep:
-        rows = [r for r in dep["rows"] if "ratio" in r]
         fig = go.Figure()
-        fig.add_trace(go.Scatter(x=[r["year"] for r in rows], y=[r["depth"] for r in rows], mode="markers", name="depth",
-                                 error_y={"type": "data", "symmetric": False, "array": [r["depth_hi"] - r["depth"] for r in rows],
-                                          "arrayminus": [r["depth"] - r["depth_lo"] for r in rows]}))
+        for few, name, marker in ((False, "depth", {}), (True, "too few models to measure", {"color": "#aaa", "symbol": "circle-open"})):
+            rows = [r for r in dep["rows"] if "ratio" in r and bool(r.get("too_few")) == few]
+            if rows:
+                fig.add_trace(go.Scatter(x=[r["year"] for r in rows], y=[r["depth"] for r in rows], mode="markers", name=name, marker=marker,
+                                         error_y={"type": "data", "symmetric": False, "array": [r["depth_hi"] - r["depth"] for r in rows],
+                                                  "arrayminus": [r["depth"] - r["depth_lo"] for r in rows]}))
         fig.add_hline(y=0, line_dash="dot", line_color="#999")
         fig.update_layout(height=380, title=f"Gap depth in {_window(dep['lower'], dep['upper'])} per year", xaxis=YEAR_AXIS,
                           yaxis_title="depth = 1 - observed / trend density")
-        secs.append(Section("Gap depth per year", text=[dep["method"] + "."], figures=[fig], tables=[Table(*depth_table(dep))],
+        secs.append(Section("Gap depth per year", text=[_depth_method(dep)], figures=[fig], tables=[Table(*depth_table(dep))],
                             captions=["How to read this: 0 means the window holds as many models as the smooth trend predicts, 1 means it is empty, "
-                                      "below 0 means more than the trend. Bars are 95% profile-likelihood intervals; a year whose bar stays above 0 has a clear deficit."]))
+                                      "below 0 means more than the trend. Bars are 95% profile-likelihood intervals; a year whose bar stays above 0 has a clear deficit. "
+                                      "Grey open circles: years whose trend expects so few models in the window that no outcome could exclude depth 0 "
+                                      "(the table's note gives the count)."]))
     cf = results.get("h2_counterfactual")
     if cf and "rows" in cf:
         secs.append(Section(f"{cf['hypothesis']} without GPT-3's jump", text=counterfactual_lines(results),

@@ -25,9 +25,11 @@ def trend_with_window(t, y, lower: float, upper: float):
 
 def depth_by_year(t, y, lower: float, upper: float, years, *, level: float = 0.95) -> dict:
     """Per calendar year: models, observed and trend-expected counts in the window, the density ratio
-    r (observed / trend inside the window, renormalised per date; depth = 1 - r) by maximum likelihood,
-    and its profile-likelihood interval at `level`. The trend is fitted once to all years (jointly
-    with one overall depth) and held fixed, so each interval is conditional on the trend."""
+    r (observed / trend inside the window, renormalised per date; depth = 1 - r) by maximum likelihood
+    from that year's models, and its profile-likelihood interval at `level`. The trend is fitted once
+    to all of t (jointly with one overall depth) and held fixed, so each interval is conditional on it.
+    A year is marked too_few when even an empty window would leave depth 0 inside its interval (the
+    trend expects too few models there for any outcome to show a gap); its numbers are still given."""
     t, y = np.asarray(t, float), np.asarray(y, float)
     lo, hi = np.log10(lower), np.log10(upper)
     P, t0 = trend_with_window(t, y, lower, upper)
@@ -45,6 +47,7 @@ def depth_by_year(t, y, lower: float, upper: float, years, *, level: float = 0.9
         row = {"year": int(year), "n": int(m.sum()), "observed": int(inside[m].sum()), "expected": float(p[m].sum())}
         if not m.any():
             row["note"] = "no models in the selection this year"
+            row["too_few"] = True
             rows.append(row)
             continue
         with np.errstate(divide="ignore"):
@@ -54,10 +57,20 @@ def depth_by_year(t, y, lower: float, upper: float, years, *, level: float = 0.9
         ok = ll >= ll[k] - crit
         row.update({"ratio": float(r[k]), "depth": float(1.0 - r[k]), "ratio_lo": float(r[ok].min()), "ratio_hi": float(r[ok].max()),
                     "depth_lo": float(1.0 - r[ok].max()), "depth_hi": float(1.0 - r[ok].min())})
+        # the most an outcome of this year could say against r = 1: all its models outside the window
+        empty_gain = float(-np.log1p(-p[m]).sum())
+        row["too_few"] = bool(empty_gain < crit)
+        notes = []
+        if row["too_few"]:
+            notes.append(f"too few models to measure: {row['n']} model{'' if row['n'] == 1 else 's'}, the trend expects {row['expected']:.1f} in the window, "
+                         f"so even an empty window would leave depth 0 inside the {level:.0%} interval")
         if row["ratio_hi"] >= r[-1]:
-            row["note"] = f"upper ratio at the search limit {r[-1]:g}"
+            notes.append(f"upper ratio at the search limit {r[-1]:g}")
+        if notes:
+            row["note"] = "; ".join(notes)
         rows.append(row)
     return {"lower": float(lower), "upper": float(upper), "level": level, "rows": rows,
             "method": "density ratio in the window against the drifting trend (fitted once with one overall depth, then held); "
                       "per-year maximum likelihood and profile-likelihood interval (chi-square 1 df)",
-            "overall_depth": float(P[4])}
+            "overall_depth": float(P[4]),
+            "trend": {"n": int(t.size), "first_year": float(t.min()), "last_year": float(t.max()), "params": [float(v) for v in P[:4]]}}
