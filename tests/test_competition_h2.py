@@ -250,22 +250,52 @@ class _FakeSizeChoice:
         return np.where(inside & (np.asarray(cost) >= 1e6), 0.2, 1.0)
 
 
-@pytest.mark.slow
-def test_h1h2_with_cost_model_thinning_is_normalised_and_finds_a_thinned_band(monkeypatch):
-    monkeypatch.setattr(C, "_size_choice", lambda: _FakeSizeChoice)
+def test_h1h2_thins_its_trend_as_h1_does_and_is_normalised():
+    # the default H1+H2 thins its trend followers with H1's thinning (here a stand-in cost model), adoption cost and depth fitted
     t, y, mix = _h2_data(300, 10)
     inside = (y >= np.log10(20e9)) & (y <= np.log10(70e9)) & (mix.responsibilities(TRUTH, y, t) < 0.5)
     keep = ~inside | (np.random.default_rng(0).random(y.size) < 0.2)  # trend models in the band thinned
     t, y = t[keep], y[keep]
-    h = H.create("H1+H2", frontier=_frontier(), thinning="costmodel").fit(t, y, rng=np.random.default_rng(0))
+    opts = {"frontier": _frontier(), "thinning": _FakeSizeChoice.thinning, "cost_range": list(_FakeSizeChoice.ADOPTION_COST_RANGE_USD)}
+    h = H.create("H1+H2", **opts).fit(t, y, rng=np.random.default_rng(0))
     p = h.params()
     assert h.n_params == 11 and p["depth"] > 0.5 and p["adoption_cost_usd"] >= 1e6
+    h2 = H.create("H2", frontier=_frontier()).fit(t, y, rng=np.random.default_rng(0))
+    assert np.sum(h.logpdf(y, t)) >= np.sum(h2.logpdf(y, t)) - 1e-9  # H1+H2 contains H2 (depth 0)
     f = lambda v: float(np.exp(h.logpdf(np.array([v]), np.array([2023.0])))[0])  # noqa: E731
     assert sum(integrate.quad(f, a, a + 0.5, limit=100)[0] for a in np.arange(4, 16, 0.5)) == pytest.approx(1.0, abs=1e-4)
     draws = h.sample(np.full(20000, 2023.0), np.random.default_rng(5))
     assert np.mean(draws <= 10.5) == pytest.approx(float(h.cdf(np.array([10.5]), np.array([2023.0]))[0]), abs=0.015)
+    assert h.same_as(t) is None and h.nests(t) == "H2"
+    # batched: at least H2's batched fit on every dataset, close to one fit per dataset, and H2's own fits nested exactly
+    rng = np.random.default_rng(3)
+    Y = np.stack([h.sample(t, rng) for _ in range(3)] + [h2.sample(t, rng)])
+    many = H.create("H1+H2", **opts).fit_many(t, Y, rng=rng)
+    many2 = H.create("H2", frontier=_frontier()).fit_many(t, Y, rng=rng, start=h2)
+    nested, inner, _ = H.create("H1+H2", **opts).fit_many_nested(t, Y, inner_start=h2)
+    np.testing.assert_array_equal(inner, many2)
+    assert np.all(nested >= many2 - 1e-9) and np.all(many >= H.create("H2", frontier=_frontier()).fit_many(t, Y, rng=rng) - 1e-9)
+    one = [np.sum(H.create("H1+H2", **opts).fit(t, row, rng=rng).logpdf(row, t)) for row in Y]
+    np.testing.assert_allclose(many, one, atol=1.0)
+    assert np.all(many[:3] > many2[:3] + 0.1)  # on data thinned that way the thinning raises the likelihood
     with pytest.raises(GapstudyError, match="not both"):
         H.create("H1+H2", thinning="costmodel", band=[20e9, 70e9]).fit(t, y, rng=np.random.default_rng(0))
+
+
+def test_recovery_fits_h2_inside_h1h2s_job():
+    from gapstudy.hypotheses import engine
+
+    t, y, _ = _h2_data(150, 12)
+    opts = {"frontier": _frontier(), "lag_grid_months": [6, 12]}
+    thin = {"thinning": _FakeSizeChoice.thinning, "cost_range": list(_FakeSizeChoice.ADOPTION_COST_RANGE_USD)}
+    specs = engine.specs(["H2", "H1+H2"], {"H2": opts, "H1+H2": {**opts, **thin}})
+    assert engine._nested(specs, {}, t) == {"H1+H2": "H2"}
+    g = H.create("H2", **opts).fit(t, y, rng=np.random.default_rng(0))
+    rec = engine.recovery([engine.Generator("H2", g, "H2")], specs, t, n_datasets=6, seed=1)
+    alone = engine.recovery([engine.Generator("H2", g, "H2")], specs[:1], t, n_datasets=6, seed=1)
+    assert set(rec["fit_seconds"]) == {"H2", "H1+H2"} and not rec["failed"]
+    # H2 scores its datasets as when it is fitted on its own
+    assert alone["rows"][0]["wins"]["H2"] == 6 and sum(rec["rows"][0]["wins"].values()) == 6
 
 
 def test_h1h2_takes_the_h2_fit_just_made_on_the_same_rows(monkeypatch):

@@ -457,7 +457,7 @@ def run(cfg) -> dict:
                               "out_of_sample": {k: a["out_of_sample"].get(k) for k in ("n_train", "n_test", "skipped")}})
             robust.append(entry)
     bands = None
-    if "H1+H2" in c.hypotheses:
+    if "H1+H2" in c.hypotheses and "band" in _options(cfg, "H1+H2"):  # the band form (the default thins as H1 does)
         try:
             from gapstudy.hypotheses.parallelism import resolve_band
 

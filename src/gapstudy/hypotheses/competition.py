@@ -1,7 +1,8 @@
 """H2 (competition) and H1+H2 as likelihood models: each model follows the trend or competes with the lagged frontier.
 
 p(y | t) = (1 - pi(t)) trend(y | t) + pi(t) N(y; mu_c(t), s_c), with
-  trend   the drifting skew-normal of H0 (gapstudy.hypotheses.smooth), thinned for H1+H2;
+  trend   the drifting skew-normal of H0 (gapstudy.hypotheses.smooth); for H1+H2 thinned as H1 thins it
+          (gapstudy.hypotheses.parallelism: the cost model's thinning on 0.1-dex bins, adoption cost and depth);
   pi(t)   0 before GPT-3 (2020-05-28), logistic in time after: logit pi = c0 + c1 (t - GPT-3's date);
   mu_c(t) the compute-optimal size, under the scaling beliefs of the planning time t - L (Kaplan et al.
           2020 before Chinchilla's date, Hoffmann et al. 2022 after), of 10^m times the largest training
@@ -19,11 +20,12 @@ from scipy import optimize, special
 from gapstudy.competition import constants as K
 from gapstudy.errors import GapstudyError
 from gapstudy.hypotheses.band import MAX_DEPTH, Thinning, band_arrays
-from gapstudy.hypotheses.base import Hypothesis, check_inputs, register
+from gapstudy.hypotheses.base import Hypothesis, Unavailable, check_inputs, register
 from gapstudy.hypotheses.frontier import SEED_RECORDS, Frontier, frontier_from_arrays
-from gapstudy.hypotheses.parallelism import NO_BAND_NOTE, band_unavailable, resolve_band
+from gapstudy.hypotheses.parallelism import NO_BAND_NOTE, NO_EFFECT as NO_EFFECT_COST, band_unavailable, resolve_band
 from gapstudy.hypotheses.smooth import LOG2, MIN_SCALE, DriftingSkewNormal, sn_sample
-from gapstudy.hypotheses.thinned import MILLS_SERIES_BELOW, TREND_BOUNDS, _lam, fit_trend, maximise as batch_maximise, sn_cdf_and_grad, trend_logpdf
+from gapstudy.hypotheses.thinned import (CHUNK_VALUES, MILLS_SERIES_BELOW, TREND_BOUNDS, Problems, _lam, fit_trend, inside_weight, maximise as batch_maximise,
+                                         sn_cdf, sn_cdf_and_grad, thinned_cdf, thinned_logpdf, thinned_sample, trend_logpdf)
 
 MIN_MODELS = 12  # 8-9 fitted parameters; below this the mixture is not identified at all
 # GPT-3's date as gapstudy.growth.decimal_year gives 2020-05-28 (the dates the data carry), so that
@@ -214,6 +216,22 @@ def _negll_grad_skewnormal(mix: CompetitorMixture, y, t):
     return f
 
 
+class CostBins:
+    """H1's thinning at one adoption cost per dataset, as _MixtureBatch takes it: bin edges (1, n, K+1)
+    shared by all datasets and weights w = 1 - thinning (B, n, K) (gapstudy.hypotheses.parallelism)."""
+
+    def __init__(self, edges, weights):
+        self.edges, self.weights = np.asarray(edges, float), np.asarray(weights, float)
+
+    def rows(self, idx):
+        """The datasets idx (weights shared by every dataset stay as they are)."""
+        return self if self.weights.shape[0] == 1 else CostBins(self.edges, self.weights[idx])
+
+
+def _band_rows(band, idx):
+    return band.rows(idx) if isinstance(band, CostBins) else band
+
+
 class _MixtureBatch:
     """P independent H2 likelihoods (or H1+H2's, trend thinned in a band) at shared dates t, for
     gapstudy.hypotheses.thinned.maximise (the vectorised damped Newton fit H0, notch and H1 use):
@@ -231,7 +249,12 @@ class _MixtureBatch:
         self.dt = (t - GPT3_ONSET)[None]
         self.mu0, self.kk = np.atleast_2d(np.asarray(mu0, float)), np.atleast_2d(np.asarray(kk, float))  # (1 or P, n)
         self.band = band is not None
-        if self.band:
+        # H1's thinning (CostBins): the trend's mass in its bins from gapstudy.hypotheses.thinned.Problems
+        self.bins = isinstance(band, CostBins)
+        if self.bins:
+            self.thin = Problems(t, self.Y, band.edges, band.weights, t0=t0, fit_depth=True)
+            self.w_in = self.thin.w_in
+        elif self.band:
             lo, hi = (np.asarray(v, float) for v in band)
             self.has = np.isfinite(lo)[None]
             self.lo, self.hi = np.where(self.has, lo, 0.0), np.where(self.has, hi, 0.0)
@@ -249,6 +272,9 @@ class _MixtureBatch:
         sub.B = sub.Y.shape[0]
         if self.band:
             sub.w_in = self.w_in[idx]
+        if self.bins:
+            sub.thin = self.thin.subset(idx)
+            sub._mass_key = None
         if self.mu0.shape[0] > 1:
             sub.mu0, sub.kk = self.mu0[idx], self.kk[idx]
         return sub
@@ -263,7 +289,11 @@ class _MixtureBatch:
         c0, c1 = P[:, self.nt:self.nt + 1], P[:, self.nt + 1:self.nt + 2]
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             lt = trend_logpdf(P[:, :4], self.Y, self.x)
-            if self.band:
+            if self.bins:
+                dep = P[:, 4:5]
+                S, _ = self.thin.band_mass(P[:, :4], grad=False)
+                lt = lt + np.log1p(-dep * self.w_in) - np.log1p(-dep * S)
+            elif self.band:
                 dep = P[:, 4:5]
                 s, loc = np.exp(ls), a + b * self.x
                 S = np.where(self.has, np.clip(sn_cdf_and_grad(self.hi, loc, s, al, self.x)[0]
@@ -294,6 +324,15 @@ class _MixtureBatch:
                 comp[i, :, 0], comp[i, :, 1] = m[:, 0], lsc[:, 0]
         return np.where(np.isfinite(out), out, -np.inf), comp
 
+    def _bin_mass(self, theta):
+        """The trend's thinned mass in H1's bins and its gradient (Problems.band_mass), remembered for the
+        last trend parameters: the finite-difference Hessian of maximise perturbs the depth and the
+        competitor's parameters one at a time, which leave it unchanged (5 of the 9 probes)."""
+        key = theta.tobytes()
+        if getattr(self, "_mass_key", None) != key:
+            self._mass_key, self._mass = key, self.thin.band_mass(theta, grad=True)
+        return self._mass
+
     def nll_each(self, P):
         """-log-likelihood (P,) and its gradient (P, p); inf where not finite."""
         P = np.atleast_2d(P)
@@ -303,7 +342,15 @@ class _MixtureBatch:
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             lt, d = _sn_terms(a, b, ls, al, Y, self.x)
             d = list(d)
-            if self.band:
+            if self.bins:
+                dep = P[:, 4:5]
+                S, gS = self._bin_mass(P[:, :4])
+                Z = 1.0 - dep * S
+                lt = lt + np.log1p(-dep * self.w_in) - np.log(Z)
+                for j in range(4):
+                    d[j] = d[j] + dep * gS[j] / Z
+                d.append(-self.w_in / (1.0 - dep * self.w_in) + S / Z)
+            elif self.band:
                 dep = P[:, 4:5]
                 s, loc = np.exp(ls), a + b * self.x
                 Fh, gh = sn_cdf_and_grad(self.hi, loc, s, al, self.x)
@@ -607,7 +654,7 @@ class _CompetitionBase(Hypothesis):
                 Pa = P[stuck].copy()
                 Pa[:, 3] = a
                 again.append((Pa, lag_i[stuck]))
-            ll2, P2, lag2 = self._alternate(t, Y[stuck], again, MU0, KK, trend, band, nt)
+            ll2, P2, lag2 = self._alternate(t, Y[stuck], again, MU0, KK, trend, _band_rows(band, stuck), nt)
             up = ll2 > ll[stuck]
             ll[stuck[up]], P[stuck[up]], lag_i[stuck[up]] = ll2[up], P2[up], lag2[up]
         return ll, P, np.asarray(grid, float)[lag_i]
@@ -622,8 +669,10 @@ class _CompetitionBase(Hypothesis):
         lag_i = np.concatenate([np.asarray(sd[1], int) for sd in seeds])
         todo = np.arange(YS.shape[0])
         ll = np.full(YS.shape[0], -np.inf)
+        if isinstance(band, CostBins) and band.weights.shape[0] > 1:  # per-dataset weights: one copy per seed
+            band = CostBins(band.edges, np.tile(band.weights, (S, 1, 1)))
         for _ in range(MAX_LAG_ROUNDS):
-            pr = _MixtureBatch(YS[todo], t, trend.t0, MU0[lag_i[todo]], KK[lag_i[todo]], band)
+            pr = _MixtureBatch(YS[todo], t, trend.t0, MU0[lag_i[todo]], KK[lag_i[todo]], _band_rows(band, todo))
             P[todo], ll[todo] = batch_maximise(pr, P[todo])
             at, comp = pr.loglik_at_lags(P[todo], MU0, KK)
             moved = np.argmax(at, axis=0)
@@ -777,160 +826,143 @@ class BandThinnedTrend:
         return {**self.base.as_dict(theta[:4]), "depth": float(theta[4])}
 
 
-def _size_choice():
-    """gapstudy.costmodel.size_choice (thinning, ADOPTION_COST_RANGE_USD), or None when it is missing."""
-    try:
-        from gapstudy.costmodel import size_choice
-    except ImportError:
-        return None
-    return size_choice if hasattr(size_choice, "thinning") and hasattr(size_choice, "ADOPTION_COST_RANGE_USD") else None
-
-
-THIN_EDGES = np.round(np.arange(8.5, 12.5 + 1e-9, 0.1), 3)  # log10 bins (316M..3.2T, size_choice's searched range; 0.1 dex, its size step) where thinning is evaluated
-THIN_DEPTH_STARTS = (0.3, 0.8)  # starting depths of the joint fit (adoption cost starts mid-range in log)
-
-
 class CostThinnedTrend:
-    """H0's skew-normal thinned by the cost model: f (1 - d w(y, t)) / (1 - d sum_k w_k P_f(bin k | t)),
-    w = 1 - gapstudy.costmodel.size_choice.thinning(year, bin centre, A), piecewise constant on 0.1-dex
-    bins (THIN_EDGES, with one bin below and one above taking the edge values), so the density is exactly
-    normalised; theta = H0's + (depth, log10 adoption cost in dollars)."""
+    """H1's density as the trend component of H1+H2: H0's skew-normal thinned by the cost model at one
+    adoption cost, f (1 - d w(y, t)) / (1 - d sum_k w_k P_f(bin k | t)), w = 1 - thinning on H1's 0.1-dex
+    bins (gapstudy.hypotheses.parallelism.ParallelismH1 tabulates it, the same table H1 fits);
+    theta = H0's 4 + depth. The adoption cost is fixed here (chosen on H1's cost grid by the fit)."""
 
-    def __init__(self, t0: float, assumptions=None):
+    names = DriftingSkewNormal.names + ("depth",)
+
+    def __init__(self, t0: float, h1, log_cost: float):
         self.base = DriftingSkewNormal(t0)
-        self.t0 = t0
-        self.n = self.base.n + 2
-        self.assumptions = assumptions
-        self.sc = _size_choice()
-        c = 0.5 * (THIN_EDGES[1:] + THIN_EDGES[:-1])
-        self.centres = np.r_[THIN_EDGES[0], c, THIN_EDGES[-1]]
-        self.edges = np.r_[-np.inf, THIN_EDGES, np.inf]
-        self._w_cache: dict = {}
+        self.t0 = float(t0)
+        self.n = self.base.n + 1
+        self.h1 = h1  # a ParallelismH1 after _setup and _prepare (its bins span the fitted dates' thinning)
+        self.h1.kind, self.h1.log_cost = "cost", float(log_cost)
 
-    def weights(self, t, log10_cost):
-        """w per (date, bin): 1 - thinning of the date's year at each bin centre."""
-        years = np.floor(np.asarray(t, float)).astype(int)
-        key = float(log10_cost)
-        out = np.empty((years.size, self.centres.size))
-        for yr in np.unique(years):
-            k = (int(yr), key)
-            if k not in self._w_cache:
-                if len(self._w_cache) > 20000:
-                    self._w_cache.clear()
-                thin = self.sc.thinning(np.full(self.centres.size, yr + 0.5), self.centres, 10.0**key, assumptions=self.assumptions)
-                self._w_cache[k] = 1.0 - np.asarray(thin, float)
-            out[years == yr] = self._w_cache[k]
-        return out
-
-    def _parts(self, theta, t):
-        """Only bins with a non-zero weight need the trend's mass (most have none: thinning is 1 outside
-        the cost model's band); F holds the CDF at the lower and upper edge of those bins."""
-        t = np.asarray(t, float)
-        th, d = theta[:4], float(theta[4])
-        w = self.weights(t, theta[5])
-        cols = np.flatnonzero(np.any(w > 0, axis=0))
-        w = w[:, cols]
-        # the trend's CDF at the bin edges depends on the trend parameters only: numerical gradients
-        # perturb the other seven one at a time, so the last result is reused for them
-        key = (th.tobytes(), t.tobytes(), cols.tobytes())
-        if getattr(self, "_F_key", None) == key:
-            F = self._F
-        else:
-            e = np.stack([self.edges[cols], self.edges[cols + 1]])  # (2, K')
-            F = self.base.cdf(th, np.broadcast_to(e[:, None, :], (2, t.size, cols.size)), t[None, :, None])
-            self._F_key, self._F = key, F
-        P = np.clip(F[1] - F[0], 0.0, 1.0)
-        return t, th, d, (w, cols), F, 1.0 - d * np.sum(w * P, axis=1)
-
-    def _w_at(self, wc, y, n):
-        w, cols = wc
-        b = self._bin(y)
-        pos = np.searchsorted(cols, b)
-        hit = (pos < cols.size) & (cols[np.minimum(pos, max(cols.size - 1, 0))] == b) if cols.size else np.zeros(n, bool)
-        out = np.zeros(n)
-        out[hit] = w[np.flatnonzero(hit), pos[hit]]
-        return out
-
-    def _bin(self, y):
-        return np.clip(np.searchsorted(self.edges, np.asarray(y, float), side="right") - 1, 0, self.centres.size - 1)
+    def _bins(self, t):
+        return self.h1._bins(np.atleast_1d(np.asarray(t, float)))
 
     def logpdf(self, theta, y, t):
-        t, th, d, wc, _, z = self._parts(theta, t)
-        y = np.broadcast_to(np.asarray(y, float), t.shape)
-        wy = self._w_at(wc, y, t.size)
-        with np.errstate(divide="ignore"):
-            return self.base.logpdf(th, y, t) + np.log1p(-d * wy) - np.log(z)
+        t = np.atleast_1d(np.asarray(t, float))
+        e, w = self._bins(t)
+        return thinned_logpdf(np.asarray(theta[:5], float), y, t, self.t0, e, w)
 
     def cdf(self, theta, y, t):
-        t, th, d, (w, _), F, z = self._parts(theta, t)
-        y = np.broadcast_to(np.asarray(y, float), t.shape)
-        Fy = self.base.cdf(th, y, t)
-        upto = np.clip(np.minimum(F[1], Fy[:, None]) - F[0], 0.0, 1.0)
-        return np.clip((Fy - d * np.sum(w * upto, axis=1)) / z, 0.0, 1.0)
+        t = np.atleast_1d(np.asarray(t, float))
+        e, w = self._bins(t)
+        return thinned_cdf(np.asarray(theta[:5], float), y, t, self.t0, e, w)
 
-    def sample(self, theta, t, rng, max_rounds: int = 200):
-        t = np.asarray(t, float)
-        th, d = theta[:4], float(theta[4])
-        w = self.weights(t, theta[5])
-        out = np.empty(t.shape)
-        todo = np.arange(t.size)
-        for _ in range(max_rounds):
-            if todo.size == 0:
-                return out
-            draw = self.base.sample(th, t[todo], rng)
-            keep = rng.random(todo.size) >= d * w[todo, self._bin(draw)]
-            out[todo[keep]] = draw[keep]
-            todo = todo[~keep]
-        raise GapstudyError("thinned rejection sampling did not finish; the thinning removes nearly all of the trend")
+    def sample(self, theta, t, rng):
+        t = np.atleast_1d(np.asarray(t, float))
+        e, w = self._bins(t)
+        return thinned_sample(np.asarray(theta[:5], float), t, self.t0, lambda idx: e[idx], lambda idx: w[idx], rng)
 
     def bounds(self):
-        lo, hi = self.sc.ADOPTION_COST_RANGE_USD
-        return self.base.bounds() + [(0.0, MAX_DEPTH), (float(np.log10(lo)), float(np.log10(hi)))]
+        return self.base.bounds() + [(0.0, MAX_DEPTH)]
 
     def as_dict(self, theta):
-        return {**self.base.as_dict(theta[:4]), "depth": float(theta[4]), "adoption_cost_usd": float(10.0 ** theta[5])}
+        return {**self.base.as_dict(theta[:4]), "depth": float(theta[4]), "adoption_cost_usd": float(10.0 ** self.h1.log_cost)}
+
+
+def _no_band(year):
+    """No band in any year (an H1+H2 whose thinning thins nothing is H2)."""
+    return None
+
+
+def _cost_choice(Y, t, P2, lag2, grid, MU0, KK, t0: float, edges, Wc):
+    """Per dataset, the adoption cost (index into Wc's costs) and depth (from H1's DEPTH_GRID) that raise
+    H2's log-likelihood most when its trend followers are thinned, every H2 parameter held at its optimum
+    P2 (B, 8) and lag2 (B,); H1 chooses its cost the same way from H0's trend. Returns (cost index (B,), depth (B,))."""
+    from gapstudy.hypotheses.parallelism import DEPTH_GRID
+
+    B = Y.shape[0]
+    li = np.array([list(grid).index(v) for v in lag2])
+    x = (np.asarray(t, float) - t0)[None]
+    a, b, ls, al = (P2[:, j:j + 1] for j in range(4))
+    c0, c1, m, lsc = (P2[:, 4 + j:5 + j] for j in range(4))
+    dt = (np.asarray(t, float) - GPT3_ONSET)[None]
+    after = (np.asarray(t, float) >= GPT3_ONSET)[None]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        lt = trend_logpdf(P2[:, :4], Y, x)
+        eta = c0 + c1 * dt
+        la = np.where(after, -np.logaddexp(0.0, eta), 0.0) + lt
+        w = (Y - MU0[li] - m * KK[li]) * np.exp(-lsc)
+        lb = np.where(after, -np.logaddexp(0.0, -eta) - lsc - 0.5 * w * w - HALF_LOG_2PI, -np.inf)
+        F = sn_cdf(edges, (a + b * x)[..., None], np.exp(ls)[..., None], al[..., None])  # (B, n, K+1)
+    dF = np.clip(np.diff(F, axis=-1), 0.0, 1.0)
+    best = np.full(B, -np.inf)
+    best_c, best_d = np.zeros(B, int), np.zeros(B)
+    d = DEPTH_GRID[:, None, None]
+    # log((1 - pi) f_thin + pi g) = top + log(A (1 - d w) / (1 - d S) + G), A and G scaled by the larger part
+    top = np.maximum(la, lb)
+    A, G = np.exp(la - top), np.exp(lb - top)
+    base = top.sum(axis=1)
+    for c in range(Wc.shape[0]):
+        S = np.einsum("ik,bik->bi", Wc[c], dF)  # (B, n)
+        w_in = inside_weight(Y, edges, Wc[c][None])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ll = base + np.log(A[None] * (1.0 - d * w_in[None]) / (1.0 - d * S[None]) + G[None]).sum(axis=2)  # (D, B)
+        j = np.argmax(ll, axis=0)
+        v = ll[j, np.arange(B)]
+        up = v > best
+        best[up], best_c[up], best_d[up] = v[up], c, DEPTH_GRID[j[up]]
+    return best_c, best_d
 
 
 @register
 class CompetitionParallelismH12(_CompetitionBase):
-    """H2 whose trend followers are thinned by the cost model (gapstudy.costmodel.size_choice.thinning:
-    adoption cost and depth fitted), or in a band when band=... is given (depth fitted); jointly with H2's parameters."""
+    """H2 whose trend followers are thinned as H1 thins H0 (gapstudy.costmodel.size_choice.thinning on H1's
+    bins: adoption cost on H1's grid and depth fitted), or in a band when band=... is given (depth fitted);
+    jointly with H2's parameters, by maximum likelihood."""
 
     key = "H1+H2"
     label = "H1+H2 competition + parallelism cost"
-    description = ("H2 with its trend component thinned by the cost model's size choice (adoption cost and depth fitted); "
-                   "all parameters by maximum likelihood")
-    allowed_options = _CompetitionBase.allowed_options + ("band", "assumptions", "thinning")
+    description = ("H2 with its trend component thinned as H1 thins H0 (the cost model's size choice; adoption cost and depth "
+                   "fitted); all parameters by maximum likelihood")
+    allowed_options = _CompetitionBase.allowed_options + ("band", "assumptions", "thinning", "cost_range", "n_costs")
 
     def _mode(self) -> str:
-        """'thinning' with thinning='costmodel' (the cost model's size choice: adoption cost and depth
-        fitted); else 'band' (the cost model's band, or band=..., depth fitted in it)."""
-        spec = self.options.get("thinning")
-        if spec not in (None, "costmodel"):
-            raise GapstudyError(f"H1+H2 thinning={spec!r} is unknown; use thinning=costmodel or leave it out (band)")
-        if spec == "costmodel" and "band" in self.options:
-            raise GapstudyError("H1+H2 takes thinning=costmodel or band=..., not both")
-        return "thinning" if spec == "costmodel" else "band"
+        """'thinning' (the default: H1's thinning, adoption cost and depth fitted); 'band' with band=... (depth fitted in it)."""
+        if "band" in self.options and "thinning" in self.options:
+            raise GapstudyError("H1+H2 takes thinning=... or band=..., not both")
+        return "band" if "band" in self.options else "thinning"
+
+    def _h1(self):
+        """An H1 with this hypothesis' thinning options, set up (its cost grid and bins)."""
+        from gapstudy.hypotheses.parallelism import ParallelismH1
+
+        h1 = ParallelismH1(**{k: v for k, v in self.options.items() if k in ("assumptions", "thinning", "cost_range", "n_costs")})
+        h1._setup()
+        return h1
 
     def availability(self):
         if self._mode() == "thinning":
-            return None if _size_choice() is not None else "gapstudy.costmodel.size_choice (thinning) is not available"
+            from gapstudy.hypotheses.parallelism import thinning_source
+
+            try:
+                thinning_source(self.options)
+            except Unavailable as exc:
+                return str(exc)
+            return None
         return band_unavailable(self.options)
 
     def _trend(self, t):
-        if self.mode == "thinning":
-            return CostThinnedTrend(float(np.mean(t)), self.options.get("assumptions"))
         return BandThinnedTrend(float(np.mean(t)), self.band, free_depth=self.has_band)
 
     def _n_continuous(self) -> int:
-        extra = 2 if getattr(self, "mode", "band") == "thinning" else (1 if getattr(self, "has_band", True) else 0)
+        if getattr(self, "mode", "band") == "thinning":
+            extra = (1 + (1 if self.cost_identified else 0)) if self.has_band else 0
+        else:
+            extra = 1 if getattr(self, "has_band", True) else 0
         return DriftingSkewNormal.n + 4 + extra
 
     def fit(self, t, y, *, rng):
-        """H2 first (its full lag profile); then every parameter with the thinning's (depth, and the
-        adoption cost for the cost model's thinning) jointly by maximum likelihood from H2's optimum, at
-        lags within LAG_REFIT_MONTHS of H2's best lag (numerical gradients make a full second profile
-        slow; the lag profile is flat near its maximum)."""
+        """H2 first (its full lag profile); then, for H1's thinning, the batched fit of fit_many on this one
+        dataset started from H2's optimum (so its log-likelihood is at least H2's); for a band, every
+        parameter with the depth jointly by maximum likelihood from H2's optimum at lags within
+        LAG_REFIT_MONTHS of H2's best lag."""
         self.mode = self._mode()
         t_arr = np.asarray(t, float)
         h2_opts = {k: v for k, v in self.options.items() if k in _CompetitionBase.allowed_options}
@@ -941,26 +973,12 @@ class CompetitionParallelismH12(_CompetitionBase):
         near = tuple(g for g in full_grid if abs(g - h2.mix.lag_months) <= LAG_REFIT_MONTHS)
         with _single_thread():
             if self.mode == "thinning":
-                lo, hi = (float(np.log10(v)) for v in _size_choice().ADOPTION_COST_RANGE_USD)
-                seeds = [np.r_[th2[:4], d0, 0.5 * (lo + hi), th2[4:]] for d0 in THIN_DEPTH_STARTS]
-                self._fit(t, y, rng, grid=(h2.mix.lag_months,), seed_thetas=seeds)
-                self.lag_fitted = h2.lag_fitted  # the lag is H2's profile maximum, counted once
-                self.notes.append("trend thinned by gapstudy.costmodel.size_choice.thinning; adoption cost and depth fitted "
-                                  f"jointly with H2's parameters at H2's best lag ({h2.mix.lag_months:g} months; numerical "
-                                  "gradients make a second lag profile too slow)")
+                self._fit_thinning_one(t_arr, np.asarray(y, float), h2)
             else:
                 self.band = resolve_band(self.options)
                 self.has_band = bool(np.isfinite(band_arrays(self.band, t_arr)[0]).any())
                 if not self.has_band:
-                    # no band: the density is H2's with the depth fixed at 0, so H2's optimum is this one's
-                    # (a refit from it with numerical gradients took ~3.5 s and moved the log-likelihood by 1e-12)
-                    self.notes.append(NO_BAND_NOTE + " (not counted as a parameter)")
-                    self.notes += [n for n in h2.notes if n not in self.notes]
-                    self.frontier, self.measure, self.lag_profile = h2.frontier, h2.measure, list(h2.lag_profile)
-                    self.mix = CompetitorMixture(self._trend(t_arr), h2.frontier, h2.mix.lag_months, h2.measure)
-                    self.theta = np.r_[th2[:4], 0.0, th2[4:]]
-                    self.lag_fitted = h2.lag_fitted
-                    self.fitted = True
+                    self._as_h2(t_arr, h2, self._trend(t_arr), NO_BAND_NOTE + " (not counted as a parameter)")
                 else:
                     seeds = [np.r_[th2[:4], d0, th2[4:]] for d0 in (0.0, 0.5)]
                     self._fit(t, y, rng, grid=near, seed_thetas=seeds)
@@ -968,28 +986,108 @@ class CompetitionParallelismH12(_CompetitionBase):
         self.notes = [n for i, n in enumerate(self.notes) if n not in self.notes[:i]]
         return self
 
+    def _as_h2(self, t, h2, trend, note: str):
+        """This fit is H2's with the depth fixed at 0 (no thinning at these dates): H2's optimum is its own."""
+        self.notes.append(note)
+        self.notes += [n for n in h2.notes if n not in self.notes]
+        self.frontier, self.measure, self.lag_profile = h2.frontier, h2.measure, list(h2.lag_profile)
+        self.mix = CompetitorMixture(trend, h2.frontier, h2.mix.lag_months, h2.measure)
+        self.theta = np.r_[h2.theta[:4], 0.0, h2.theta[4:]]
+        self.lag_fitted = h2.lag_fitted
+        self.fitted = True
+
+    def _fit_thinning_one(self, t, y, h2):
+        h1 = self._h1()
+        prep = h1._prepare(t)
+        self.cost_range = h1.cost_range
+        if prep is None:
+            self.has_band, self.cost_identified = False, False
+            self._as_h2(t, h2, BandThinnedTrend(float(np.mean(t)), _no_band, free_depth=False),
+                        "the cost model thins no size at any adoption cost in the range at these dates: depth and cost are not "
+                        "identified (set to 0, not counted) and H1+H2 is H2")
+            return
+        self.has_band = True
+        ll, P, lag, ci = self._fit_thinning(t, y[None], h1, prep, start=h2)
+        self.frontier, _ = _options_frontier(self.options, t, y)
+        self.measure = h2.measure
+        self.lag_fitted = h2.lag_fitted
+        self.lag_profile = list(h2.lag_profile)
+        self.mix = CompetitorMixture(CostThinnedTrend(float(np.mean(t)), h1, h1.log_costs[ci[0]]), self.frontier, lag[0], self.measure)
+        self.theta = P[0]
+        self.notes += [n for n in h2.notes if n not in self.notes]
+        self.notes.append("trend followers thinned as H1 thins H0 (gapstudy.costmodel.size_choice.thinning on H1's 0.1-dex bins); "
+                          "adoption cost chosen on H1's grid with H2's parameters held, then every parameter by maximum likelihood "
+                          "(batched damped Newton, the lag moved along its grid)")
+        if not self.cost_identified:
+            self.notes.append("the thinning is the same at every adoption cost in the range: the cost is not identified and not counted")
+        self.fitted = True
+
+    def _fit_thinning(self, t, Y, h1, prep, start=None, h2_fits=None):
+        """The batched fit with H1's thinning: H2 (batched, from `start` too; or h2_fits = its (loglik,
+        parameters, lag) already made), the adoption cost and a starting depth per dataset by _cost_choice,
+        then every parameter at that cost (the lag moved along its grid); each dataset keeps the better of
+        that and H2's optimum (depth 0: H1+H2 contains H2). Returns (loglik (B,), parameters (B, 9), lag (B,), cost index (B,))."""
+        edges, Wc = prep
+        self.cost_identified = bool(np.ptp(Wc, axis=0).max() > NO_EFFECT_COST) if Wc.shape[0] > 1 else False
+        if h2_fits is None:
+            h2 = CompetitionH2(**{k: v for k, v in self.options.items() if k in _CompetitionBase.allowed_options})
+            h2_fits = h2._fit_many(t, Y, start=start)
+        ll2, P2, lag2 = (np.array(v, copy=True) for v in h2_fits)
+        frontier, _ = _options_frontier(self.options, t, Y[0])
+        measure = str(self.options.get("measure", "compute"))
+        grid = list(_lag_grid(self.options)[0])
+        t0 = float(np.mean(t))
+        trend = DriftingSkewNormal(t0)
+        bases = [self._base(trend, frontier, lag, measure, t) for lag in grid]
+        MU0, KK = np.stack([b[0] for b in bases]), np.stack([b[1] for b in bases])
+        e = edges[None]  # (1, n, K+1)
+        li = np.array([grid.index(v) for v in lag2])
+        B = Y.shape[0]
+        ll, P, lag, ci = np.empty(B), np.empty((B, P2.shape[1] + 1)), np.empty(B), np.empty(B, int)
+        # datasets in chunks (each is fitted on its own, so the numbers do not depend on the chunking): the
+        # bin arrays, datasets x dates x Simpson nodes, then stay under gapstudy.malloc's 32 MiB mmap threshold
+        step = max(1, CHUNK_VALUES // max(1, t.size * (2 * Wc.shape[2] + 1)))
+        for a in range(0, B, step):
+            r = slice(a, min(B, a + step))
+            ci[r], d0 = _cost_choice(Y[r], t, P2[r], lag2[r], grid, MU0, KK, t0, e, Wc)
+            seeds = [(np.c_[P2[r, :4], np.clip(d0, 0.05, 0.95), P2[r, 4:]], li[r])]
+            ll[r], P[r], lag[r] = self._fit_many(t, Y[r], band=CostBins(e, Wc[ci[r]]), seeds=seeds)
+        keep2 = ~(ll > ll2)
+        P[keep2] = np.c_[P2[keep2, :4], np.zeros(int(keep2.sum())), P2[keep2, 4:]]
+        lag[keep2], ll[keep2] = lag2[keep2], ll2[keep2]
+        return ll, P, lag, ci
 
     def same_as(self, t) -> str | None:
-        """'H2' when this H1+H2 is H2 itself at the dates t (band form, no band in any of their years:
-        the depth is fixed at 0 and not counted), else None."""
-        if self._mode() != "band" or band_unavailable(self.options):
+        """'H2' when this H1+H2 is H2 itself at the dates t (band form, no band in any of their years; or the
+        cost model thinning no size at any cost in the range: the depth is fixed at 0 and not counted), else None."""
+        if self._mode() == "thinning":
+            if self.availability() is not None:
+                return None
+            return "H2" if self._h1()._prepare(np.asarray(t, float)) is None else None
+        if band_unavailable(self.options):
             return None
         return None if np.isfinite(band_arrays(resolve_band(self.options), np.asarray(t, float))[0]).any() else "H2"
 
     def fit_many(self, t, Y, *, rng, start=None):
-        """As H2's fit_many, batched: H2 first (H1+H2 with no thinning, which it contains), then, where a
-        band exists at the dates t, every parameter with the depth from H2's optimum (depth 0 and 0.5),
-        the lag free on the grid; each row keeps the better. Without a band in any year it is H2's.
-        The cost model's thinning form (thinning=costmodel, numerical gradients) fits one row at a time."""
-        if self._mode() == "thinning":
-            return Hypothesis.fit_many(self, t, Y, rng=rng)
+        """As H2's fit_many, batched: H2 first (H1+H2 with no thinning, which it contains), then with H1's
+        thinning (_fit_thinning) or, where a band exists at the dates t, every parameter with the depth from
+        H2's optimum (depth 0 and 0.5), the lag free on the grid; each row keeps the better. Without a
+        band (or a thinning) in any year it is H2's."""
         t = np.asarray(t, float)
         Y = np.atleast_2d(np.asarray(Y, float))
         check_inputs(t, Y[0], need=MIN_MODELS)
         if not np.all(np.isfinite(Y)):
             raise GapstudyError("fit_many: the simulated sizes have non-finite values")
-        band = band_arrays(resolve_band(self.options), t)
         h2 = CompetitionH2(**{k: v for k, v in self.options.items() if k in _CompetitionBase.allowed_options})
+        if self._mode() == "thinning":
+            fitter = type(self)(**self.options)
+            h1 = fitter._h1()
+            prep = h1._prepare(t)
+            with _single_thread():
+                if prep is None:
+                    return h2._fit_many(t, Y, start=start)[0]
+                return fitter._fit_thinning(t, Y, h1, prep, start=start)[0]
+        band = band_arrays(resolve_band(self.options), t)
         with _single_thread():
             ll2, P2, lag2 = h2._fit_many(t, Y, start=start)
             if not np.isfinite(band[0]).any():
@@ -1002,6 +1100,40 @@ class CompetitionParallelismH12(_CompetitionBase):
                 seeds.append((np.tile(np.asarray(start.theta, float), (len(Y), 1)), np.full(len(Y), grid.index(start.mix.lag_months))))
             ll, _, _ = self._fit_many(t, Y, band=band, seeds=seeds)
         return np.maximum(ll, ll2)
+
+    def nests(self, t) -> str | None:
+        """'H2' when this H1+H2's batched fit starts with H2's own (H1's thinning at the dates t), else None."""
+        return "H2" if self._mode() == "thinning" and self.availability() is None and self.same_as(t) is None else None
+
+    def fit_many_nested(self, t, Y, *, start=None, inner_start=None):
+        """(H1+H2's fit_many, H2's fit_many from inner_start, H2's seconds) in one pass: H2's batched fits,
+        exactly as H2's own fit_many makes them, are the first stage of this one's (model recovery)."""
+        import time
+
+        t = np.asarray(t, float)
+        Y = np.atleast_2d(np.asarray(Y, float))
+        check_inputs(t, Y[0], need=MIN_MODELS)
+        if not np.all(np.isfinite(Y)):
+            raise GapstudyError("fit_many: the simulated sizes have non-finite values")
+        h2 = CompetitionH2(**{k: v for k, v in self.options.items() if k in _CompetitionBase.allowed_options})
+        fitter = type(self)(**self.options)
+        h1 = fitter._h1()
+        prep = h1._prepare(t)
+        with _single_thread():
+            t0 = time.perf_counter()
+            h2_fits = h2._fit_many(t, Y, start=inner_start)
+            secs = time.perf_counter() - t0
+            if prep is None:
+                return h2_fits[0], h2_fits[0], secs
+            return fitter._fit_thinning(t, Y, h1, prep, h2_fits=h2_fits)[0], h2_fits[0], secs
+
+    def param_bounds(self):
+        out = super().param_bounds()
+        if getattr(self, "has_band", False):
+            out["depth"] = (0.0, MAX_DEPTH)
+            if getattr(self, "mode", None) == "thinning" and self.cost_identified:
+                out["adoption_cost_usd"] = tuple(float(v) for v in self.cost_range)
+        return out
 
 
 def counterfactual_without_gpt3(h: _CompetitionBase, t, lo: float, hi: float) -> list[dict]:

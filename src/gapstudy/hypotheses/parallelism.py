@@ -189,7 +189,14 @@ class ParallelismH1(Hypothesis):
                 gain = (np.log1p(-d * w_in[:, None, :]) - np.log1p(-d * S[:, None, :])).sum(axis=2)  # (C, D)
             c, j = np.unravel_index(int(np.argmax(gain)), gain.shape)
             best_c[b], best_d[b] = c, DEPTH_GRID[j]
-        P, ll = T.fit_thinned(t, Y, edges[None], Wc[best_c], t0=t0, theta0=theta, depths=(np.clip(best_d, 0.05, 0.95),))
+        # datasets in chunks (each is fitted on its own: the numbers do not depend on the chunking) so the
+        # bin arrays (datasets x dates x Simpson nodes) stay under gapstudy.malloc's 32 MiB mmap threshold
+        step = max(1, T.CHUNK_VALUES // max(1, t.size * (2 * edges.shape[1] - 1)))
+        P, ll = np.empty((B, 5)), np.empty(B)
+        for a in range(0, B, step):
+            r = slice(a, min(B, a + step))
+            P[r], ll[r] = T.fit_thinned(t, Y[r], edges[None], Wc[best_c[r]], t0=t0, theta0=theta[r],
+                                        depths=(np.clip(best_d[r], 0.05, 0.95),))
         return P, ll, self.log_costs[best_c]
 
     def fit(self, t, y, *, rng):

@@ -20,6 +20,10 @@ HALF_LOG_2PI = 0.5 * float(np.log(2 * np.pi))
 NEWTON_ITER = 200  # safety cap on damped Newton iterations (typical: 10-30)
 NEWTON_TOL = 1e-4  # converged when every free gradient component is below this (the log-likelihood is then within ~1e-8 of its maximum)
 HESSIAN_REFRESH = 8  # accepted steps between finite-difference Hessians (BFGS updates in between)
+# datasets x dates x bin nodes per chunk of a batched thinned fit (H1, H1+H2): 2M values, 16 MB arrays, under
+# the 32 MiB mmap threshold gapstudy.malloc sets, so numpy's temporaries reuse heap memory instead of faulting
+# in fresh pages (measured: H1 on 600 datasets 3.7 s -> 0.3 s system time, the same fits)
+CHUNK_VALUES = 2_000_000
 SIMPSON_MAX_WIDTH = 0.5  # Simpson's rule for bin masses only when every bin is at most half a scale unit wide
 FD_STEP = 1e-6  # relative step of the finite-difference Hessian (gradients are analytic, so 1e-6 is ample)
 SLOPE_BOUND = 5.0  # |drift| <= 5 orders of magnitude per year, as H0's bounds (smooth.py)
@@ -55,7 +59,8 @@ def _lam_from(u, lphi):
     far = u < MILLS_SERIES_BELOW
     if not np.any(far):
         return direct
-    return np.where(far, _lam(np.where(far, u, 2.0 * MILLS_SERIES_BELOW)), direct)
+    direct[far] = _lam(u[far])
+    return direct
 
 
 def sn_cdf(e, loc, s, alpha):
@@ -165,8 +170,8 @@ class Problems:
             with np.errstate(divide="ignore", invalid="ignore"):
                 lam = INV_SQRT_2PI * np.exp(-0.5 * u * u) / Phi
             far = u < NDTR_SERIES_BELOW
-            if np.any(far):
-                lam = np.where(far, _lam(np.where(far, u, NDTR_SERIES_BELOW)), lam)
+            if np.any(far):  # the series only where it is needed (elementwise: the same values, a fraction of the work)
+                lam[far] = _lam(u[far])
             dlz = -z + al * lam
             return f, f * (-dlz / s), f * (-1.0 - dlz * z), f * z * lam
 

@@ -43,7 +43,7 @@ class RecoveryConfig:
     enabled: bool = True
     n_datasets: int = 100  # per generator (the issue asks at least 100)
     # which compared hypotheses generate and fit (null = all in compare.hypotheses, the default: H2 and
-    # H1+H2 too, fitted in batches; H1+H2 without a band in any year is H2 and reuses its fits)
+    # H1+H2 too, fitted in batches; H1+H2's job also makes H2's fits, which it starts from)
     hypotheses: Optional[list[str]] = None
     criterion: str = "bic"  # the winner of each synthetic dataset: lowest BIC (or aic)
     # processes fitting the hypotheses side by side (the issue's machine has 2 cores; 1 = all in this
