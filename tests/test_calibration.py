@@ -12,7 +12,7 @@ from gapstudy import schema, stats
 from gapstudy.errors import GapstudyError
 from gapstudy.runner import execute
 from gapstudy.stats import calibrate, critical, deficit, scan
-from gapstudy.stats.mixture import _lr
+from gapstudy.stats.mixture import _lr, skewt_lr
 from gapstudy.stats.silverman import critical_bandwidth
 
 
@@ -53,6 +53,8 @@ def test_rejection_limit_matches_the_p_value():
 def test_mixture_lr_is_affine_invariant():
     x = np.random.default_rng(4).standard_normal((5, 40))
     assert np.allclose(_lr(x)[0], _lr(3.0 + 0.2 * x)[0], rtol=1e-6, atol=1e-6)
+    assert np.allclose(skewt_lr(x)[0], skewt_lr(3.0 + 0.2 * x)[0], rtol=1e-6, atol=1e-6)
+    assert np.allclose(skewt_lr(x)[0], skewt_lr(3.0 - 0.2 * x)[0], rtol=1e-6, atol=1e-6)  # and under reflection
 
 
 def test_decisions_agree_with_the_library_where_the_p_value_is_clear():
@@ -81,8 +83,23 @@ def test_mixture_decisions_agree_with_the_library_where_the_p_value_is_clear():
     lib = np.array([stats.mixture_test(r, n_boot=399, jitter=None, rng=np.random.default_rng(23)).pvalue for r in x])
     clear = (lib < 0.02) | (lib > 0.12)
     assert clear.sum() >= 6 and np.array_equal(dec[clear], lib[clear] <= 0.05)
-    warp = calibrate.mixture_rejects(x, alpha=0.05, rng=np.random.default_rng(24), warp=True)
+    assert dec[:5].all()  # the two-group samples
+    dec = calibrate.mixture_hv_rejects(x, alpha=0.05, rng=np.random.default_rng(22), n_boot=199)
+    lib = np.array([stats.mixture_test(r, method="bimodality", n_boot=399, jitter=None, rng=np.random.default_rng(23)).pvalue
+                    for r in x])
+    clear = (lib < 0.02) | (lib > 0.12)
+    assert clear.sum() >= 6 and np.array_equal(dec[clear], lib[clear] <= 0.05)
+    warp = calibrate.mixture_hv_rejects(x, alpha=0.05, rng=np.random.default_rng(24), warp=True)
     assert not warp[lib == 1].any()  # a unimodal best fit never rejects, in either estimate
+
+
+def test_mixture_warp_speed_size_is_two_sided_near_alpha():
+    """The warp-speed estimate the grid uses for the mixture test, on 600 normal samples of 60:
+    near 0.05 (measured 2026-12-06 against the full Monte Carlo test, see the calibration README);
+    a test that never (or always) rejects fails."""
+    x = stats.sample_null("normal", 60, size=600, rng=np.random.default_rng(31), loc=10, scale=1)
+    rate = calibrate.mixture_rejects(x, alpha=0.05, rng=np.random.default_rng(32), warp=True).mean()
+    assert 0.02 <= rate <= 0.09
 
 
 def test_calibration_refuses_a_data_option():
@@ -99,7 +116,7 @@ def test_tiny_experiment_runs_is_deterministic_and_exports_a_table(tmp_path, mon
             "calibration.alternatives=[gapped_1.0]", f"calibration.export={out}", "calibration.workers=1"]
     doc = execute(_cfg(*over), tmp_path / "a")
     cells = doc["cells"]
-    assert len(cells) == len(calibrate.TESTS) * 3 * 2  # tests x (normal, normal rounded, gapped) x 2 sizes
+    assert len(cells) == len(calibrate.DEFAULT_TESTS) * 3 * 2  # tests x (normal, normal rounded, gapped) x 2 sizes
     assert all(0 <= c["rate"] <= 1 and c["ci"][0] <= c["rate"] <= c["ci"][1] and c["replicates"] == 60 for c in cells)
     power = {c["test"]: c["rate"] for c in cells if c["kind"] == "alternative" and c["n"] == 60}
     assert power["deficit"] > 0.8  # an empty 20B-70B window at n = 60 is found

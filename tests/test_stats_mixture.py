@@ -8,14 +8,14 @@ import pytest
 from scipy import stats as sst
 
 from gapstudy.errors import GapstudyError
-from gapstudy.stats import mixture_test, sample_null, size_and_power
+from gapstudy.stats import calibrate, mixture_test, sample_null, size_and_power, skewt
 from gapstudy.stats.mixture import VAR_FLOOR_FRAC, bimodality_lr, fit_two, fit_unimodal, is_bimodal, mixture_loglik
 
 TOY = np.array([8.1, 8.4, 8.5, 8.9, 9.0, 9.2, 10.8, 11.0, 11.1, 11.3, 11.6, 11.9])
 
 
 def test_loglik_and_bic_match_hand_computation():
-    res = mixture_test(TOY, n_boot=20, rng=np.random.default_rng(0))
+    res = mixture_test(TOY, method="bimodality", n_boot=20, rng=np.random.default_rng(0))
     n = TOY.size
     mean, sd = TOY.mean(), TOY.std()  # MLE (ddof=0)
     ll1 = np.sum(sst.norm.logpdf(TOY, mean, sd))
@@ -37,6 +37,12 @@ def test_loglik_and_bic_match_hand_computation():
     assert w == pytest.approx(0.5, abs=1e-3)
     assert m1 == pytest.approx(TOY[:6].mean(), abs=1e-3) and m2 == pytest.approx(TOY[6:].mean(), abs=1e-3)
     assert res.bic2 < res.bic1
+    # the default: two normals against the skew-t fit, whose log-likelihood is its density's
+    default = mixture_test(TOY, n_boot=20, rng=np.random.default_rng(0))
+    xi, omega, alpha, nu = default.params_skewt
+    assert default.loglik_skewt == pytest.approx(skewt.logpdf(TOY, xi, omega, alpha, nu).sum(), rel=1e-9)
+    assert default.statistic == pytest.approx(2 * (ll2 - default.loglik_skewt), rel=1e-9)
+    assert default.pvalue <= 0.1  # two clear groups of 6
 
 
 def test_fit_is_an_em_fixed_point():
@@ -98,10 +104,11 @@ def test_unimodal_fit_is_unimodal_and_close_to_the_data():
     assert np.allclose(bimodality_lr(3.0 + 0.2 * x)[0], lr, rtol=1e-6, atol=1e-6)  # affine invariant
 
 
-def test_rejects_faithful_and_is_reproducible(reference_dir):
+@pytest.mark.parametrize("method", ["skewt", "bimodality"])
+def test_rejects_faithful_and_is_reproducible(reference_dir, method):
     x = pd.read_csv(reference_dir / "faithful_eruptions.csv")["x"].to_numpy()
-    r1 = mixture_test(x, n_boot=100, rng=np.random.default_rng(4))
-    r2 = mixture_test(x, n_boot=100, rng=np.random.default_rng(4))
+    r1 = mixture_test(x, method=method, n_boot=100, rng=np.random.default_rng(4))
+    r2 = mixture_test(x, method=method, n_boot=100, rng=np.random.default_rng(4))
     assert r1.pvalue == pytest.approx(1 / 101)
     np.testing.assert_array_equal(r1.null_distribution, r2.null_distribution)
     assert r1.params2[1] == pytest.approx(2.02, abs=0.05) and r1.params2[3] == pytest.approx(4.27, abs=0.05)
@@ -114,16 +121,19 @@ def test_size_on_normal_data():
     samples of 60-120 (bundled calibration table), so a test that never rejects fails here too."""
     x = sample_null("normal", 100, size=200, rng=np.random.default_rng(8))
     exact = size_and_power(lambda s, rng: mixture_test(s, method="normal", n_boot=99, rng=rng), x, rng=np.random.default_rng(9))
-    default = size_and_power(lambda s, rng: mixture_test(s, n_boot=99, rng=rng), x, rng=np.random.default_rng(10))
-    print(f"mixture size on normal data: normal method {exact.rate:.3f}, bimodality {default.rate:.3f}")
+    hv = size_and_power(lambda s, rng: mixture_test(s, method="bimodality", n_boot=99, rng=rng), x, rng=np.random.default_rng(10))
+    # the default as the calibration grid runs it (sequential Monte Carlo test: mixture_test's decision at n_boot=99)
+    default = float(calibrate.mixture_rejects(x, alpha=0.05, rng=np.random.default_rng(11), n_boot=99).mean())
+    print(f"mixture size on normal data: normal method {exact.rate:.3f}, bimodality {hv.rate:.3f}, skewt {default:.3f}")
     assert 0.015 <= exact.rate <= 0.10
-    assert 0.01 <= default.rate <= 0.10
+    assert 0.01 <= hv.rate <= 0.10
+    assert 0.015 <= default <= 0.10
 
 
 def test_default_does_not_take_skewed_or_heavy_tailed_data_for_two_groups():
     """The two-vs-one LR against a normal rejects skew-normal samples of 300 almost always (it
     tests normality), and against the data-like calibration density it rejects t4 samples often
-    (lighter tails than the data); the bimodality test does neither."""
+    (lighter tails than the data); the bimodality test and the skew-t default do neither."""
     x = sample_null("skewnormal", 300, size=12, rng=np.random.default_rng(3))
     normal = np.mean([mixture_test(r, method="normal", n_boot=49, rng=np.random.default_rng(i)).pvalue <= 0.05 for i, r in enumerate(x)])
     default = np.mean([mixture_test(r, n_boot=49, rng=np.random.default_rng(i)).pvalue <= 0.05 for i, r in enumerate(x)])
@@ -131,7 +141,8 @@ def test_default_does_not_take_skewed_or_heavy_tailed_data_for_two_groups():
     t4 = sample_null("t4", 300, size=40, rng=np.random.default_rng(5))
     calibrated = np.mean([mixture_test(r, method="calibrated", n_boot=49, rng=np.random.default_rng(i)).pvalue <= 0.05 for i, r in enumerate(t4)])
     default = np.mean([mixture_test(r, n_boot=49, rng=np.random.default_rng(i)).pvalue <= 0.05 for i, r in enumerate(t4)])
-    assert calibrated >= 0.2 and default <= 0.1
+    hv = np.mean([mixture_test(r, method="bimodality", n_boot=49, rng=np.random.default_rng(i)).pvalue <= 0.05 for i, r in enumerate(t4)])
+    assert calibrated >= 0.2 and default <= 0.15 and hv <= 0.1
 
 
 def test_results_unpack_like_scipy():

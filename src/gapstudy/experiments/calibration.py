@@ -135,8 +135,9 @@ def _specs(cfg) -> list[dict]:
     specs = []
     for sc in _scenarios(cfg):
         for n in sorted({int(v) for v in c.sizes}, reverse=True):  # biggest first: better load balance
-            # power cells: the mixture's warp-speed estimate (see calibrate.mixture_rejects)
-            cell_opts = {**opts, "mixture_warp": True} if sc["kind"] == "alternative" else opts
+            # the mixture's warp-speed estimate (see calibrate.mixture_rejects) in every cell unless
+            # calibration.mixture_warp=false; mixture_hv's only in power cells (its sizes need the full test)
+            cell_opts = {**opts, "mixture_warp": bool(c.mixture_warp), "mixture_hv_warp": sc["kind"] == "alternative"}
             specs.append({"scenario": sc, "n": n, "replicates": int(c.replicates), "seed": int(cfg.seed),
                           "tests": list(c.tests), "opts": cell_opts, "loc": float(c.loc), "scale": float(c.scale),
                           "round_sig": int(c.round_sig), "alpha": ALPHA})
@@ -204,6 +205,15 @@ def run(cfg) -> dict:
     return results
 
 
+
+def _command(settings: dict) -> str:
+    """The command that writes the bundled table with these settings (the tests named where they
+    are not the default grid's)."""
+    cmd = "python -m gapstudy experiment=calibration"
+    if list(settings.get("tests", [])) != list(calibrate.DEFAULT_TESTS):
+        cmd += " 'calibration.tests=[" + ",".join(settings["tests"]) + "]'"
+    return cmd + " calibration.export=src/gapstudy/stats/calibration_table.json"
+
 def table_from_results(results: dict, seed: int) -> dict:
     """The machine-readable size table (what gapstudy.stats.calibrate.lookup_size reads), with provenance."""
     s = results["settings"]
@@ -217,7 +227,7 @@ def table_from_results(results: dict, seed: int) -> dict:
                  "normal / skew-normal(4) / t4; 'rounded': counts rounded to round_sig significant figures), with "
                  "Wilson 95% intervals; power under gapped alternatives. Written by the calibration experiment.",
         "provenance": {"gapstudy": __version__, "date": dt.date.today().isoformat(), "seed": seed,
-                       "command": "python -m gapstudy experiment=calibration calibration.export=src/gapstudy/stats/calibration_table.json",
+                       "command": _command(s),
                        "calibration": s, "window": results["window"], "test_settings": results["test_settings"],
                        "wall_seconds": results["timing"]["wall_seconds"]},
         "alpha": results["alpha"],
@@ -361,8 +371,11 @@ def summarize(results) -> str:
         f"replicate, scan grid of {results['test_settings']['scan_points']} points, ties broken by one draw within each "
         f"count's rounding interval); bootstrap tests with {s['inner_boot']} inner draws per replicate (stopped early "
         "once a replicate cannot reject, Besag & Clifford 1991), the calibrated dip and the excess mass against samples "
-        "from each replicate's own calibration density, the mixture bimodality test against samples from each replicate's "
-        "best unimodal two-normal fit (power cells: by the warp-speed method, one bootstrap draw per replicate, pooled). "
+        "from each replicate's own calibration density, the mixture test (two normals against a skew-t) against samples "
+        "from each replicate's own skew-t fit" + (" by the warp-speed method (one bootstrap draw per replicate, pooled; "
+        "checked against the full test in the README)" if s.get("mixture_warp", True) else "") + ", the Holzmann-Vollmer "
+        "bimodality LR (mixture_hv, where run) against samples from each replicate's best unimodal two-normal fit (power "
+        "cells: warp-speed). "
         f"This run took {t['wall_seconds']:.0f} s ({t['cell_seconds']:.0f} s of cell work; cells already in the cache "
         "cost nothing, so a rerun or resumed run takes less than the first).",
         "",

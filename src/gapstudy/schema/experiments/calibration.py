@@ -25,6 +25,12 @@ class CalibrationConfig:
     # Gapped alternatives: gapped_1.0 and gapped_0.7 empty the gap window (cfg.gap) of a normal
     # with loc/scale fully or by 70%; mixture is stats.sample_mixture's two-group default.
     alternatives: list[str] = field(default_factory=lambda: ["gapped_1.0", "gapped_0.7", "mixture"])
+    # The mixture test by the warp-speed method (one bootstrap draw per replicate, pooled; see
+    # gapstudy.stats.calibrate.mixture_rejects) in every cell: each of its draws is a skew-t and a
+    # two-normal fit, so the full Monte Carlo test costs ~50 draws per replicate (~1 min per cell of
+    # 1,000 samples of 60, ~5 min at 300). false: the full sequential Monte Carlo test, as the
+    # library runs it (how the warp-speed sizes were checked, experiments/calibration/README.md).
+    mixture_warp: bool = True
     inner_boot: int = 199  # inner bootstrap draws per replicate (see gapstudy.stats.calibrate.INNER_B)
     workers: int = 2  # processes computing cells in parallel (1: in this process)
     export: Optional[str] = None  # write the size table as JSON to this path (the bundled one: src/gapstudy/stats/calibration_table.json)
