@@ -53,7 +53,9 @@ def one_cell(reps: int, n: int) -> None:
     from gapstudy.stats import calibrate, sample_null
 
     xs = sample_null("normal", n, size=reps, rng=np.random.default_rng(3), loc=10.0, round_sig=2)
-    opts = {"lower": WINDOW[0], "upper": WINDOW[1], "scan_points": SCAN_POINTS, "inner_boot": calibrate.INNER_B}
+    # as the grid runs them: the mixture by the warp-speed method, mixture_hv's sizes by the full test
+    opts = {"lower": WINDOW[0], "upper": WINDOW[1], "scan_points": SCAN_POINTS, "inner_boot": calibrate.INNER_B,
+            "mixture_warp": True}
     print(f"\none calibration cell (normal rounded, n={n}, {reps} replicates, B={calibrate.INNER_B}):")
     for t in calibrate.TESTS:
         _, c, w = _timed(lambda t=t: calibrate.rejections(xs, [t], alpha=0.05, opts=opts,
