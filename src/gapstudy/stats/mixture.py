@@ -436,7 +436,9 @@ def mixture_test(x, *, method: str = "skewt", n_boot: int = DEFAULT_N_BOOT, jitt
           "bimodality" statistic is 0 for most unimodal samples, which caps its size). Sizes
           0.033-0.074 in every cell of the bundled calibration table from n = 60. Out of the family
           it is not exact: it over-rejects bounded, light-tailed shapes (beta(2, 5): up to 0.14 at
-          n = 300, scripts/mixture_robustness.py), which two normals fit better than any skew-t;
+          n = 300, scripts/mixture_robustness.py; a uniform sample of 200 gives p = 0.01), which two
+          normals fit better than any skew-t, and a point tens of spreads from the rest (beyond what
+          a t with 1.5 df produces) counts as a group of its own;
       "bimodality": the likelihood-ratio test for bimodality in two-component normal
           mixtures (Holzmann & Vollmer 2008): 2 (loglik2 - loglik of the best unimodal two-normal
           fit), bootstrapped from that unimodal fit, the member of the null closest to the data.
