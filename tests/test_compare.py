@@ -229,18 +229,9 @@ def test_default_compare_on_bundled_data_and_snapshots(tmp_path, epoch_dir):
 
 
 def test_regenerate_rewrites_only_between_markers_and_skips_missing(tmp_path, monkeypatch):
-    import importlib.util
-    import sys
-
     from gapstudy import experiments
 
-    # the script sits in the checkout (beside tests/), not in the installed package
-    spec = importlib.util.spec_from_file_location("regenerate", Path(__file__).resolve().parents[1] / "experiments" / "regenerate.py")
-    if spec is None or not spec.loader:
-        pytest.skip("experiments/regenerate.py is not beside this checkout")
-    regen = importlib.util.module_from_spec(spec)
-    sys.modules["regenerate"] = regen
-    spec.loader.exec_module(regen)
+    regen = _regenerate_module()  # the script sits in the checkout (beside tests/), not in the installed package
     monkeypatch.setattr(regen, "HERE", tmp_path)
     readme = tmp_path / "x" / "README.md"
     readme.parent.mkdir()

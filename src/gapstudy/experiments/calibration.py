@@ -205,7 +205,6 @@ def run(cfg) -> dict:
     return results
 
 
-
 def _command(settings: dict) -> str:
     """The command that writes the bundled table with these settings (the tests named where they
     are not the default grid's)."""
@@ -213,6 +212,7 @@ def _command(settings: dict) -> str:
     if list(settings.get("tests", [])) != list(calibrate.DEFAULT_TESTS):
         cmd += " 'calibration.tests=[" + ",".join(settings["tests"]) + "]'"
     return cmd + " calibration.export=src/gapstudy/stats/calibration_table.json"
+
 
 def table_from_results(results: dict, seed: int) -> dict:
     """The machine-readable size table (what gapstudy.stats.calibrate.lookup_size reads), with provenance."""
