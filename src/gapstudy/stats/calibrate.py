@@ -166,9 +166,14 @@ def excess_mass_rejects(xs, *, alpha, rng, n_boot=INNER_B, densities: Densities 
     return _calibrated_dip_rejects(xs, 2.0, alpha=alpha, rng=rng, n_boot=n_boot, densities=densities)
 
 
+def _mixture_chunk(n: int) -> int:
+    """Samples of n fitted together by the mixture fits (within MIXTURE_ELEMENTS)."""
+    return max(1, MIXTURE_ELEMENTS // (len(START_SPLITS) * n))
+
+
 def _skewt_lr_rows(xs):
     """skewt_lr on many rows, in chunks within the mixture work-array budget."""
-    chunk = max(1, MIXTURE_ELEMENTS // (len(START_SPLITS) * xs.shape[1]))
+    chunk = _mixture_chunk(xs.shape[1])
     stat = np.empty(xs.shape[0])
     fits = []
     for s in range(0, xs.shape[0], chunk):
@@ -210,7 +215,7 @@ def mixture_hv_rejects(xs, *, alpha, rng, n_boot=INNER_B, warp: bool = False) ->
         where most rows reject. (On the unimodal nulls it misstated sizes near 0.005 as ~0.02 at
         n = 300, so sizes use warp=False.)"""
     r, n = xs.shape
-    chunk = max(1, MIXTURE_ELEMENTS // (len(START_SPLITS) * n))
+    chunk = _mixture_chunk(n)
     lr = np.zeros(r)
     unimodal = np.zeros((r, 5))
     for s in range(0, r, chunk):

@@ -234,6 +234,7 @@ def sample(params: dict, n: int, rng: np.random.Generator, rows=None) -> np.ndar
     zsn = delta * u0 + np.sqrt(1 - delta * delta) * u1
     nu = p["nu"][:, None]
     finite = np.isfinite(nu)
-    v = rng.chisquare(np.where(finite, nu, 1.0), size=(r, n))
-    scale = np.where(finite, np.sqrt(np.where(finite, nu, 1.0) / v), 1.0)
+    df = np.where(finite, nu, 1.0)  # a placeholder df where nu is infinite (the normal): its draw is unused
+    v = rng.chisquare(df, size=(r, n))
+    scale = np.where(finite, np.sqrt(df / v), 1.0)
     return p["xi"][:, None] + p["omega"][:, None] * zsn * scale
