@@ -105,3 +105,14 @@ def test_threshold_sweep_writes_one_combined_report(tmp_path):
     assert {(r["lower"], r["upper"]) for r in doc["jobs"]} == {(a, b) for a in (10e9, 20e9) for b in (50e9, 70e9)}
     assert (sweep / "report.html").is_file() and (sweep / "summary.md").is_file()
     assert "Gap thresholds across the sweep" in (sweep / "report.html").read_text()
+
+
+def test_mixture_detail_names_the_fitted_family_and_writes_noise_shapes_as_zero():
+    from gapstudy.experiments.gap_tests_report import _detail
+
+    base = {"bimodal": True, "loglik2": -132.74, "loglik_skewt": -136.35}
+    text = _detail("mixture", {**base, "params_skewt": [10.0, 1.0, -1.13e-14, None]})
+    assert "shape 0, df infinite: a normal" in text and "e-14" not in text
+    assert "a skew-normal" in _detail("mixture", {**base, "params_skewt": [10.0, 1.0, 2.5, None]})
+    assert "shape 2.5, df 4: a skew-t" in _detail("mixture", {**base, "params_skewt": [10.0, 1.0, 2.5, 4.0]})
+    assert "a Student t" in _detail("mixture", {**base, "params_skewt": [10.0, 1.0, 0.0, 4.0]})

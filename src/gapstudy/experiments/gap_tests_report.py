@@ -10,6 +10,11 @@ from gapstudy.report.markdown import fmt
 from gapstudy.report.units import log10_axis, log10_params_label, params_label
 
 
+# Skew-t shape parameters below this are written as 0: the penalised fit's symmetric optimum is 0 up to
+# floating-point noise (seen: -1.1e-14 on the bundled registry), far below any shape the data could tell.
+SHAPE_ZERO = 1e-6
+
+
 def _detail(name: str, r: dict) -> str:
     if name == "dip":
         return f"dip of the sizes as written {fmt(r['raw_statistic'])} (p {fmt(r['raw_pvalue'])}), before the tie-breaking draw"
@@ -22,9 +27,12 @@ def _detail(name: str, r: dict) -> str:
         if "loglik_skewt" not in r:  # results written before the skew-t default
             return f"best two-normal fit {shape}"
         xi, omega, alpha, nu = r["params_skewt"]
-        nu_txt = "infinite (skew-normal)" if nu is None else fmt(nu)
+        # the penalised fit leaves a symmetric sample's shape at rounding noise (~1e-14): that is 0
+        alpha = 0.0 if abs(alpha) < SHAPE_ZERO else alpha
+        family = ("normal" if alpha == 0 else "skew-normal") if nu is None else ("Student t" if alpha == 0 else "skew-t")
+        nu_txt = "infinite" if nu is None else fmt(nu)
         return (f"log-likelihood two normals {fmt(r['loglik2'], 5)} ({shape}) vs skew-t {fmt(r['loglik_skewt'], 5)} "
-                f"(shape {fmt(alpha)}, df {nu_txt})")
+                f"(shape {fmt(alpha)}, df {nu_txt}: a {family})")
     if name == "deficit":
         return (f"observed {fmt(r['observed'])} (after one tie-breaking draw) vs expected {fmt(r['expected'])} "
                 f"under the null refitted in every bootstrap replicate")
