@@ -394,3 +394,34 @@ def test_parameters_at_a_bound_are_said_in_the_verdict(fast_doc):
     changed["main"]["in_sample"]["M2"]["at_bounds"] = ["weight_low at its lower bound 0.01"]
     line = next(v for v in compare.verdict(changed) if v.startswith("At an end of their allowed range"))
     assert "M2 weight_low at its lower bound 0.01" in line
+
+
+def test_other_dataset_variants_run_only_beside_the_suites_own_data(tmp_path, epoch_dir):
+    # a user's own file (here a copy of the registry): the Epoch snapshots say nothing about it, so the
+    # variants that bring their own file are skipped with a note; selection-only variants still run
+    from gapstudy.data import registry_path
+
+    own = tmp_path / "mine.csv"
+    own.write_bytes(registry_path().read_bytes())
+    variants = "compare.variants=[{name: snap, source: epoch, path: notable_ml_systems_2022-09-01.csv}, {name: dense, dense_only: true}]"
+    user = config("data=registry", f"data.path={own}", f"compare.snapshot_dir={epoch_dir}", variants)
+    snap, dense = user.compare.variants
+    assert "another dataset than your own data file" in compare._other_data_skip(user, snap)
+    assert compare._other_data_skip(user, dense) is None
+    forced = config("data=registry", f"data.path={own}", f"compare.snapshot_dir={epoch_dir}", variants,
+                    "compare.other_data_variants=true")
+    assert compare._other_data_skip(forced, forced.compare.variants[0]) is None
+    # the bundled data and an Epoch snapshot from the snapshot folder keep them
+    for cfg in (config(f"compare.snapshot_dir={epoch_dir}", variants),
+                config("data=epoch", "data.path=notable_ai_models_2026-07-19.csv", f"data.snapshots_dir={epoch_dir}",
+                       f"compare.snapshot_dir={epoch_dir}", variants)):
+        assert compare._other_data_skip(cfg, cfg.compare.variants[0]) is None
+    off = config(f"compare.snapshot_dir={epoch_dir}", variants, "compare.other_data_variants=false")
+    assert compare._other_data_skip(off, off.compare.variants[0]).startswith("skipped: another dataset")
+    # the run records the skip and the verdict says it
+    doc = compare.run(config("data=registry", f"data.path={own}", f"compare.snapshot_dir={epoch_dir}", variants,
+                             "compare.hypotheses=[H0]", "compare.rolling=false", "compare.n_sim=200",
+                             "compare.recovery.enabled=false", "quiet=true"))
+    snap_entry, dense_entry = doc["robustness"]
+    assert "another dataset" in snap_entry["skipped"] and "ranking" in dense_entry
+    assert any("robustness variants skipped: another dataset than your own data file" in line for line in compare.verdict(doc))

@@ -28,7 +28,7 @@ ANALYSIS_VERSION = 1  # bump when what analyse() stores changes shape (cache key
 ANALYSIS_CODE = (*H.engine.ENGINE_CODE, "gapstudy.experiments.compare")
 # compare settings that only choose which tables are read or whether a part runs: the table's hash
 # and the arguments of analyse() cover them, so they stay out of its key
-_NOT_IN_KEY = ("recovery", "variants", "robustness", "snapshot_dir")
+_NOT_IN_KEY = ("recovery", "variants", "robustness", "snapshot_dir", "other_data_variants")
 
 
 # ---------------------------------------------------------------- settings
@@ -393,6 +393,32 @@ def h2_counterfactual(fits: dict, t, lo: float, hi: float, name: str = "H2") -> 
                       "themselves be replies to GPT-3) stay"}
 
 
+def _main_is_suite_data(cfg) -> bool:
+    """Whether the main data are the suite's own: bundled (no data.path) or a file in the Epoch snapshot folder."""
+    if not cfg.data.path:
+        return True
+    from gapstudy.data.snapshots import snapshots_dir
+
+    folder = snapshots_dir(cfg.compare.snapshot_dir or OmegaConf.select(cfg, "data.snapshots_dir", default=None))
+    try:
+        main_file = resolve_path(cfg.data.source, cfg.data.path, cfg.data.get("snapshots_dir")).resolve()
+    except GapstudyError:
+        return False
+    return folder is not None and main_file.parent == folder.resolve()
+
+
+def _other_data_skip(cfg, v) -> str | None:
+    """Why a variant with its own data file is skipped (None: it runs); see compare.other_data_variants."""
+    if v.path is None:
+        return None
+    setting = cfg.compare.other_data_variants
+    if setting is None and not _main_is_suite_data(cfg):
+        return "skipped: another dataset than your own data file; set compare.other_data_variants=true to run it"
+    if setting is False:
+        return "skipped: another dataset (compare.other_data_variants=false)"
+    return None
+
+
 def _variant_dataset(cfg, v, *, for_depth: bool = False):
     """Load a robustness variant (with for_depth, its depth_selection), or return a note saying why it is skipped."""
     source = v.source or cfg.data.source
@@ -443,7 +469,8 @@ def run(cfg) -> dict:
     robust = []
     if c.robustness:
         for v in c.variants:
-            dsv, why = _variant_dataset(cfg, v)
+            why = _other_data_skip(cfg, v)
+            dsv, why = (None, why) if why else _variant_dataset(cfg, v)
             entry = {"name": v.name, "source": v.source or cfg.data.source, "path": v.path}
             if dsv is None:
                 entry["skipped"] = why

@@ -72,6 +72,12 @@ class CompareConfig:
     min_test: int = 3  # fewer models in a scoring period: no score for that period
     n_sim: int = 2000  # simulated data sets per predictive check (Monte Carlo error of a p near 0.05: ~0.005)
     robustness: bool = True  # rerun on the variants and gap windows below
+    # Variants that bring their own data file (the Epoch snapshots below) check the verdict on other
+    # datasets of the same models. null (auto): run them when the main data are the suite's own (the
+    # bundled registry or Epoch extract, or a file in the snapshot folder), skip them with a note when
+    # the main data are any other file (a user's own or synthetic data: other datasets would say nothing
+    # about it); true / false: always / never.
+    other_data_variants: Optional[bool] = None
     snapshot_dir: Optional[str] = None  # folder of Epoch snapshots; None = $GAPSTUDY_SHARED/data/epoch or ../shared/data/epoch
     variants: list[RobustnessVariant] = field(default_factory=_default_variants)
     gap_windows: list[list[float]] = field(default_factory=_default_windows)
