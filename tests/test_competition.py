@@ -132,6 +132,8 @@ def test_chunked_and_split_jobs_give_identical_worlds():
         ("end", 2010.0), ("n_labs", 0), ("kind_shares", (0.5, 0.5, 0.5)), ("release_rate", (0.1, -1.0, 0.1)),
         ("compete_prob", (1.5, 0.1, 0.1)), ("budget_sigma", -1.0), ("beliefs", "gpt4"), ("cost", "cheap"),
         ("beat_margin", 1.0), ("anchor", "yes"), ("unaffordable", "borrow"), ("budget_growth", (2.0, 2.0)),
+        ("deploy_device_probs", (0.5, 0.5)), ("deploy_device_probs", (1.0, -0.1, 0.0, 0.1)),
+        ("deploy_device_probs", (0.0, 0.0, 0.0, 0.0)),
     ],
 )
 def test_bad_settings_name_the_setting(field, value):
@@ -231,6 +233,25 @@ def test_deployment_targets_leave_no_spike_at_a_memory_boundary():
     r = simulate(CompetitionParams(own_use_deploy="fixed", **rich), n_worlds=5, seed=2)
     own = r.log10_params[(r.year >= 2023) & (r.year < 2024) & ~r.competing]
     assert own.max() == pytest.approx(np.log10(40e9), abs=1e-9)
+
+
+def test_deployment_shares_set_how_many_accelerators_own_use_models_fit_on():
+    from gapstudy.competition import constants as K
+    from gapstudy.competition import labs
+
+    u = np.random.default_rng(4).random((2, 20000))
+    year = np.full(u.shape[1], 2023.0)
+    mem = labs.device_memory_gb(year) * 1e9 / K.INFERENCE_BYTES_PER_PARAM
+    lo, hi = K.DEPLOY_WEIGHT_SHARE
+    one = labs.own_use_cap(CompetitionParams(deploy_device_probs=(1.0, 0.0, 0.0, 0.0)), year, u[0], u[1]) / mem
+    node = labs.own_use_cap(CompetitionParams(deploy_device_probs=(0.0, 0.0, 0.0, 1.0)), year, u[0], u[1]) / mem
+    assert one.min() >= lo - 1e-12 and one.max() <= hi + 1e-12  # one accelerator, weights 45-90% of it
+    assert node.min() >= 8 * lo - 1e-9 and node.max() <= 8 * hi + 1e-9
+    # the shares are normalised and drawn in proportion: 1/2/4/8 in the ratio 2:1:1:0
+    cap = labs.own_use_cap(CompetitionParams(deploy_device_probs=(2.0, 1.0, 1.0, 0.0)), year, u[0], u[1]) / mem
+    devices = np.ceil(cap / hi - 1e-9)
+    shares = [(devices == d).mean() for d in (1, 2, 4, 8)]
+    assert shares[3] == 0 and abs(shares[0] - 0.5) < 0.02 and abs(shares[1] - 0.25) < 0.02, shares
 
 
 def test_competitors_of_one_month_differ_and_stay_above_the_cheapest_beating_size():

@@ -40,10 +40,20 @@ def test_competition_run_writes_results(tmp_path, epoch_dir):
     assert h2["frontier"]["measured_compute"] > 100
     assert all(abs(c["fitted_below"] + c["fitted_inside"] + c["fitted_above"] - 1) < 1e-9 for c in h2["counterfactual"])
     assert "Competition with the frontier" in (out / "summary.md").read_text()
+    # the deployment-share sensitivity: the default first, then each configured vector, each refitted
+    sens = doc["deploy_sensitivity"]
+    assert [v["label"] for v in sens] == ["default (assumption)", "single GPU only", "single-GPU-heavy", "even", "node-heavy"]
+    assert sens[0]["estimate"] == doc["fit"]["estimate"] and sens[0]["deploy_device_probs"] == [0.4, 0.2, 0.2, 0.2]
+    assert sens[1]["deploy_device_probs"] == [1.0, 0.0, 0.0, 0.0] and sens[1]["estimate"] != sens[0]["estimate"]
+    for v in sens:
+        assert set(v["fits"]) | {int(y) for y in v["misfits"]} == {y for y in ppc if y >= 2018}
+        assert 0 <= v["share_inside_gap_window"]["anchor_on"] <= 1 and 0 <= v["predicted_inside_2023_2026"] <= 1
+    assert "Sensitivity to the shares of own-use deployment targets" in (out / "summary.md").read_text()
 
 
 def test_competition_bad_setting_is_one_line(tmp_path):
     for arg, text in (("competition.beliefs=[gpt4]", "competition.beliefs='gpt4'"),
-                      ("+competition.params.n_labs=0", "competition.n_labs=0")):
+                      ("+competition.params.n_labs=0", "competition.n_labs=0"),
+                      ("competition.deploy_sensitivity.even=[0.5,0.5]", "competition.deploy_device_probs=(0.5, 0.5)")):
         proc = gapstudy("experiment=competition", arg, f"hydra.run.dir={tmp_path / 'x'}", cwd=tmp_path)
         assert proc.returncode == 2 and text in proc.stderr and "Traceback" not in proc.stderr, proc.stderr

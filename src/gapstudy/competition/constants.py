@@ -58,15 +58,32 @@ DEVICE_MEMORY_GB = (
 )
 INFERENCE_BYTES_PER_PARAM = 2.0  # fp16/bf16 weights, 2 bytes per parameter
 # Deployment targets of own-use models (a distribution, not one boundary: a single cap put a spike at
-# 40B = 80 GB / 2 bytes inside the window). Accelerators per serving replica: tensor parallelism splits
-# attention heads, so degrees are powers of two within one 8-GPU node (NVIDIA DGX/HGX A100 and H100
-# hold 8 GPUs; Megatron-LM and vLLM take tensor_parallel_size 1, 2, 4 or 8). Shares are an assumption:
-# single-GPU serving most common, the rest spread evenly.
-DEPLOY_DEVICES = (1.0, 2.0, 4.0, 8.0)
-DEPLOY_DEVICE_PROBS = (0.4, 0.2, 0.2, 0.2)  # assumption (see above)
-# Share of the replica's memory the weights may take, uniform between these: vLLM's default
-# gpu_memory_utilization is 0.9 (weights + KV cache + activations); the KV cache of long contexts and
-# large batches takes up to about half. Assumption informed by those defaults.
+# 40B = 80 GB / 2 bytes inside the window). Accelerators per serving replica, and what the sources say:
+# - The degrees. vLLM's "Distributed Inference and Serving" guide (docs.vllm.ai, v0.8.x): serve on one
+#   GPU when the model fits; otherwise tensor-parallel over the GPUs of one node, with the node's GPU
+#   count as the usual tensor_parallel_size; pipeline parallelism only across nodes. NVIDIA DGX/HGX
+#   A100 and H100 nodes hold 8 GPUs, and tensor parallelism splits attention heads, so the degrees are
+#   1, 2, 4, 8. A Hugging Face SageMaker TGI deployment table (huggingface.co/philschmid/
+#   sagemaker-models, model.json in its PR 1) serves 1 shard for gpt2 and gpt-neo-2.7B and 4 shards (4 x A10G
+#   24 GB) for bloom-7b1, open_llama_13b, gpt-neox-20b, starcoder, flan-t5-xxl and falcon-40b.
+# - Labs size own-use/open models for a target: MosaicML chose MPT-30B's size (June 2023) to deploy on
+#   one GPU, an A100-80GB at 16 bits or an A100-40GB at 8 bits (databricks.com/blog/mpt-30b); Google
+#   announced Gemma 3 27B (March 2025) as the most capable model for a single GPU or TPU; Mistral Small 3
+#   (24B, January 2025) is presented as fitting one RTX 4090 (24 GB, consumer) once quantized.
+# - MLPerf Inference submissions are whole systems (mostly 8 accelerators); the replica size inside them
+#   varies with precision (e.g. Krai's open v5.0/v5.1 Llama-2/3.1-70B FP8 runs on 8 x H200/B200: tp=1,
+#   dp=8; mlcommons inference_results_v5.0/v5.1, open/Krai/measurements), so they give degrees, not shares of deployments.
+# No source found gives the SHARES of own-use models per degree. The shares below are an assumption
+# (single-GPU serving most common, the rest even); `competition.deploy_sensitivity` refits the
+# simulation under clearly different share vectors and reports whether its conclusions change.
+# Consumer 24 GB cards and quantized weights (4-8 bit) are not modelled: every target here is the
+# largest common data-centre accelerator at INFERENCE_BYTES_PER_PARAM (a 24 GB card at 4 bits holds
+# ~40B, about one 80 GB card at 2 bytes, so it would add mass near the same boundary, not a new one).
+DEPLOY_DEVICES = (1.0, 2.0, 4.0, 8.0)  # vLLM distributed-serving guide; 8-GPU DGX/HGX nodes (above)
+DEPLOY_DEVICE_PROBS = (0.4, 0.2, 0.2, 0.2)  # assumption: no source gives shares (above)
+# Share of the replica's memory the weights may take, uniform between these. Upper end: vLLM's
+# default gpu_memory_utilization is 0.9 (weights + KV cache + activations; vLLM engine arguments).
+# Lower end: assumption that the KV cache of long contexts and large batches takes up to about half.
 DEPLOY_WEIGHT_SHARE = (0.45, 0.9)
 
 # --- lab kinds -----------------------------------------------------------------------------------

@@ -89,11 +89,11 @@ def device_memory_gb(year: np.ndarray) -> np.ndarray:
 def own_use_cap(p: CompetitionParams, year: np.ndarray, u_devices=None, u_share=None) -> np.ndarray:
     """Largest own-use model: its weights must fit its deployment target. "fixed": own_use_devices
     accelerators, all memory for weights. "spread": accelerators drawn from K.DEPLOY_DEVICES with
-    K.DEPLOY_DEVICE_PROBS by the uniforms u_devices, weight share uniform in K.DEPLOY_WEIGHT_SHARE by u_share."""
+    shares p.deploy_device_probs by the uniforms u_devices, weight share uniform in K.DEPLOY_WEIGHT_SHARE by u_share."""
     mem = device_memory_gb(year) * 1e9 / p.own_use_bytes_per_param
     if p.own_use_deploy == "fixed" or u_devices is None:
         return p.own_use_devices * mem
-    cum = np.cumsum(K.DEPLOY_DEVICE_PROBS)
+    cum = np.cumsum(p.deploy_device_probs)
     dev = np.asarray(K.DEPLOY_DEVICES)[np.minimum(np.searchsorted(cum / cum[-1], u_devices, side="right"), len(cum) - 1)]
     lo, hi = K.DEPLOY_WEIGHT_SHARE
     return dev * (lo + (hi - lo) * np.asarray(u_share)) * mem

@@ -127,12 +127,23 @@ def _settings(cfg) -> dict:
         raise GapstudyError(f"competition.fit_accept={c.fit_accept} must be in (0, 1]")
     if not c.gap_end > c.gap_start:
         raise GapstudyError(f"competition.gap_start={c.gap_start} must be before gap_end={c.gap_end}")
+    sens = c.get("deploy_sensitivity")
+    sens = OmegaConf.to_container(sens, resolve=True) if OmegaConf.is_config(sens) else sens
+    deploy = {}
+    if sens is not None and not isinstance(sens, dict):
+        raise GapstudyError(f"competition.deploy_sensitivity={sens!r} is invalid; give named share vectors, e.g. "
+                            "{even: [0.25, 0.25, 0.25, 0.25]}, or null to skip")
+    for label, v in (sens or {}).items():
+        if not isinstance(v, (list, tuple)):
+            raise GapstudyError(f"competition.deploy_sensitivity.{label}={v!r} is invalid; give a list of "
+                                f"{len(K.DEPLOY_DEVICES)} shares, e.g. [0.7, 0.1, 0.1, 0.1]")
+        deploy[str(label)] = dataclasses.replace(base, deploy_device_probs=tuple(v)).deploy_device_probs  # validates
     scenarios = []
     for a, b, k in itertools.product(list(c.anchors), list(c.beliefs), list(c.costs)):
         scenarios.append(dataclasses.replace(base, anchor=bool(a), beliefs=str(b), cost=str(k)))  # validates each
     if not scenarios:
         raise GapstudyError("competition.anchors, beliefs and costs must each list at least one value")
-    return {"base": base, "scenarios": scenarios}
+    return {"base": base, "scenarios": scenarios, "deploy": deploy}
 
 
 def validate(cfg) -> None:
@@ -220,6 +231,52 @@ def _scenario(p, seed, cfg, observed_counts, obs_year, obs_x, lower, upper, n_ob
     }
 
 
+def _fit_check(f, pred, ppc, observed_counts, obs_year, obs_x, lower, upper, c, seed) -> dict:
+    """What a fitted simulation says, in the numbers deploy_sensitivity compares: the fit's key
+    estimates and tolerance, the per-year posterior predictive verdicts and chi2, the predicted share
+    in the window after mid-2022 against the observed one, and the GPT-3 anchor's effect on the share
+    in the window 2020-2022 (scenario beliefs=switch, cost=simple, anchor on vs off)."""
+    fitted = f.params_for([f.estimate[n] for n in f.names])
+    years = list(range(int(K.SIM_START), int(np.ceil(fitted.end))))
+    pred_h = summaries.year_histograms(pred, years, lower=lower, upper=upper)
+    dist = {k: summaries.count_distance(pred_h, {y: v for y, v in observed_counts.items() if keep(y)})["chi2_shares"]
+            for k, keep in (("chi2_fit_years", lambda y: 2018 <= y <= 2022), ("chi2_after", lambda y: y >= 2023))}
+    after = (obs_year >= 2023.0) & (obs_year < 2026.0)
+    anchor = {}
+    for on in (True, False):
+        q = dataclasses.replace(fitted, anchor=on, beliefs="switch", cost="simple")
+        res = simulate(q, n_worlds=int(c.n_worlds), seed=seed % (2**31), chunk_worlds=int(c.chunk_worlds))
+        anchor["on" if on else "off"] = summaries.gap_share(res, float(c.gap_start), float(c.gap_end), lower, upper)["pooled"]
+    return {
+        "estimate": dict(f.estimate), "shrinkage": f.shrinkage(), "tolerance": f.tolerance,
+        "fits": [p["year"] for p in ppc if p["year"] >= 2018 and p["verdict"] == "fits"],
+        "misfits": {str(p["year"]): p["verdict"] for p in ppc if p["year"] >= 2018 and p["verdict"] != "fits"},
+        **dist,
+        "predicted_inside_2023_2026": summaries.gap_share(pred, 2023.0, 2026.0, lower, upper)["pooled"],
+        "observed_inside_2023_2026": float((summaries.band_of(obs_x[after], lower, upper) == 1).mean()) if after.any() else None,
+        "share_inside_gap_window": {"anchor_on": anchor["on"], "anchor_off": anchor["off"]},
+    }
+
+
+def deploy_sensitivity(s, c, obs_year, obs_x, in_fit, observed_counts, lower, upper, sim_seed, seed, cfg_seed) -> list[dict]:
+    """Refit and recheck the simulation under each share vector of competition.deploy_sensitivity
+    (the deployment targets' shares have no source). The default vector comes first."""
+    rows = []
+    vectors = {"default (assumption)": s["base"].deploy_device_probs, **s["deploy"]}
+    bar = Progress(len(vectors), "competition: deployment-share sensitivity")
+    for label, probs in vectors.items():
+        base = dataclasses.replace(s["base"], deploy_device_probs=tuple(float(x) for x in probs))
+        f = fit.fit_abc(obs_year[in_fit], obs_x[in_fit], base=base, n_draws=int(c.fit_draws),
+                        worlds_per_draw=int(c.fit_worlds_per_draw), accept=float(c.fit_accept), seed=sim_seed,
+                        rounds=int(c.fit_rounds))
+        pred = fit.predict(f, n_draws=int(c.predict_draws), worlds_per_draw=int(c.predict_worlds_per_draw), seed=sim_seed + 1)
+        ppc = yearly_ppc(pred, obs_year, obs_x, lower, upper, cfg_seed)
+        rows.append({"label": label, "deploy_device_probs": [float(x) for x in probs],
+                     **_fit_check(f, pred, ppc, observed_counts, obs_year, obs_x, lower, upper, c, seed)})
+        bar.update()
+    return rows
+
+
 def run(cfg) -> dict:
     """Simulate every scenario, compare with the observed counts, fit, predict after mid-2022."""
     s = _settings(cfg)
@@ -261,6 +318,8 @@ def run(cfg) -> dict:
     pred = fit.predict(f, n_draws=int(c.predict_draws), worlds_per_draw=int(c.predict_worlds_per_draw), seed=sim_seed + 1)
     ppc = yearly_ppc(pred, obs_year, obs_x, lower, upper, cfg.seed)
     h2 = h2_likelihood(t, obs_year, obs_x, lower, upper, cfg.seed) if bool(c.h2_likelihood) else None
+    sensitivity = (deploy_sensitivity(s, c, obs_year, obs_x, in_fit, observed_counts, lower, upper, sim_seed, seed, cfg.seed)
+                   if s["deploy"] else None)
     years = list(range(int(K.SIM_START), int(np.ceil(fitted.end))))
     pred_h = summaries.year_histograms(pred, years, lower=lower, upper=upper)
     fit_years = {y: v for y, v in observed_counts.items() if 2018 <= y <= 2022}
@@ -329,6 +388,7 @@ def run(cfg) -> dict:
         "release_rates": rates,
         "ppc_per_year": ppc,
         "h2_likelihood": h2,
+        "deploy_sensitivity": sensitivity,
     }
 
 
@@ -468,6 +528,50 @@ def _rates_text(r) -> str:
             f"x{m['growth_per_year']:.2f} per year (Poisson fit to the observed models per year {m['years'][0]}-{m['years'][1]}).")
 
 
+_SENS_COLS = ["deployment shares (1/2/4/8 per replica)", "fit tolerance", "own_share_median", "compete_prob[0]",
+              "chi2 shares 2018-22 / from 2023", "years that fit", "years that do not", "in window 2020-22.5, GPT-3 on / off",
+              "predicted in window 2023-25"]
+
+
+def _sens_rows(r):
+    out = []
+    for v in r.get("deploy_sensitivity") or []:
+        g = v["share_inside_gap_window"]
+        out.append([f"{v['label']}: {'/'.join(f'{x:g}' for x in v['deploy_device_probs'])}", f"{v['tolerance']:.2f}",
+                    f"{v['estimate'].get('own_share_median', float('nan')):.3g}",
+                    f"{v['estimate'].get('compete_prob[0]', float('nan')):.3g}",
+                    f"{v['chi2_fit_years']:.0f} / {v['chi2_after']:.0f}", ", ".join(map(str, v["fits"])) or "none",
+                    ", ".join(v["misfits"]) or "none", f"{_pct(g['anchor_on'])} / {_pct(g['anchor_off'])}",
+                    f"{_pct(v['predicted_inside_2023_2026'])} (observed {_pct(v['observed_inside_2023_2026'])})"])
+    return out
+
+
+def _sens_text(r) -> list[str]:
+    rows = r.get("deploy_sensitivity") or []
+    if not rows:
+        return []
+    n = len(rows)
+    lower = [v for v in rows if v["share_inside_gap_window"]["anchor_on"] < v["share_inside_gap_window"]["anchor_off"]]
+    d = [100 * (v["share_inside_gap_window"]["anchor_off"] - v["share_inside_gap_window"]["anchor_on"]) for v in rows]
+    years = sorted({y for v in rows for y in v["fits"]} | {int(y) for v in rows for y in v["misfits"]})
+    always = [y for y in years if all(y in v["fits"] for v in rows)]
+    never = [y for y in years if all(str(y) in v["misfits"] for v in rows)]
+    mixed = [y for y in years if y not in always and y not in never]
+    over = [v for v in rows if v["observed_inside_2023_2026"] is not None
+            and v["predicted_inside_2023_2026"] > v["observed_inside_2023_2026"]]
+    return [
+        "No public source found gives the shares of own-use models served on 1, 2, 4 or 8 accelerators per replica "
+        "(the degrees and the sizing rule are sourced in gapstudy.competition.constants), so the simulation is refitted "
+        "under each share vector below and checked again. H2 as a likelihood model does not use the simulation: its "
+        "comparison with H0 is the same under every vector.",
+        f"GPT-3's jump lowers the share in the window 2020-2022.5 under {len(lower)} of {n} vectors "
+        f"(by {min(d):.1f} to {max(d):.1f} points).",
+        f"Years the fitted simulation fits under every vector: {', '.join(map(str, always)) or 'none'}; fails under every "
+        f"vector: {', '.join(map(str, never)) or 'none'}; depends on the vector: {', '.join(map(str, mixed)) or 'none'}.",
+        f"The share in the window 2023-2025 is over-predicted under {len(over)} of {n} vectors.",
+    ]
+
+
 def headline(results) -> dict:
     """One row for a sweep's combined report."""
     first = results["scenarios"][0] if results["scenarios"] else None
@@ -519,6 +623,9 @@ def summarize(results) -> str:
               md_table(_PRED_COLS, _pred_rows(results)), ""]
     if results.get("h2_likelihood"):
         lines += ["## H2 as a likelihood model", "", *_h2_text(results), "", md_table(_H2_COLS, _h2_rows(results)), ""]
+    if results.get("deploy_sensitivity"):
+        lines += ["## Sensitivity to the shares of own-use deployment targets", "", *_sens_text(results), "",
+                  md_table(_SENS_COLS, _sens_rows(results)), ""]
     lines.insert(5, _rates_text(results))
     return "\n".join(lines)
 
@@ -591,4 +698,7 @@ def sections(results) -> list[Section]:
     if h2:
         out.append(Section("H2 as a likelihood model", text=_h2_text(results), figures=figs[2:], captions=captions[2:],
                            tables=[Table(_H2_COLS, _h2_rows(results))]))
+    if results.get("deploy_sensitivity"):
+        out.append(Section("Sensitivity to the shares of own-use deployment targets", text=_sens_text(results),
+                           tables=[Table(_SENS_COLS, _sens_rows(results))]))
     return out
