@@ -474,6 +474,16 @@ def _lag_grid(options) -> tuple[tuple[float, ...], bool]:
     return grid, len(grid) > 1
 
 
+def _batch_inputs(t, Y):
+    """The dates and datasets of a batched fit (fit_many), checked: (t (n,), Y (B, n)) as float arrays."""
+    t = np.asarray(t, float)
+    Y = np.atleast_2d(np.asarray(Y, float))
+    check_inputs(t, Y[0], need=MIN_MODELS)
+    if not np.all(np.isfinite(Y)):
+        raise GapstudyError("fit_many: the simulated sizes have non-finite values")
+    return t, Y
+
+
 class _CompetitionBase(Hypothesis):
     """Shared fitting: profile the planning lag on a grid, maximise the rest by L-BFGS-B."""
 
@@ -604,11 +614,7 @@ class _CompetitionBase(Hypothesis):
         all rows and starting points fitted together (array operations over datasets, not a loop over
         them; see _fit_many). `start`: a fitted H2 or H1+H2 (the fit to the observed data) whose
         parameters and lag are one more starting point, the same for every row."""
-        t = np.asarray(t, float)
-        Y = np.atleast_2d(np.asarray(Y, float))
-        check_inputs(t, Y[0], need=MIN_MODELS)
-        if not np.all(np.isfinite(Y)):
-            raise GapstudyError("fit_many: the simulated sizes have non-finite values")
+        t, Y = _batch_inputs(t, Y)
         with _single_thread():
             return self._fit_many(t, Y, start=start)[0]
 
@@ -923,6 +929,10 @@ class CompetitionParallelismH12(_CompetitionBase):
                    "fitted); all parameters by maximum likelihood")
     allowed_options = _CompetitionBase.allowed_options + ("band", "assumptions", "thinning", "cost_range", "n_costs")
 
+    def _h2_options(self) -> dict:
+        """The options H2 takes (the frontier, lag grid, measure...), for the H2 this one starts from or contains."""
+        return {k: v for k, v in self.options.items() if k in _CompetitionBase.allowed_options}
+
     def _mode(self) -> str:
         """'thinning' (the default: H1's thinning, adoption cost and depth fitted); 'band' with band=... (depth fitted in it)."""
         if "band" in self.options and "thinning" in self.options:
@@ -965,7 +975,7 @@ class CompetitionParallelismH12(_CompetitionBase):
         LAG_REFIT_MONTHS of H2's best lag."""
         self.mode = self._mode()
         t_arr = np.asarray(t, float)
-        h2_opts = {k: v for k, v in self.options.items() if k in _CompetitionBase.allowed_options}
+        h2_opts = self._h2_options()
         h2 = _recalled_h2(h2_opts, t, y) or CompetitionH2(**h2_opts).fit(t, y, rng=rng)
         self.h2_loglik = float(np.sum(h2.logpdf(np.asarray(y, float), t_arr)))
         full_grid, _ = _lag_grid(self.options)
@@ -1030,7 +1040,7 @@ class CompetitionParallelismH12(_CompetitionBase):
         edges, Wc = prep
         self.cost_identified = bool(np.ptp(Wc, axis=0).max() > NO_EFFECT_COST) if Wc.shape[0] > 1 else False
         if h2_fits is None:
-            h2 = CompetitionH2(**{k: v for k, v in self.options.items() if k in _CompetitionBase.allowed_options})
+            h2 = CompetitionH2(**self._h2_options())
             h2_fits = h2._fit_many(t, Y, start=start)
         ll2, P2, lag2 = (np.array(v, copy=True) for v in h2_fits)
         frontier, _ = _options_frontier(self.options, t, Y[0])
@@ -1073,12 +1083,8 @@ class CompetitionParallelismH12(_CompetitionBase):
         thinning (_fit_thinning) or, where a band exists at the dates t, every parameter with the depth from
         H2's optimum (depth 0 and 0.5), the lag free on the grid; each row keeps the better. Without a
         band (or a thinning) in any year it is H2's."""
-        t = np.asarray(t, float)
-        Y = np.atleast_2d(np.asarray(Y, float))
-        check_inputs(t, Y[0], need=MIN_MODELS)
-        if not np.all(np.isfinite(Y)):
-            raise GapstudyError("fit_many: the simulated sizes have non-finite values")
-        h2 = CompetitionH2(**{k: v for k, v in self.options.items() if k in _CompetitionBase.allowed_options})
+        t, Y = _batch_inputs(t, Y)
+        h2 = CompetitionH2(**self._h2_options())
         if self._mode() == "thinning":
             fitter = type(self)(**self.options)
             h1 = fitter._h1()
@@ -1110,12 +1116,8 @@ class CompetitionParallelismH12(_CompetitionBase):
         exactly as H2's own fit_many makes them, are the first stage of this one's (model recovery)."""
         import time
 
-        t = np.asarray(t, float)
-        Y = np.atleast_2d(np.asarray(Y, float))
-        check_inputs(t, Y[0], need=MIN_MODELS)
-        if not np.all(np.isfinite(Y)):
-            raise GapstudyError("fit_many: the simulated sizes have non-finite values")
-        h2 = CompetitionH2(**{k: v for k, v in self.options.items() if k in _CompetitionBase.allowed_options})
+        t, Y = _batch_inputs(t, Y)
+        h2 = CompetitionH2(**self._h2_options())
         fitter = type(self)(**self.options)
         h1 = fitter._h1()
         prep = h1._prepare(t)
