@@ -10,9 +10,9 @@ from gapstudy.errors import GapstudyError
 
 BELIEFS = ("switch", "kaplan", "chinchilla")  # Kaplan before switch_year then Chinchilla | always one
 COSTS = ("simple", "costmodel")  # 6ND x price of the time | gapstudy.costmodel.training_cost
-UNAFFORDABLE = ("own_use", "skip")
+UNAFFORDABLE = ("own_use", "skip")  # a would-be competitor that cannot pay builds for own use | releases nothing
 DEPLOYS = ("spread", "fixed")  # own-use deployment targets: a distribution | one fixed boundary
-TARGETS = ("compute", "loss")  # what Chinchilla-era competitors beat: the frontier's compute | its loss  # a would-be competitor that cannot pay builds for own use | releases nothing
+TARGETS = ("compute", "loss")  # what Chinchilla-era competitors beat: the frontier's compute | its loss
 
 
 @dataclass(frozen=True)
