@@ -67,9 +67,10 @@ INFERENCE_BYTES_PER_PARAM = 2.0  # fp16/bf16 weights, 2 bytes per parameter
 #   sagemaker-models, model.json in its PR 1) serves 1 shard for gpt2 and gpt-neo-2.7B and 4 shards (4 x A10G
 #   24 GB) for bloom-7b1, open_llama_13b, gpt-neox-20b, starcoder, flan-t5-xxl and falcon-40b.
 # - Labs size own-use/open models for a target: MosaicML chose MPT-30B's size (June 2023) to deploy on
-#   one GPU, an A100-80GB at 16 bits or an A100-40GB at 8 bits (databricks.com/blog/mpt-30b); Google
-#   announced Gemma 3 27B (March 2025) as the most capable model for a single GPU or TPU; Mistral Small 3
-#   (24B, January 2025) is presented as fitting one RTX 4090 (24 GB, consumer) once quantized.
+#   one GPU, an A100-80GB at 16 bits or an A100-40GB at 8 bits (databricks.com/blog/mpt-30b). Seen only
+#   in secondary coverage (the labs' own posts not retrieved): Google announced Gemma 3 27B (March 2025)
+#   as the most capable model for a single GPU or TPU (learnprompting.org); Mistral Small 3 (24B,
+#   January 2025) fits one RTX 4090 (24 GB, consumer) once quantized (crafiq.ai, d-central.tech).
 # - MLPerf Inference submissions are whole systems (mostly 8 accelerators); the replica size inside them
 #   varies with precision (e.g. Krai's open v5.0/v5.1 Llama-2/3.1-70B FP8 runs on 8 x H200/B200: tp=1,
 #   dp=8; mlcommons inference_results_v5.0/v5.1, open/Krai/measurements), so they give degrees, not shares of deployments.
