@@ -132,8 +132,8 @@ def test_chunked_and_split_jobs_give_identical_worlds():
         ("end", 2010.0), ("n_labs", 0), ("kind_shares", (0.5, 0.5, 0.5)), ("release_rate", (0.1, -1.0, 0.1)),
         ("compete_prob", (1.5, 0.1, 0.1)), ("budget_sigma", -1.0), ("beliefs", "gpt4"), ("cost", "cheap"),
         ("beat_margin", 1.0), ("anchor", "yes"), ("unaffordable", "borrow"), ("budget_growth", (2.0, 2.0)),
-        ("deploy_device_probs", (0.5, 0.5)), ("deploy_device_probs", (1.0, -0.1, 0.0, 0.1)),
-        ("deploy_device_probs", (0.0, 0.0, 0.0, 0.0)),
+        ("deploy_device_probs", (0.5, 0.5)), ("deploy_device_probs", (1.0, -0.1, 0.0, 0.1, 0.0)),
+        ("deploy_device_probs", (0.0, 0.0, 0.0, 0.0, 0.0)), ("deploy_device_probs", (0.4, 0.2, 0.2, 0.2)),
     ],
 )
 def test_bad_settings_name_the_setting(field, value):
@@ -243,15 +243,25 @@ def test_deployment_shares_set_how_many_accelerators_own_use_models_fit_on():
     year = np.full(u.shape[1], 2023.0)
     mem = labs.device_memory_gb(year) * 1e9 / K.INFERENCE_BYTES_PER_PARAM
     lo, hi = K.DEPLOY_WEIGHT_SHARE
-    one = labs.own_use_cap(CompetitionParams(deploy_device_probs=(1.0, 0.0, 0.0, 0.0)), year, u[0], u[1]) / mem
-    node = labs.own_use_cap(CompetitionParams(deploy_device_probs=(0.0, 0.0, 0.0, 1.0)), year, u[0], u[1]) / mem
+    one = labs.own_use_cap(CompetitionParams(deploy_device_probs=(1.0, 0.0, 0.0, 0.0, 0.0)), year, u[0], u[1]) / mem
+    node = labs.own_use_cap(CompetitionParams(deploy_device_probs=(0.0, 0.0, 0.0, 1.0, 0.0)), year, u[0], u[1]) / mem
     assert one.min() >= lo - 1e-12 and one.max() <= hi + 1e-12  # one accelerator, weights 45-90% of it
     assert node.min() >= 8 * lo - 1e-9 and node.max() <= 8 * hi + 1e-9
     # the shares are normalised and drawn in proportion: 1/2/4/8 in the ratio 2:1:1:0
-    cap = labs.own_use_cap(CompetitionParams(deploy_device_probs=(2.0, 1.0, 1.0, 0.0)), year, u[0], u[1]) / mem
+    cap = labs.own_use_cap(CompetitionParams(deploy_device_probs=(2.0, 1.0, 1.0, 0.0, 0.0)), year, u[0], u[1]) / mem
     devices = np.ceil(cap / hi - 1e-9)
     shares = [(devices == d).mean() for d in (1, 2, 4, 8)]
     assert shares[3] == 0 and abs(shares[0] - 0.5) < 0.02 and abs(shares[1] - 0.25) < 0.02, shares
+    # a consumer card: 24 GB at 16 bits before 4-bit weights (GPTQ, late 2022), at 4 bits after: 12B vs 48B
+    consumer = CompetitionParams(deploy_device_probs=(0.0, 0.0, 0.0, 0.0, 1.0))
+    for yr, full in ((2021.5, 24e9 / K.INFERENCE_BYTES_PER_PARAM), (2023.5, 24e9 / K.CONSUMER_BYTES_PER_PARAM)):
+        c = labs.own_use_cap(consumer, np.full(u.shape[1], yr), u[0], u[1]) / full
+        assert c.min() >= lo - 1e-12 and c.max() <= hi + 1e-12 and c.max() > hi - 0.01, yr
+    # a zero consumer share draws exactly the data-centre targets it drew before that target existed
+    mixed = labs.own_use_cap(CompetitionParams(deploy_device_probs=(0.4, 0.2, 0.2, 0.2, 0.0)), year, u[0], u[1])
+    cum = np.cumsum([0.4, 0.2, 0.2, 0.2])
+    four = np.asarray(K.DEPLOY_DEVICES)[np.minimum(np.searchsorted(cum / cum[-1], u[0], side="right"), 3)]
+    np.testing.assert_array_equal(mixed, four * (lo + (hi - lo) * u[1]) * mem)
 
 
 def test_competitors_of_one_month_differ_and_stay_above_the_cheapest_beating_size():

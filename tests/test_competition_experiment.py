@@ -42,9 +42,10 @@ def test_competition_run_writes_results(tmp_path, epoch_dir):
     assert "Competition with the frontier" in (out / "summary.md").read_text()
     # the deployment-share sensitivity: the default first, then each configured vector, each refitted
     sens = doc["deploy_sensitivity"]
-    assert [v["label"] for v in sens] == ["default (assumption)", "single GPU only", "single-GPU-heavy", "even", "node-heavy"]
-    assert sens[0]["estimate"] == doc["fit"]["estimate"] and sens[0]["deploy_device_probs"] == [0.4, 0.2, 0.2, 0.2]
-    assert sens[1]["deploy_device_probs"] == [1.0, 0.0, 0.0, 0.0] and sens[1]["estimate"] != sens[0]["estimate"]
+    assert [v["label"] for v in sens] == ["default (assumption)", "single GPU only", "single-GPU-heavy", "even", "node-heavy",
+                                          "consumer cards 30%"]
+    assert sens[0]["estimate"] == doc["fit"]["estimate"] and sens[0]["deploy_device_probs"] == [0.4, 0.2, 0.2, 0.2, 0.0]
+    assert sens[1]["deploy_device_probs"] == [1.0, 0.0, 0.0, 0.0, 0.0] and sens[1]["estimate"] != sens[0]["estimate"]
     for v in sens:
         assert set(v["fits"]) | {int(y) for y in v["misfits"]} == {y for y in ppc if y >= 2018}
         assert 0 <= v["share_inside_gap_window"]["anchor_on"] <= 1 and 0 <= v["predicted_inside_2023_2026"] <= 1

@@ -73,15 +73,27 @@ INFERENCE_BYTES_PER_PARAM = 2.0  # fp16/bf16 weights, 2 bytes per parameter
 #   January 2025) fits one RTX 4090 (24 GB, consumer) once quantized (crafiq.ai, d-central.tech).
 # - MLPerf Inference submissions are whole systems (mostly 8 accelerators); the replica size inside them
 #   varies with precision (e.g. Krai's open v5.0/v5.1 Llama-2/3.1-70B FP8 runs on 8 x H200/B200: tp=1,
-#   dp=8; mlcommons inference_results_v5.0/v5.1, open/Krai/measurements), so they give degrees, not shares of deployments.
-# No source found gives the SHARES of own-use models per degree. The shares below are an assumption
-# (single-GPU serving most common, the rest even); `competition.deploy_sensitivity` refits the
-# simulation under clearly different share vectors and reports whether its conclusions change.
-# Consumer 24 GB cards and quantized weights (4-8 bit) are not modelled: every target here is the
-# largest common data-centre accelerator at INFERENCE_BYTES_PER_PARAM (a 24 GB card at 4 bits holds
-# ~40B, about one 80 GB card at 2 bytes, so it would add mass near the same boundary, not a new one).
+#   dp=8; mlcommons inference_results_v5.0/v5.1, open/Krai/measurements), so they give degrees, not
+#   shares of deployments.
+# - Consumer cards: open mid-size models are offered for one 24 GB consumer card with 4-bit weights
+#   (Mistral Small 3 above; third-party hosting guides, e.g. gigagpu.com, run Yi-34B and Gemma 2 27B
+#   so on one RTX 4090), so one consumer card is a fifth target: its memory CONSUMER_MEMORY_GB at CONSUMER_BYTES_PER_PARAM once 4-bit weights exist.
+# No source found gives the SHARES of own-use models per target. The shares below are an assumption
+# (single-GPU serving most common, the rest even, no consumer card); `competition.deploy_sensitivity`
+# refits the simulation under clearly different share vectors and reports whether its conclusions change.
 DEPLOY_DEVICES = (1.0, 2.0, 4.0, 8.0)  # vLLM distributed-serving guide; 8-GPU DGX/HGX nodes (above)
-DEPLOY_DEVICE_PROBS = (0.4, 0.2, 0.2, 0.2)  # assumption: no source gives shares (above)
+# Shares of the targets: 1, 2, 4, 8 data-centre accelerators, then one consumer card.
+DEPLOY_DEVICE_PROBS = (0.4, 0.2, 0.2, 0.2, 0.0)  # assumption: no source gives shares (above)
+# (fractional year it became available, GB of memory on the largest common consumer GPU)
+CONSUMER_MEMORY_GB = (
+    (2017.2, 11.0),  # NVIDIA GeForce GTX 1080 Ti 11GB, March 2017
+    (2020.7, 24.0),  # NVIDIA GeForce RTX 3090 24GB, September 2020 (RTX 4090, October 2022: also 24GB)
+    (2025.08, 32.0),  # NVIDIA GeForce RTX 5090 32GB, January 2025
+)
+# 4-bit weights on a consumer card: GPTQ (Frantar et al. 2022, arXiv 2210.17323, v1 31 October 2022)
+# quantized 175B-class models to 3-4 bits; before that date consumer cards hold 16-bit weights.
+CONSUMER_BYTES_PER_PARAM = 0.5  # 4 bits per parameter
+QUANT_4BIT_DATE = 2022 + (9 + 30 / 31) / 12  # arXiv 2210.17323 v1, 31 October 2022 (fractional year)
 # Share of the replica's memory the weights may take, uniform between these. Upper end: vLLM's
 # default gpu_memory_utilization is 0.9 (weights + KV cache + activations; vLLM engine arguments).
 # Lower end: assumption that the KV cache of long contexts and large batches takes up to about half.

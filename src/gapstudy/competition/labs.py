@@ -86,14 +86,31 @@ def device_memory_gb(year: np.ndarray) -> np.ndarray:
     return gb[i]
 
 
+def consumer_cap_params(year: np.ndarray) -> np.ndarray:
+    """Largest model whose weights fill one consumer card at `year` (K.CONSUMER_MEMORY_GB): 4-bit weights
+    (K.CONSUMER_BYTES_PER_PARAM) from K.QUANT_4BIT_DATE, 16-bit (K.INFERENCE_BYTES_PER_PARAM) before."""
+    year = np.asarray(year, dtype=float)
+    dates = np.array([d for d, _ in K.CONSUMER_MEMORY_GB])
+    gb = np.array([g for _, g in K.CONSUMER_MEMORY_GB])
+    i = np.clip(np.searchsorted(dates, year, side="right") - 1, 0, gb.size - 1)
+    bytes_pp = np.where(year >= K.QUANT_4BIT_DATE, K.CONSUMER_BYTES_PER_PARAM, K.INFERENCE_BYTES_PER_PARAM)
+    return gb[i] * 1e9 / bytes_pp
+
+
 def own_use_cap(p: CompetitionParams, year: np.ndarray, u_devices=None, u_share=None) -> np.ndarray:
     """Largest own-use model: its weights must fit its deployment target. "fixed": own_use_devices
-    accelerators, all memory for weights. "spread": accelerators drawn from K.DEPLOY_DEVICES with
-    shares p.deploy_device_probs by the uniforms u_devices, weight share uniform in K.DEPLOY_WEIGHT_SHARE by u_share."""
+    accelerators, all memory for weights. "spread": the target drawn by the uniforms u_devices with shares
+    p.deploy_device_probs among K.DEPLOY_DEVICES data-centre accelerators and one consumer card
+    (consumer_cap_params); the weights take a share of its memory uniform in K.DEPLOY_WEIGHT_SHARE (u_share)."""
     mem = device_memory_gb(year) * 1e9 / p.own_use_bytes_per_param
     if p.own_use_deploy == "fixed" or u_devices is None:
         return p.own_use_devices * mem
     cum = np.cumsum(p.deploy_device_probs)
-    dev = np.asarray(K.DEPLOY_DEVICES)[np.minimum(np.searchsorted(cum / cum[-1], u_devices, side="right"), len(cum) - 1)]
+    target = np.minimum(np.searchsorted(cum / cum[-1], u_devices, side="right"), len(cum) - 1)
+    n_dc = len(K.DEPLOY_DEVICES)
     lo, hi = K.DEPLOY_WEIGHT_SHARE
-    return dev * (lo + (hi - lo) * np.asarray(u_share)) * mem
+    w = lo + (hi - lo) * np.asarray(u_share)
+    cap = np.asarray(K.DEPLOY_DEVICES + (1.0,))[target] * w * mem
+    if p.deploy_device_probs[n_dc] > 0:
+        cap = np.where(target == n_dc, w * consumer_cap_params(year), cap)
+    return cap

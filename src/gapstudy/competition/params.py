@@ -52,10 +52,10 @@ class CompetitionParams:
     # model at own_use_devices accelerators (the old single boundary, kept to show its spike).
     own_use_deploy: str = "spread"
     own_use_devices: float = 1.0  # accelerators of the "fixed" deployment target; assumption
-    # Shares of "spread" deployment targets with 1, 2, 4, 8 accelerators per replica (K.DEPLOY_DEVICES;
-    # normalised). No source gives them (see constants.py): an assumption, varied by the experiment's
-    # deploy_sensitivity.
-    deploy_device_probs: tuple[float, float, float, float] = K.DEPLOY_DEVICE_PROBS
+    # Shares of "spread" deployment targets: 1, 2, 4, 8 data-centre accelerators per replica
+    # (K.DEPLOY_DEVICES), then one consumer card (K.CONSUMER_*); normalised. No source gives them (see
+    # constants.py): an assumption, varied by the experiment's deploy_sensitivity.
+    deploy_device_probs: tuple[float, float, float, float, float] = K.DEPLOY_DEVICE_PROBS
     own_use_bytes_per_param: float = K.INFERENCE_BYTES_PER_PARAM  # fp16 weights
     anchor: bool = True  # inject GPT-3 (175B, 300B tokens) in May 2020 into every world
     beliefs: str = "switch"  # see BELIEFS
@@ -168,10 +168,11 @@ def validate(p: CompetitionParams) -> None:
         if not _finite(v) or not (lo <= v <= hi):
             raise _bad(name, v, fix)
     v = p.deploy_device_probs
-    if (not isinstance(v, tuple) or len(v) != len(K.DEPLOY_DEVICES) or not all(_finite(x) and x >= 0 for x in v)
+    if (not isinstance(v, tuple) or len(v) != len(K.DEPLOY_DEVICE_PROBS) or not all(_finite(x) and x >= 0 for x in v)
             or sum(v) <= 0):
-        raise _bad("deploy_device_probs", v, f"give {len(K.DEPLOY_DEVICES)} non-negative shares (for "
-                   f"{', '.join(f'{d:g}' for d in K.DEPLOY_DEVICES)} accelerators per replica), not all 0")
+        raise _bad("deploy_device_probs", v, f"give {len(K.DEPLOY_DEVICE_PROBS)} non-negative shares (for "
+                   f"{', '.join(f'{d:g}' for d in K.DEPLOY_DEVICES)} data-centre accelerators per replica and one "
+                   "consumer card), not all 0")
     if p.beat_margin >= 0.99:
         raise _bad("beat_margin", p.beat_margin, "use a fraction below 0.99")
     if not isinstance(p.anchor, bool):

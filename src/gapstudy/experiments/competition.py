@@ -136,7 +136,7 @@ def _settings(cfg) -> dict:
     for label, v in (sens or {}).items():
         if not isinstance(v, (list, tuple)):
             raise GapstudyError(f"competition.deploy_sensitivity.{label}={v!r} is invalid; give a list of "
-                                f"{len(K.DEPLOY_DEVICES)} shares, e.g. [0.7, 0.1, 0.1, 0.1]")
+                                f"{len(K.DEPLOY_DEVICE_PROBS)} shares, e.g. [0.7, 0.1, 0.1, 0.1, 0.0]")
         deploy[str(label)] = dataclasses.replace(base, deploy_device_probs=tuple(v)).deploy_device_probs  # validates
     scenarios = []
     for a, b, k in itertools.product(list(c.anchors), list(c.beliefs), list(c.costs)):
@@ -528,7 +528,7 @@ def _rates_text(r) -> str:
             f"x{m['growth_per_year']:.2f} per year (Poisson fit to the observed models per year {m['years'][0]}-{m['years'][1]}).")
 
 
-_SENS_COLS = ["deployment shares (1/2/4/8 per replica)", "fit tolerance", "own_share_median", "compete_prob[0]",
+_SENS_COLS = ["deployment shares (1/2/4/8 per replica/consumer card)", "fit tolerance", "own_share_median", "compete_prob[0]",
               "chi2 shares 2018-22 / from 2023", "years that fit", "years that do not", "in window 2020-22.5, GPT-3 on / off",
               "predicted in window 2023-25"]
 
@@ -560,8 +560,9 @@ def _sens_text(r) -> list[str]:
     over = [v for v in rows if v["observed_inside_2023_2026"] is not None
             and v["predicted_inside_2023_2026"] > v["observed_inside_2023_2026"]]
     return [
-        "No public source found gives the shares of own-use models served on 1, 2, 4 or 8 accelerators per replica "
-        "(the degrees and the sizing rule are sourced in gapstudy.competition.constants), so the simulation is refitted "
+        "No public source found gives the shares of own-use models served on 1, 2, 4 or 8 data-centre accelerators per "
+        "replica or on one consumer card with 4-bit weights (the targets and the sizing rule are sourced in "
+        "gapstudy.competition.constants), so the simulation is refitted "
         "under each share vector below and checked again. H2 as a likelihood model does not use the simulation: its "
         "comparison with H0 is the same under every vector.",
         f"GPT-3's jump lowers the share in the window 2020-2022.5 under {len(lower)} of {n} vectors "

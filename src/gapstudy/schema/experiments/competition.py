@@ -29,11 +29,13 @@ class CompetitionConfig:
     predict_draws: int = 40  # posterior draws simulated for the out-of-sample prediction
     predict_worlds_per_draw: int = 5  # worlds per posterior draw
     match_release_rates: bool = True  # scale release rates and their growth to the data compared with (Poisson fit per year)
-    # Sensitivity of the fit to the shares of own-use deployment targets (1, 2, 4, 8 accelerators per
-    # replica; no source gives them, gapstudy.competition.constants): each named vector replaces
-    # CompetitionParams.deploy_device_probs, the simulation is refitted and checked again. null = skip.
-    # Chosen to span the plausible range: one accelerator only, single-GPU-heavy, even, node-heavy.
+    # Sensitivity of the fit to the shares of own-use deployment targets (1, 2, 4, 8 data-centre
+    # accelerators per replica, one consumer card; no source gives them, gapstudy.competition.constants):
+    # each named vector replaces CompetitionParams.deploy_device_probs, the simulation is refitted and
+    # checked again. null = skip. Chosen to span the plausible range: one accelerator only,
+    # single-GPU-heavy, even, node-heavy, and the default with 30% of own-use models sized for a consumer card.
     deploy_sensitivity: Optional[Dict[str, List[float]]] = field(default_factory=lambda: {
-        "single GPU only": [1.0, 0.0, 0.0, 0.0], "single-GPU-heavy": [0.7, 0.1, 0.1, 0.1],
-        "even": [0.25, 0.25, 0.25, 0.25], "node-heavy": [0.1, 0.1, 0.2, 0.6]})
+        "single GPU only": [1.0, 0.0, 0.0, 0.0, 0.0], "single-GPU-heavy": [0.7, 0.1, 0.1, 0.1, 0.0],
+        "even": [0.25, 0.25, 0.25, 0.25, 0.0], "node-heavy": [0.1, 0.1, 0.2, 0.6, 0.0],
+        "consumer cards 30%": [0.28, 0.14, 0.14, 0.14, 0.3]})
     h2_likelihood: bool = True  # also fit H2 as a likelihood model (gapstudy.hypotheses.competition) beside H0
