@@ -2,7 +2,9 @@
 
 The fit set is Narayanan et al. (2021) Table 1 (A100-80GB, Megatron-LM 2021 software),
 Korthikanti et al. (2022) Table 5 (same cluster, 2022 software: one constant per software era) and the
-FlashAttention rows of Dao (2023) Table 1 (one 8 x A100-80GB node, 2023 software: the FlashAttention kernel's speed).
+FlashAttention rows of Dao (2023) Table 1 (one 8 x A100-80GB node, 2023 software: the FlashAttention kernel's speed)
+and the speed test of the GLM-130B training log (768 A100-40GB, DeepSpeed's pipeline engine at two batch sizes:
+that engine's per-step cost).
 The held-out set is never used to choose a constant: five other reports (BLOOM, GPT-NeoX-20B,
 Llama 3, Megatron-Turing NLG, Pythia 1B-12B), three chips' clusters (A100-80GB on Omni-Path and on Selene,
 A100-40GB on InfiniBand and on AWS EFA, H100), software of 2021-2024.
@@ -51,6 +53,12 @@ class Run:
     # parameters outside the transformer blocks when not one tied embedding + a position table ((V + s) h):
     # 2 V h for an untied output layer with rotary positions (step.evaluate embedding_params)
     embedding_params: float | None = None
+    # the training framework, where it changes the step beyond the layout: "megatron" (Megatron-LM's own
+    # schedule, and every run whose framework adds nothing the model lacks) or "deepspeed" (DeepSpeed's pipeline
+    # engine, PipelineEngine, which Megatron-DeepSpeed, GPT-NeoX and GLM-130B's code train with, also at
+    # pipeline size 1 in GPT-NeoX: gemm.Calibration deepspeed_step_seconds_per_param). Set from each run's
+    # source, never from its error.
+    framework: str = "megatron"
 
 
 NARAYANAN = "Narayanan et al. 2021 (SC'21), Table 1"
@@ -137,6 +145,30 @@ FLASH_BASELINES: tuple[Run, ...] = tuple(
     for name, L, h, a, shapes in _DAO_SHAPES for s, B, _, base, _ in shapes
 )
 
+GLM130B = "Zeng et al. 2022 (GLM-130B, ICLR 2023); speed test in THUDM/GLM-130B logs/main-log-en.md"
+# GLM-130B's training log (THUDM/GLM-130B, logs/main-log-en.md and the Chinese main-log.md, "Speed Testing (with
+# Different Batch Sizes)", 2022-05-05, just before training started): 96 nodes, "BSZ=176 * 24=4224": 134 TFLOPS,
+# 88.5 s/iter; "BSZ=256 * 24=6144": 141 TFLOPS, 122.5 s/iter. Same log: 70 layers, hidden 12288, FFN 32768 (GeGLU:
+# three h x 32768 matrices = 8 h^2 parameters and 16 h^2 FLOPs per token, as the model's 4h MLP), MP (tensor) 4,
+# PP 8, so 96 x 8 / 32 = 24 data-parallel replicas (the "x 24"); DeepSpeed 0.6.1 with the group's LargeScale code
+# (Megatron-LM-derived kernels: software year 2021, as BLOOM and GPT-NeoX-20B, whose 2022 runs ran 2021 kernels).
+# Vocabulary 150,528 (the padded size the repository's own logs print, logs/2022.09.22-21:47:15.log), 96 heads,
+# s 2048 (the paper). Nodes: DGX-A100 with 8 x A100-40GB (the paper; low-resource-inference.md "trained with 4-way
+# tensor parallel and 8-way pipeline parallel"); the network is not stated, the catalogue's DGX A100 (8 x 200 Gb/s
+# HDR) is assumed. Full recomputation: the paper's HFU 43.3% against MFU 32.5% is the 4/3 of recomputing the forward,
+# and the 134 / 141 TFLOPS are exactly the Megatron formula with recomputation at those step times (tested), so
+# the rows compare step times and no FLOP counting enters. ZeRO-1 (DeepSpeed's pipeline engine runs stages 0-1, and
+# without sharding 18 bytes x 4.5e9 parameters per GPU would not fit in 40 GB). Pipeline partition not stated: 70
+# layers over 8 stages with DeepSpeed's default partition_method "parameters", which counts the 150,528 x 12288
+# embedding (about one layer's parameters) on the first and last stage: 9 layers on the six middle stages, 8 + the
+# embedding / logits on the end ones (timed as 72 layers, last stage 8). Micro-batch not stated: the best that fits.
+FIT_DEEPSPEED: tuple[Run, ...] = tuple(
+    Run(GLM130B, f"GLM-130B speed test, batch {B}", "a100_40gb", 2021, 70, 12288, 96, 2048, 150528, 4, 8, 24, B,
+        "step_time", secs, micro_batches=(1, 2, 4, 8, 16), zero_stage=1, timed_layers=72, last_stage_layers=8,
+        framework="deepspeed")
+    for B, secs in ((4224, 88.5), (6144, 122.5))
+)
+
 HELD_OUT: tuple[Run, ...] = (
     # BLOOM and GPT-NeoX-20B ran in 2022 on Megatron-DeepSpeed forks of the 2020-21 Megatron-LM
     # kernels: software year 2021.
@@ -149,7 +181,7 @@ HELD_OUT: tuple[Run, ...] = (
     # ranks 1-10 6 blocks, rank 11 [5 blocks | embed]: 6 per middle stage, 5 + logits on the last.
     Run(BLOOM, "BLOOM-176B", "a100_80gb", 2021, 70, 14336, 112, 2048, 250880, 4, 12, 8, 2048, "tflops", 150.0,
         micro_batches=(2,), zero_stage=1, timed_layers=72, last_stage_layers=5,
-        hardware_changes={"inter_node_bandwidth_gbs": 6.25}),
+        hardware_changes={"inter_node_bandwidth_gbs": 6.25}, framework="deepspeed"),  # Megatron-DeepSpeed
     # GPT-NeoX-20B: 96 A100-40GB (12 nodes, 4 x 200 Gb/s HDR per node = 12.5 GB/s per GPU: "one of four
     # ConnectX-6 HCAs", section 3), TP 2 x PP 4 x DP 12, 1538 contexts of 2048 per step in the paper, 1536 in
     # configs/20B.yml (micro-batch 4 x 32 accumulation steps x DP 12; modelled), ZeRO-1, activation
@@ -165,7 +197,7 @@ HELD_OUT: tuple[Run, ...] = (
     # steps in the 1,830 training hours quoted from the paper (nl2code.github.io summary) is 43.9 s.
     Run(NEOX, "GPT-NeoX-20B", "a100_40gb", 2021, 44, 6144, 64, 2048, 50432, 2, 4, 12, 1536, "tflops_neox2021", 117.0,
         micro_batches=(4,), zero_stage=1, hardware_changes={"inter_node_bandwidth_gbs": 12.5},
-        counted_params=20_556_201_984),
+        counted_params=20_556_201_984, framework="deepspeed"),  # GPT-NeoX: DeepSpeed's pipeline engine
     # Llama 3 405B: H100-80GB, 126 layers (section 3.3.2: one fewer on the first and last stage, the
     # last chunk of the last stage holds only the output projection and loss: 8 per middle stage,
     # 7 + logits on the last; 128 timed), Table 4 rows,
@@ -186,7 +218,7 @@ HELD_OUT: tuple[Run, ...] = (
     # Micro-batch not stated: the model takes the best that fits (as for the fit set); ZeRO stage not
     # stated either, 1 assumed (DeepSpeed's pipeline engine runs stages 0-1; it changes memory, not time).
     *(Run(MTNLG, f"MT-NLG 530B, {8 * 35 * d:,} GPUs", "a100_80gb", 2021, 105, 20480, 128, 2048, 51200, 8, 35, d, 1920,
-          "step_time", secs, zero_stage=1)
+          "step_time", secs, zero_stage=1, framework="deepspeed")
       for d, secs in ((8, 60.1), (10, 50.2), (12, 44.4))),
     # Pythia (added before their errors were evaluated), the suite's 1B-12B models: GPT-NeoX with DeepSpeed on
     # A100-SXM4-40GB. Measured: the total A100-hours per model for its 300B tokens in the paper's Table 5 (as
@@ -216,7 +248,7 @@ HELD_OUT: tuple[Run, ...] = (
     # all-reduces only, t <= 4 here) and rotary's elementwise cost.
     *(Run(PYTHIA, f"Pythia-{n}", "a100_40gb", 2021, L, h, a, 2048, V, t, 1, gpus // t, 1024, "step_time",
           hours * 3600.0 / (PYTHIA_STEPS * gpus), micro_batches=(mb,), zero_stage=1, flash_attention=flash,
-          embedding_params=2.0 * V * h, hardware_changes={"inter_node_bandwidth_gbs": 6.25})
+          embedding_params=2.0 * V * h, hardware_changes={"inter_node_bandwidth_gbs": 6.25}, framework="deepspeed")
       for n, L, h, a, t, gpus, mb, V, flash, hours in (
           ("1B", 16, 2048, 8, 1, 64, 16, 50304, False, 4830),
           ("1.4B", 24, 2048, 16, 1, 64, 16, 50304, True, 7120),

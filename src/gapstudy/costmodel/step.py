@@ -40,7 +40,7 @@ def evaluate(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch
              zero_stage, recompute, sequence_parallel, interleave, hardware: Hardware, bytes_per_param=16.0,
              reserve=0.1, calibration: Calibration = DEFAULT_CALIBRATION, max_gpus=None,
              flash_attention=False, overlap: "Overlap | None" = None, era: float | None = 2021,
-             last_stage_layers=None, embedding_params=None) -> dict[str, np.ndarray]:
+             last_stage_layers=None, embedding_params=None, step_overhead_per_param=None) -> dict[str, np.ndarray]:
     """The model, on broadcastable arrays: every output is an array over the layouts given.
 
     With `flash_attention` (Dao et al. 2022) the attention scores are never stored or written to
@@ -57,6 +57,10 @@ def evaluate(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch
     gradient traffic and optimizer state with the blocks); None: (V + s) h, one embedding tied to the
     output layer plus a learned position table. A run with an untied output layer and rotary positions
     (GPT-NeoX, Pythia) on a single stage has 2 V h.
+
+    `step_overhead_per_param`: seconds per parameter held by a GPU (params_per_gpu) paid once a step by the
+    training framework beyond the terms above (gemm.Calibration deepspeed_step_seconds_per_param for DeepSpeed's
+    pipeline engine); None: none (Megatron-LM). Reported as framework_time.
 
     `recompute` is an integer code (memory.RECOMPUTE_CODES: 0 none, 1 selective, 2 full).
     Ranks are placed tensor-fastest, then data, then pipeline (Megatron-LM's default order), so a
@@ -177,6 +181,10 @@ def evaluate(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch
         bubble_time = bubble_time - overlap.tensor * bubble_mb * mb_tp
         pp_time = (1.0 - overlap.pipeline) * pp_time
     step_time = compute_time + bubble_time + tp_time + pp_time + dp_time + opt_time
+    framework_time = 0.0  # no array work on the search's path when the framework adds nothing
+    if step_overhead_per_param is not None:
+        framework_time = _f(step_overhead_per_param) * psi
+        step_time = step_time + framework_time
 
     # ---- activations on the first stage -----------------------------------------------------
     stored = np.where(rc == 2, np.where(sp, 2.0 * bsh / t, 2.0 * bsh),
@@ -203,6 +211,7 @@ def evaluate(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch
         "pp_comm_time": pp_time,
         "dp_comm_time": dp_time,
         "optimizer_time": opt_time,
+        "framework_time": framework_time,
         "hardware_flops": hw_flops,
         "model_flops": mdl_flops,
         "achieved_flops_per_gpu": hw_flops / gpu_seconds,
@@ -274,6 +283,7 @@ class StepEstimate:
     params: float
     dollars_per_step: float
     fits: bool
+    framework_time: float = 0.0
 
     @property
     def achieved_tflops_per_gpu(self) -> float:

@@ -1,7 +1,8 @@
 """The step-time model against published measurements: fitted on one set, judged on a held-out set.
 
 Constants (gemm.Calibration) are fitted on Narayanan et al. (2021) Table 1, the 2022 efficiency on
-Korthikanti et al. (2022) Table 5; the held-out rows (measurements.HELD_OUT: BLOOM, GPT-NeoX-20B,
+Korthikanti et al. (2022) Table 5, the FlashAttention kernel's speed on Dao (2023) Table 1 and the per-step cost
+of DeepSpeed's pipeline engine on GLM-130B's speed test; the held-out rows (measurements.HELD_OUT: BLOOM, GPT-NeoX-20B,
 Llama 3, Megatron-Turing NLG, Pythia) are never used to choose them. Errors are of throughput: predicted / measured - 1 (for step times,
 measured / predicted - 1), so a negative error means the model is too slow.
 """
@@ -65,6 +66,17 @@ def run_overlap(run: _m.Run):
     return NO_OVERLAP if run.year < 2023 else software_overlap(run.year)
 
 
+FRAMEWORKS = ("megatron", "deepspeed")
+
+
+def framework_overhead(run: _m.Run, calibration: Calibration = DEFAULT_CALIBRATION) -> float | None:
+    """Seconds per parameter held by a GPU that the run's framework adds once a step (step.evaluate
+    step_overhead_per_param): DeepSpeed's pipeline engine the fitted constant, Megatron-LM nothing."""
+    if run.framework not in FRAMEWORKS:
+        raise ValueError(f"unknown framework {run.framework!r} of {run.label}; known: {FRAMEWORKS}")
+    return calibration.deepspeed_step_seconds_per_param if run.framework == "deepspeed" else None
+
+
 def neox_2021_flops(run: _m.Run) -> float:
     """FLOPs per step as GPT-NeoX logged them in 2021-23 (megatron/logging.py get_flops before PR #1044):
     B s (6 N + 60 s h L), N the counted parameters; recomputation is not counted."""
@@ -94,7 +106,8 @@ def predict(run: _m.Run, calibration: Calibration = DEFAULT_CALIBRATION) -> Vali
                  zero_stage=run.zero_stage, recompute=rc, sequence_parallel=run.sequence_parallel, interleave=v,
                  hardware=hw, bytes_per_param=run.bytes_per_param, reserve=0.0, calibration=calibration,
                  flash_attention=run.flash_attention, overlap=run_overlap(run), era=run.year,
-                 last_stage_layers=run.last_stage_layers, embedding_params=run.embedding_params)
+                 last_stage_layers=run.last_stage_layers, embedding_params=run.embedding_params,
+                 step_overhead_per_param=framework_overhead(run, calibration))
     ok = r["fits"]
     if not ok.any():
         ok = r["invalid"] == 0  # nothing fits the memory model: still report the best valid choice
@@ -157,19 +170,24 @@ CALIBRATION_GRID = {  # the grid the defaults in gemm.Calibration were chosen on
 
 ERA_2022_GRID = tuple(round(0.60 + 0.01 * i, 2) for i in range(15))
 FLASH_GRID = tuple(round(0.50 + 0.05 * i, 2) for i in range(21))  # FlashAttention kernel speed, 0.50-1.50
+# DeepSpeed pipeline engine's per-step cost, 0 to 6 ns per parameter held by a GPU in 0.1 ns steps
+DEEPSPEED_GRID = tuple(i / 1e10 for i in range(61))
 
 
 def fit_calibration(rows=None, grid=None, rows_2022=None, grid_2022=ERA_2022_GRID, rows_flash=None,
-                    grid_flash=FLASH_GRID) -> Calibration:
+                    grid_flash=FLASH_GRID, rows_deepspeed=None, grid_deepspeed=DEEPSPEED_GRID) -> Calibration:
     """Grid fit, smallest mean absolute error: the three shared constants on `rows` (default
     Narayanan et al. 2021 Table 1), then the 2022+ efficiency alone on `rows_2022` (default
     Korthikanti et al. 2022 Table 5), then the FlashAttention kernel's speed alone on `rows_flash`
     (default the FlashAttention rows of Dao 2023 Table 1; the only fit rows with FlashAttention, so the
-    earlier stages do not depend on it). Held-out rows are never passed here."""
+    earlier stages do not depend on it), then the per-step cost of DeepSpeed's pipeline engine alone on
+    `rows_deepspeed` (default GLM-130B's speed test; the only fit rows on that engine, without FlashAttention,
+    software year 2021). Held-out rows are never passed here."""
     grid = grid or CALIBRATION_GRID
     rows = _m.FIT if rows is None else rows
     rows_2022 = _m.FIT_2022 if rows_2022 is None else rows_2022
     rows_flash = _m.FIT_FLASH if rows_flash is None else rows_flash
+    rows_deepspeed = _m.FIT_DEEPSPEED if rows_deepspeed is None else rows_deepspeed
     best, best_err = DEFAULT_CALIBRATION, math.inf
     for e in grid["gemm_max_efficiency"]:
         for k in grid["gemm_size_scale"]:
@@ -186,12 +204,16 @@ def fit_calibration(rows=None, grid=None, rows_2022=None, grid_2022=ERA_2022_GRI
         scores = [(error_summary(validate(best.replace(flash_attention_efficiency=f), rows_flash))["mean_abs_error"], f)
                   for f in grid_flash]
         best = best.replace(flash_attention_efficiency=min(scores)[1])
+    if rows_deepspeed:
+        scores = [(error_summary(validate(best.replace(deepspeed_step_seconds_per_param=c), rows_deepspeed))
+                   ["mean_abs_error"], c) for c in grid_deepspeed]
+        best = best.replace(deepspeed_step_seconds_per_param=min(scores)[1])
     return best
 
 
 def fit_rows() -> tuple:
     """Every row the constants are fitted on."""
-    return _m.FIT + _m.FIT_2022 + _m.FIT_FLASH
+    return _m.FIT + _m.FIT_2022 + _m.FIT_FLASH + _m.FIT_DEEPSPEED
 
 
 def leave_one_out(grid=None) -> list[float]:
@@ -199,6 +221,6 @@ def leave_one_out(grid=None) -> list[float]:
     errors = []
     for i, row in enumerate(_m.FIT):
         rest = _m.FIT[:i] + _m.FIT[i + 1:]
-        cal = fit_calibration(rest, grid, rows_2022=(), rows_flash=())
+        cal = fit_calibration(rest, grid, rows_2022=(), rows_flash=(), rows_deepspeed=())
         errors.append(predict(row, cal).error)
     return errors
