@@ -274,3 +274,16 @@ def test_import_costmodel_search_gives_the_module():
     mod = importlib.import_module("gapstudy.costmodel.search")
     assert isinstance(gapstudy.costmodel.search, types.ModuleType) and gapstudy.costmodel.search is mod
     assert callable(mod.search) and mod(7e9).layout == mod.search(7e9).layout  # the old call still works
+
+
+def test_regime_changes_skip_infeasible_sizes():
+    # the audit's bug: transitions into and out of "infeasible" inflated the regime-change count
+    from gapstudy.costmodel.regimes import Sweep, regime_changes
+    regs = ("one GPU", "infeasible", "one GPU", "ZeRO data parallel", "infeasible", "infeasible")
+    n = len(regs)
+    cost = np.array([1.0, np.nan, 1.1, 1.3, np.nan, np.nan])
+    s = Sweep("a100_80gb", np.logspace(9, 11, n), np.logspace(9, 11, n), regs, (None,) * n, cost, cost, cost,
+              np.ones(n), 0)
+    ch = regime_changes(s)
+    assert [(c["from"], c["to"]) for c in ch] == [("one GPU", "ZeRO data parallel")]
+    assert ch[0]["cost_jump"] == pytest.approx(1.3 / 1.1)
