@@ -54,6 +54,14 @@ def test_validation_reports_fit_and_held_out(results):
     nf = v["not_fitted"]
     assert len(nf) == 4 and all("without FlashAttention" in r["label"] for r in nf)
     assert "not fitted" in md and nf[0]["label"] in md
+    # the second held-out set (fixed before it was evaluated) is reported on its own, with its own drift and table
+    h2 = v["held_out_2"]
+    assert len(h2) == 18 and {r["source"] for r in h2}.isdisjoint({r["source"] for r in v["fit"] + v["held_out"]})
+    s2 = v["held_out_2_summary"]
+    assert f"mean {100 * s2['mean_abs_error']:.1f}%, max {100 * s2['max_abs_error']:.1f}%, drift {s2['size_drift_points']:+.1f} points" in md
+    assert "## Validation: second held-out set" in md and "MPT-70b a100_40gb, 128 GPUs" in md
+    assert "sizes 1.32B-64.9B" in md
+    assert set(parallelism_cost.headline(results)) >= {"second held-out mean abs error", "second held-out max abs error"}
 
 
 def test_every_assumption_is_recorded(results):
