@@ -40,7 +40,8 @@ def evaluate(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch
              zero_stage, recompute, sequence_parallel, interleave, hardware: Hardware, bytes_per_param=16.0,
              reserve=0.1, calibration: Calibration = DEFAULT_CALIBRATION, max_gpus=None,
              flash_attention=False, overlap: "Overlap | None" = None, era: float | None = 2021,
-             last_stage_layers=None, embedding_params=None, step_overhead_per_param=None) -> dict[str, np.ndarray]:
+             last_stage_layers=None, embedding_params=None, step_overhead_per_param=None,
+             layer_weights=None) -> dict[str, np.ndarray]:
     """The model, on broadcastable arrays: every output is an array over the layouts given.
 
     With `flash_attention` (Dao et al. 2022) the attention scores are never stored or written to
@@ -61,6 +62,12 @@ def evaluate(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch
     `step_overhead_per_param`: seconds per parameter held by a GPU (params_per_gpu) paid once a step by the
     training framework beyond the terms above (gemm.Calibration deepspeed_step_seconds_per_param for DeepSpeed's
     pipeline engine); None: none (Megatron-LM). Reported as framework_time.
+
+    `layer_weights`: weight matrices of one transformer block in units of h^2, for blocks that are not GPT's
+    (4 h^2 attention projections + a 4h MLP = 12): 2 + 2 g / a for the attention projections with g key-value
+    heads (grouped-query attention) plus 3 f / h for a gated (SwiGLU) MLP of width f, or 8 for a 4h one. Sets
+    the four projection GEMMs' FLOPs (2 w b s h^2 / t forward) and roll-off terms, and the parameters a GPU
+    holds; activation memory and elementwise traffic keep GPT's. None: 12 (no extra array work).
 
     `recompute` is an integer code (memory.RECOMPUTE_CODES: 0 none, 1 selective, 2 full).
     Ranks are placed tensor-fastest, then data, then pipeline (Megatron-LM's default order), so a
@@ -91,14 +98,18 @@ def evaluate(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch
                         | (rc < 0) | (rc > 2), BAD_DEGREE, 0)
 
     # ---- compute per layer per micro-batch, forward (seconds) -------------------------------
-    e = cal.max_efficiency(era) * peak
+    e = cal.max_efficiency(era, hw.name) * peak
     x0 = cal.gemm_size_scale * peak / hbm  # efficiency roll-off scale: k x ridge point (gemm.py)
     bs = b * s
     bsh = bs * h
     h2t = h * h / t
     # QKV (bs,h,3h/t), out-proj (bs,h/t,h), fc1 (bs,h,4h/t), fc2 (bs,4h/t,h): time of each GEMM
     # is 2MKN/(e_max peak) x (1 + x0 (1/M + 1/K + 1/N)) = [2MKN + 2 x0 (KN + MN + MK)] / (e_max peak).
-    lin = (24.0 * bs * h2t + 2.0 * x0 * (12.0 * h2t + 12.0 * bsh / t + 4.0 * bsh)) / e
+    if layer_weights is None:
+        lin = (24.0 * bs * h2t + 2.0 * x0 * (12.0 * h2t + 12.0 * bsh / t + 4.0 * bsh)) / e
+    else:  # w h^2 weights split over t: the same four GEMMs' sum, each side scaled with its width (docstring)
+        w = _f(layer_weights)
+        lin = (2.0 * w * bs * h2t + 2.0 * x0 * (w * h2t + w * bsh / t + 4.0 * bsh)) / e
     dh = h / a
     # attention core: b a/t batched (s,dh,s) and (s,s,dh) GEMMs per layer
     attn = (b * a / t) * (4.0 * s * s * dh + 4.0 * x0 * (s * s + 2.0 * s * dh)) / e
@@ -153,7 +164,8 @@ def evaluate(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch
 
     # ---- model state and data-parallel traffic ---------------------------------------------
     embed = (V + s) * h if embedding_params is None else _f(embedding_params)
-    psi = ((12.0 * h * h + 13.0 * h) * layers_per_stage + embed) / t  # parameters on the fullest stage
+    block = 12.0 * h * h if layer_weights is None else _f(layer_weights) * h * h
+    psi = ((block + 13.0 * h) * layers_per_stage + embed) / t  # parameters on the fullest stage
     replicated, sharded = model_state_coefficients(zero, bpp)
     state_bytes = psi * (replicated + sharded / d)
     dp_cross = t * d > node

@@ -89,9 +89,11 @@ def neox_2021_flops(run: _m.Run) -> float:
 def run_params(run: _m.Run) -> float:
     """Parameters of the run's model: the blocks plus its embeddings (Narayanan et al.'s (V + s) h unless the run
     says otherwise)."""
-    if run.embedding_params is None:
+    if run.embedding_params is None and run.layer_weights is None:
         return float(param_count(run.layers, run.hidden, run.vocab, run.seq_len))
-    return float(run.layers * (12.0 * run.hidden**2 + 13.0 * run.hidden) + run.embedding_params)
+    w = 12.0 if run.layer_weights is None else run.layer_weights
+    embed = (run.vocab + run.seq_len) * run.hidden if run.embedding_params is None else run.embedding_params
+    return float(run.layers * (w * run.hidden**2 + 13.0 * run.hidden) + embed)
 
 
 def predict(run: _m.Run, calibration: Calibration = DEFAULT_CALIBRATION) -> ValidationRow:
@@ -109,7 +111,7 @@ def predict(run: _m.Run, calibration: Calibration = DEFAULT_CALIBRATION) -> Vali
                  hardware=hw, bytes_per_param=run.bytes_per_param, reserve=0.0, calibration=calibration,
                  flash_attention=run.flash_attention, overlap=run_overlap(run), era=run.year,
                  last_stage_layers=run.last_stage_layers, embedding_params=run.embedding_params,
-                 step_overhead_per_param=framework_overhead(run, calibration))
+                 step_overhead_per_param=framework_overhead(run, calibration), layer_weights=run.layer_weights)
     ok = r["fits"]
     if not ok.any():
         ok = r["invalid"] == 0  # nothing fits the memory model: still report the best valid choice
@@ -180,17 +182,22 @@ ERA_2022_GRID = tuple(round(0.60 + 0.01 * i, 2) for i in range(15))
 FLASH_GRID = tuple(round(0.50 + 0.05 * i, 2) for i in range(21))  # FlashAttention kernel speed, 0.50-1.50
 # DeepSpeed pipeline engine's per-step cost, 0 to 6 ns per parameter held by a GPU in 0.1 ns steps
 DEEPSPEED_GRID = tuple(i / 1e10 for i in range(61))
+# per-chip e_max of the 2022+ software, 0.40-0.85 in 0.01 steps (the shared A100 value 0.73 is inside)
+CHIP_GRID = tuple(round(0.40 + 0.01 * i, 2) for i in range(46))
 
 
 def fit_calibration(rows=None, grid=None, rows_2022=None, grid_2022=ERA_2022_GRID, rows_flash=None,
-                    grid_flash=FLASH_GRID, rows_deepspeed=None, grid_deepspeed=DEEPSPEED_GRID) -> Calibration:
+                    grid_flash=FLASH_GRID, rows_deepspeed=None, grid_deepspeed=DEEPSPEED_GRID, rows_chip=None,
+                    grid_chip=CHIP_GRID) -> Calibration:
     """Grid fit, smallest mean absolute error: the three shared constants on `rows` (default
     Narayanan et al. 2021 Table 1), then the 2022+ efficiency alone on `rows_2022` (default
     Korthikanti et al. 2022 Table 5), then the FlashAttention kernel's speed alone on `rows_flash`
     (default the FlashAttention rows of Dao 2023 Table 1; the only fit rows with FlashAttention, so the
     earlier stages do not depend on it), then the per-step cost of DeepSpeed's pipeline engine alone on
     `rows_deepspeed` (default GLM-130B's speed test; the only fit rows on that engine, without FlashAttention,
-    software year 2021). Held-out rows are never passed here."""
+    software year 2021), then, for each chip with rows in `rows_chip` (default measurements.FIT_H100: Nemotron-4
+    340B on H100), that chip's e_max of the 2022+ software alone on its rows (Calibration chip_max_efficiency_2022;
+    the earlier stages' rows are all A100, so they do not depend on it). Held-out rows are never passed here."""
     grid = grid or CALIBRATION_GRID
     rows = _m.FIT if rows is None else rows
     rows_2022 = _m.FIT_2022 if rows_2022 is None else rows_2022
@@ -216,12 +223,20 @@ def fit_calibration(rows=None, grid=None, rows_2022=None, grid_2022=ERA_2022_GRI
         scores = [(error_summary(validate(best.replace(deepspeed_step_seconds_per_param=c), rows_deepspeed))
                    ["mean_abs_error"], c) for c in grid_deepspeed]
         best = best.replace(deepspeed_step_seconds_per_param=min(scores)[1])
-    return best
+    rows_chip = _m.FIT_H100 if rows_chip is None else rows_chip
+    chips = dict(best.chip_max_efficiency_2022)
+    for chip in sorted({r.chip for r in rows_chip}):
+        mine = tuple(r for r in rows_chip if r.chip == chip)
+        others = tuple(sorted((c, e) for c, e in chips.items() if c != chip))
+        scores = [(error_summary(validate(best.replace(chip_max_efficiency_2022=others + ((chip, e),)), mine))
+                   ["mean_abs_error"], e) for e in grid_chip]
+        chips[chip] = min(scores)[1]
+    return best.replace(chip_max_efficiency_2022=tuple(sorted(chips.items())))
 
 
 def fit_rows() -> tuple:
     """Every row the constants are fitted on."""
-    return _m.FIT + _m.FIT_2022 + _m.FIT_FLASH + _m.FIT_DEEPSPEED
+    return _m.FIT + _m.FIT_2022 + _m.FIT_FLASH + _m.FIT_DEEPSPEED + _m.FIT_H100
 
 
 def leave_one_out(grid=None) -> list[float]:
@@ -229,6 +244,6 @@ def leave_one_out(grid=None) -> list[float]:
     errors = []
     for i, row in enumerate(_m.FIT):
         rest = _m.FIT[:i] + _m.FIT[i + 1:]
-        cal = fit_calibration(rest, grid, rows_2022=(), rows_flash=(), rows_deepspeed=())
+        cal = fit_calibration(rest, grid, rows_2022=(), rows_flash=(), rows_deepspeed=(), rows_chip=())
         errors.append(predict(row, cal).error)
     return errors
