@@ -153,6 +153,12 @@ def held_out_2(calibration: Calibration = DEFAULT_CALIBRATION) -> list[Validatio
     return validate(calibration, _m.HELD_OUT_2)
 
 
+def held_out_3(calibration: Calibration = DEFAULT_CALIBRATION) -> list[ValidationRow]:
+    """Predicted vs measured on the third held-out set (measurements.HELD_OUT_3: AI2's OLMo-core on H100, PyTorch
+    FSDP), fixed before any error on it was computed; never used to fit or to choose a structure."""
+    return validate(calibration, _m.HELD_OUT_3)
+
+
 def size_drift(rows: list[ValidationRow]) -> float:
     """Change of the signed error from 1B to 1T parameters, in points: least-squares slope of
     error on log10(params) times three decades (0 with fewer than two distinct sizes)."""
