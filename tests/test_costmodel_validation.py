@@ -15,7 +15,8 @@ from gapstudy.costmodel.validation import (NARAYANAN_TABLE1, error_summary, fit_
 def test_fit_set_rows_within_tolerance():
     rows = validate(rows=fit_rows())
     # Narayanan 2021 Table 1 (10) + Korthikanti 2022 Table 5 (8) + Dao 2023 Table 1 (4) + GLM-130B's speed test (2)
-    assert len(rows) == 24
+    # + Nemotron-4 340B on H100 (1)
+    assert len(rows) == 25
     summary = error_summary(rows)
     assert summary["mean_abs_error"] <= 0.05, summary
     assert summary["max_abs_error"] <= 0.10, summary
@@ -43,10 +44,12 @@ def test_held_out_is_disjoint_cited_and_reported():
     # The per-parameter scaling, an assumption one GLM layout could not test, is wrong for GPT-NeoX's pure
     # data-parallel Pythia runs (3-9 s a step they do not show). Before (no engine cost): mean 10.5%, max 19.8%,
     # every row too fast (BLOOM +4.8%, NeoX +7.8%, MT-NLG +15..+20%, Pythia +2..+20%).
-    assert 0.22 <= s["mean_abs_error"] <= 0.31 and 0.55 <= s["max_abs_error"] <= 0.66, s
+    # With the H100's own e_max (0.57, fitted on Nemotron-4 340B; h11c, held out evaluated once with it) Llama 3's
+    # two rows move from +1.7% / +1.0% to -18.9% / -19.4% (the model now too slow there): mean 29.4%, max 61.2%.
+    assert 0.27 <= s["mean_abs_error"] <= 0.32 and 0.55 <= s["max_abs_error"] <= 0.66, s
     by = {r.label: r for r in rows}
     llama = [r for r in rows if r.chip == "h100"]
-    assert len(llama) == 2 and all(abs(r.error) <= 0.05 for r in llama)  # H100 MFU was 27-42% too low before overlap
+    assert len(llama) == 2 and all(-0.23 <= r.error <= -0.15 for r in llama), [r.error for r in llama]
     assert -0.12 <= by["BLOOM-176B"].error <= -0.04  # -11.7% when the last stage was timed with 6 blocks + logits
     assert -0.14 <= by["GPT-NeoX-20B"].error <= -0.06
     # MT-NLG: the published times fall as 378/d + 12.7 s; with the engine's fixed cost the model's intercept is no
@@ -63,9 +66,10 @@ def test_held_out_is_disjoint_cited_and_reported():
 def test_size_drift_is_reported_per_set():
     fit, out = error_summary(validate(rows=fit_rows())), error_summary(held_out())
     # fit set: -0.5 points from 1B to 1T (24 rows; -2.5 on the 18 Megatron rows before the Dao 2023 FlashAttention
-    # rows at 1.3B-2.7B, errors -2.2..+1.0%; the GLM-130B rows -0.4% / +0.8%); held out (1.01B-530B): +76.8 with
-    # the DeepSpeed engine cost per parameter held (Pythia 1B-12B 52-61% too slow, MT-NLG within 3%); it was +0.1
-    # without it. Before step.ring_bandwidth: fit -5.0, held out +28.1
+    # rows at 1.3B-2.7B, errors -2.2..+1.0%; the GLM-130B rows -0.4% / +0.8%; 25 rows with Nemotron-4 340B: -0.5);
+    # held out (1.01B-530B): +76.8 with the DeepSpeed engine cost per parameter held (Pythia 1B-12B 52-61% too slow,
+    # MT-NLG within 3%), +67.6 once the H100 e_max moved Llama 3 (405B) to -19%; it was +0.1 without the engine
+    # cost. Before step.ring_bandwidth: fit -5.0, held out +28.1
     assert -2.5 <= fit["size_drift_points"] <= 1.5, fit
     assert 60.0 <= out["size_drift_points"] <= 90.0, out
     sizes = [r.params_b for r in held_out()]
@@ -305,15 +309,74 @@ def test_second_held_out_set_is_fixed_cited_and_reported():
     for r in runs:
         assert run_params(r) == pytest.approx(num_params[r.label.split()[0][4:]], rel=1e-4), r.label
     # Evaluated once, after the rows were committed (h11b, commit 512c157), with the h11 model unchanged: mean 12.1%,
-    # max 53.4%, drift -10.9 points over 1.3B-65B. A100-80GB / A100-40GB rows within -6.3..+10.0% (mean 3.8%);
-    # H100 rows 13-53% too fast (the model's H100 MFU 50-61% against MosaicML's 40-46%). Goal not met. Pinned from
-    # both sides so that a change to the model shows here.
+    # max 53.4%, drift -10.9 points over 1.3B-65B; H100 rows 13-53% too fast (MFU 50-61% against 40-46%).
+    # Evaluated once more with the H100's own e_max (0.57, fitted on Nemotron-4 340B alone, h11c): mean 5.5%, max
+    # 22.1%, drift -10.8. A100 rows unchanged (-6.3..+10.0%, mean 3.8%); H100 rows -10.6..+22.1% (1b +3.1, 3b +7.9,
+    # 7b +2.1, 13b +22.1, 30b -10.6, 70b -7.1). Goal not met. Pinned from both sides so that a change shows here.
     rows = held_out_2()
     s = error_summary(rows)
     assert s["rows"] == 18
-    assert 0.10 <= s["mean_abs_error"] <= 0.14 and 0.50 <= s["max_abs_error"] <= 0.57, s
+    assert 0.045 <= s["mean_abs_error"] <= 0.065 and 0.19 <= s["max_abs_error"] <= 0.25, s
     assert -13.0 <= s["size_drift_points"] <= -8.5, s
     a100 = [r.error for r in rows if r.chip != "h100"]
-    h100 = [r.error for r in rows if r.chip == "h100"]
+    h100 = {r.label.split()[0]: r.error for r in rows if r.chip == "h100"}
     assert all(abs(e) <= 0.105 for e in a100) and 0.03 <= float(np.mean(np.abs(a100))) <= 0.05, a100
-    assert all(0.10 <= e <= 0.57 for e in h100), h100
+    assert all(-0.13 <= e <= 0.25 for e in h100.values()) and h100["MPT-13b"] >= 0.18, h100
+    assert h100["MPT-30b"] < -0.05 and h100["MPT-70b"] < -0.05, h100  # the full-recompute H100 rows now too slow
+
+
+def test_h100_fit_row_pins_the_chip_efficiency_from_both_sides():
+    from gapstudy.costmodel.validation import CHIP_GRID, predict, run_params
+    runs = measurements.FIT_H100
+    assert len(runs) == 1 and runs[0].chip == "h100" and runs[0].source == measurements.NEMOTRON4_340B
+    run = runs[0]
+    # Nemotron-4 340B, last batch stage: 6,144 GPUs = TP 8 x PP 12 x DP 64, 2304 x 4096 tokens, 8.0 s
+    assert (run.tensor, run.pipeline, run.data, run.global_batch, run.seq_len, run.value) == (8, 12, 64, 2304, 4096, 8.0)
+    assert run_params(run) == pytest.approx(341.0e9, rel=0.002)  # GQA (8 KV heads) + 4h squared-ReLU MLP, untied
+    assert dict(DEFAULT_CALIBRATION.chip_max_efficiency_2022) == {"h100": 0.57}
+    # with the shared (A100-fitted) 0.73 the row is ~25% too fast; the fitted 0.57 is the grid's best, within 1%
+    shared = predict(run, DEFAULT_CALIBRATION.replace(chip_max_efficiency_2022=()))
+    assert 0.20 <= shared.error <= 0.30, shared.error
+    score = {e: abs(predict(run, DEFAULT_CALIBRATION.replace(chip_max_efficiency_2022=(("h100", e),))).error)
+             for e in CHIP_GRID}
+    assert min(score, key=score.get) == 0.57 and score[0.57] <= 0.01 and score[0.50] > 0.08 and score[0.65] > 0.08
+    # only the named chip and only the 2022+ software move
+    cal = DEFAULT_CALIBRATION
+    assert cal.max_efficiency(2024, "h100") == 0.57
+    assert cal.max_efficiency(2024, "a100_80gb") == cal.max_efficiency(2024) == cal.gemm_max_efficiency_2022
+    assert cal.max_efficiency(2021, "h100") == cal.gemm_max_efficiency
+
+
+def test_layer_weights_scale_the_block_gemms_and_parameters():
+    from gapstudy.costmodel.hardware import get_hardware
+    from gapstudy.costmodel.step import evaluate
+    kw = dict(layers=32, hidden=4096, heads=32, seq_len=4096, vocab=50304, global_batch=64, micro_batch=np.array([1, 2]),
+              tensor=np.array([1, 2]), pipeline=1, data=8, zero_stage=1, recompute=0, sequence_parallel=False,
+              interleave=1, hardware=get_hardware("h100"), era=2024)
+    base, twelve = evaluate(**kw), evaluate(**kw, layer_weights=12.0)
+    for k in ("step_time", "compute_time", "params_per_gpu", "memory"):
+        assert np.allclose(base[k], twelve[k]), k  # GPT's 12 h^2 is the default path
+    gqa = evaluate(**kw, layer_weights=10.0)
+    assert np.all(gqa["compute_time"] < base["compute_time"]) and np.all(gqa["params_per_gpu"] < base["params_per_gpu"])
+    # the parameters a GPU holds move by exactly the weights removed, 2 h^2 per layer split over t
+    assert np.allclose(base["params_per_gpu"] - gqa["params_per_gpu"], 2.0 * 4096**2 * 32 / np.array([1, 2]))
+
+
+def test_third_held_out_set_is_fixed_cited_and_reported():
+    from gapstudy.costmodel.validation import held_out_3, run_params
+    runs = measurements.HELD_OUT_3
+    # a source used nowhere else: not fitted on, in neither earlier held-out set
+    assert {r.source for r in runs} == {measurements.OLMO_CORE}
+    assert measurements.OLMO_CORE not in ({r.source for r in fit_rows()} | {r.source for r in measurements.HELD_OUT}
+                                          | {r.source for r in measurements.HELD_OUT_2})
+    assert [r.label for r in runs] == ["OLMo-core 7B, 8 GPUs", "OLMo-core 13B, 8 GPUs"]
+    assert all(r.chip == "h100" and r.zero_stage == 3 and r.tensor == r.pipeline == 1 for r in runs)
+    # tokens per second per device, as step times on 8 GPUs: 1024 x 4096 / (10,000 x 8), 2048 x 4096 / (4,600 x 8)
+    assert [round(r.value, 2) for r in runs] == [52.43, 227.95]
+    assert [round(run_params(r) / 1e9, 2) for r in runs] == [7.30, 13.72]
+    # Evaluated once, after the rows were committed (h11c, commit 70caca8), with the model of commit 8f8afba (H100
+    # e_max 0.57 fitted on Nemotron-4 340B): 7B -5.3% (model too slow), 13B +13.4% (too fast); mean 9.3%, max 13.4%.
+    # Goal not met. Pinned from both sides.
+    rows = {r.label: r.error for r in held_out_3()}
+    assert -0.08 <= rows["OLMo-core 7B, 8 GPUs"] <= -0.03, rows
+    assert 0.10 <= rows["OLMo-core 13B, 8 GPUs"] <= 0.17, rows
