@@ -265,10 +265,15 @@ HELD_OUT: tuple[Run, ...] = (
     # on one stage), the 20B tokenizer's 50,277 tokens padded to a multiple of 128 x t (V 50,304 / 50,432 /
     # 50,688, Megatron's rule). attention-config "flash" in the 1.4B-12B configs (the paper uses FlashAttention);
     # not in pythia-1b.yml, whose head dimension 256 FlashAttention 1.x did not support (up to 128).
-    # Not pinned: the configs first committed under the models' earlier names (models/1.3B/pythia-1.3b.yml:
-    # "trained on 128 gpus", 71,500 steps, micro-batch 16, no attention-config) have no FlashAttention, and
-    # that README version says the 4M-token-batch models were first trained for 71,500 steps; which runs
-    # Table 5's hours are of, with or without FlashAttention, no source says. The rows keep the current configs.
+    # FlashAttention pinned (h11c) for the suite these rows describe: the EleutherAI/pythia README's changelog
+    # ([April 3, 2023], the release date of the paper's arXiv v1 and of the retrained models) lists "Flash Attention
+    # was used in the new retrained suite" among the changes from the earlier suite (v0, whose configs, e.g.
+    # models/1.3B/pythia-1.3b.yml, "trained on 128 gpus", 71,500 steps, have no attention-config), and the same
+    # changelog says the new pythia-1b was trained in bf16 after fp16 loss spikes (so it was rerun; its head
+    # dimension 256 was beyond FlashAttention 1.x, and its config has no attention-config: no FlashAttention kept).
+    # Still not pinned: that Table 5's A100-hours are of the retrained runs rather than v0's (the paper's Appendix B
+    # discusses the retraining; not read here). The rows keep the retrained suite's configs (unchanged flags: this
+    # note changes no error).
     # Shapes (layers, hidden, heads) are the README's table. Software year 2021 as GPT-NeoX-20B: GPT-NeoX's
     # Megatron-derived kernels, and pipe-parallel-size 1 still runs DeepSpeed's pipeline engine, which reduces
     # gradients after the backward pass (overlap_comm notwithstanding).
