@@ -9,7 +9,8 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Calibration:
-    """The few global constants of the step-time model; never set per row or per chip.
+    """The few global constants of the step-time model; never set per row, per chip only through
+    chip_max_efficiency_2022 (fitted on that chip's own fit rows).
 
     The first three are fitted jointly on a coarse grid (0.01 / 0.1 / 0.25 steps) minimising the
     mean absolute error over the ten rows of Narayanan et al. (2021) Table 1 (A100-80GB, 2021
