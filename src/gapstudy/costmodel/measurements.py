@@ -9,7 +9,9 @@ The held-out set is never used to choose a constant: five other reports (BLOOM, 
 Llama 3, Megatron-Turing NLG, Pythia 1B-12B), three chips' clusters (A100-80GB on Omni-Path and on Selene,
 A100-40GB on InfiniBand and on AWS EFA, H100), software of 2021-2024. It informed one structural judgement (how
 DeepSpeed's engine cost scales, branch h11), so a second held-out set, HELD_OUT_2 (MosaicML's MPT benchmarks: PyTorch
-FSDP on A100-40GB, A100-80GB and H100, 2023), was committed before any error on it was computed.
+FSDP on A100-40GB, A100-80GB and H100, 2023), was committed before any error on it was computed. FIT_H100
+(Nemotron-4 340B on 6,144 H100s) fits the H100's own e_max; HELD_OUT_3 (AI2's OLMo-core 7B / 13B on H100, PyTorch
+FSDP, 2024) was committed after that fit and before any error on it was computed.
 Shapes and layouts are the papers' own; where a paper leaves a choice open (micro-batch,
 interleave, recomputation) the model takes the best that fits, as the authors tuned theirs.
 """
