@@ -38,13 +38,13 @@ def test_held_out_is_disjoint_cited_and_reported():
     # shows (an improvement should update this test and the README's caveat).
     assert s["rows"] == len(out) == 12
     # With DeepSpeed's pipeline-engine cost fitted on GLM-130B's speed test (3.0 ns per parameter held by a GPU,
-    # gemm.Calibration deepspeed_step_seconds_per_param; held out evaluated once with it, h11 branch):
+    # gemm.Calibration deepspeed_step_seconds_per_param; held out evaluated once with it, commit 533153f):
     # BLOOM -7.9%, GPT-NeoX-20B -9.9% (its own FLOP count), Llama 3 +1.7% / +1.0%, MT-NLG 530B +3.1% / +2.0% /
     # +2.9%, Pythia 1B / 1.4B / 2.8B / 6.9B / 12B -61% / -58% / -57% / -60% / -52%: mean 26.4%, max 61.2%.
     # The per-parameter scaling, an assumption one GLM layout could not test, is wrong for GPT-NeoX's pure
     # data-parallel Pythia runs (3-9 s a step they do not show). Before (no engine cost): mean 10.5%, max 19.8%,
     # every row too fast (BLOOM +4.8%, NeoX +7.8%, MT-NLG +15..+20%, Pythia +2..+20%).
-    # With the H100's own e_max (0.57, fitted on Nemotron-4 340B; h11c, held out evaluated once with it) Llama 3's
+    # With the H100's own e_max (0.57, fitted on Nemotron-4 340B in commit 8f8afba, held out evaluated once with it) Llama 3's
     # two rows move from +1.7% / +1.0% to -18.9% / -19.4% (the model now too slow there): mean 29.4%, max 61.2%.
     assert 0.27 <= s["mean_abs_error"] <= 0.32 and 0.55 <= s["max_abs_error"] <= 0.66, s
     by = {r.label: r for r in rows}
@@ -308,9 +308,9 @@ def test_second_held_out_set_is_fixed_cited_and_reported():
                   "70b": 64862437376}
     for r in runs:
         assert run_params(r) == pytest.approx(num_params[r.label.split()[0][4:]], rel=1e-4), r.label
-    # Evaluated once, after the rows were committed (h11b, commit 512c157), with the h11 model unchanged: mean 12.1%,
+    # Evaluated once, after the rows were committed (commit 3702217), with the model of commit 533153f unchanged: mean 12.1%,
     # max 53.4%, drift -10.9 points over 1.3B-65B; H100 rows 13-53% too fast (MFU 50-61% against 40-46%).
-    # Evaluated once more with the H100's own e_max (0.57, fitted on Nemotron-4 340B alone, h11c): mean 5.5%, max
+    # Evaluated once more with the H100's own e_max (0.57, fitted on Nemotron-4 340B alone, commit 8f8afba): mean 5.5%, max
     # 22.1%, drift -10.8. A100 rows unchanged (-6.3..+10.0%, mean 3.8%); H100 rows -10.6..+22.1% (1b +3.1, 3b +7.9,
     # 7b +2.1, 13b +22.1, 30b -10.6, 70b -7.1). Goal not met. Pinned from both sides so that a change shows here.
     rows = held_out_2()
@@ -374,7 +374,7 @@ def test_third_held_out_set_is_fixed_cited_and_reported():
     # tokens per second per device, as step times on 8 GPUs: 1024 x 4096 / (10,000 x 8), 2048 x 4096 / (4,600 x 8)
     assert [round(r.value, 2) for r in runs] == [52.43, 227.95]
     assert [round(run_params(r) / 1e9, 2) for r in runs] == [7.30, 13.72]
-    # Evaluated once, after the rows were committed (h11c, commit 70caca8), with the model of commit 8f8afba (H100
+    # Evaluated once, after the rows were committed (commit 70caca8), with the model of commit 8f8afba (H100
     # e_max 0.57 fitted on Nemotron-4 340B): 7B -5.3% (model too slow), 13B +13.4% (too fast); mean 9.3%, max 13.4%.
     # Goal not met. Pinned from both sides.
     rows = {r.label: r.error for r in held_out_3()}

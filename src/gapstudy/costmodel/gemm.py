@@ -52,7 +52,7 @@ class Calibration:
     # at 4.55e9 parameters per GPU). One layout cannot tell how the cost scales; per parameter held is the
     # assumption (the post-flush phases all move or update each parameter once), not measured. 0 for every
     # other framework (Megatron-LM, PyTorch DDP/FSDP): the fit set's Megatron rows need no such term.
-    # Structure re-examined on h11b: no other published DeepSpeed-engine measurement with its layout, cluster and
+    # Structure re-examined (commit c90795b): no other published DeepSpeed-engine measurement with its layout, cluster and
     # step time was found to add to the fit set (searched: GLM-130B's other logs, GPT-NeoX issues, DeepSpeed's
     # blog posts, Megatron-DeepSpeed forks; parallelism_cost README, validation), so the scaling is unchanged.
     # Against it at one stage: GPT-NeoX's maintainers report the engine with pipe-parallel-size 1 runs about as fast

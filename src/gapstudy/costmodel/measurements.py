@@ -8,7 +8,7 @@ that engine's per-step cost).
 The held-out set is never used to choose a constant: five other reports (BLOOM, GPT-NeoX-20B,
 Llama 3, Megatron-Turing NLG, Pythia 1B-12B), three chips' clusters (A100-80GB on Omni-Path and on Selene,
 A100-40GB on InfiniBand and on AWS EFA, H100), software of 2021-2024. It informed one structural judgement (how
-DeepSpeed's engine cost scales, branch h11), so a second held-out set, HELD_OUT_2 (MosaicML's MPT benchmarks: PyTorch
+DeepSpeed's engine cost scales, commit 533153f), so a second held-out set, HELD_OUT_2 (MosaicML's MPT benchmarks: PyTorch
 FSDP on A100-40GB, A100-80GB and H100, 2023), was committed before any error on it was computed. FIT_H100
 (Nemotron-4 340B on 6,144 H100s) fits the H100's own e_max; HELD_OUT_3 (AI2's OLMo-core 7B / 13B on H100, PyTorch
 FSDP, 2024) was committed after that fit and before any error on it was computed.
@@ -267,7 +267,7 @@ HELD_OUT: tuple[Run, ...] = (
     # on one stage), the 20B tokenizer's 50,277 tokens padded to a multiple of 128 x t (V 50,304 / 50,432 /
     # 50,688, Megatron's rule). attention-config "flash" in the 1.4B-12B configs (the paper uses FlashAttention);
     # not in pythia-1b.yml, whose head dimension 256 FlashAttention 1.x did not support (up to 128).
-    # FlashAttention pinned (h11c) for the suite these rows describe: the EleutherAI/pythia README's changelog
+    # FlashAttention pinned (commit 0dec517) for the suite these rows describe: the EleutherAI/pythia README's changelog
     # ([April 3, 2023], the release date of the paper's arXiv v1 and of the retrained models) lists "Flash Attention
     # was used in the new retrained suite" among the changes from the earlier suite (v0, whose configs, e.g.
     # models/1.3B/pythia-1.3b.yml, "trained on 128 gpus", 71,500 steps, have no attention-config), and the same
@@ -297,7 +297,7 @@ HELD_OUT: tuple[Run, ...] = (
 
 MOSAIC = "MosaicML 2023 (llm-foundry scripts/train/benchmarking/README.md, MPT training benchmarks)"
 # A second held-out set, fixed (committed) before any model error on it was evaluated: the first held-out set
-# (HELD_OUT) informed a structural judgement on branch h11 (the DeepSpeed engine cost's scaling), so it no longer
+# (HELD_OUT) informed a structural judgement in commit 533153f (the DeepSpeed engine cost's scaling), so it no longer
 # tests the next structural decision. Source not used anywhere before in this suite, a different framework
 # (PyTorch FSDP in MosaicML's Composer / llm-foundry, no DeepSpeed, no Megatron-LM), year (2023) and three chips.
 # Measured: the benchmark tables' MFU column, MFU = (6 N s + 12 L h s^2) x sequences/s / (GPUs x peak), N the

@@ -4,7 +4,7 @@ Constants (gemm.Calibration) are fitted on Narayanan et al. (2021) Table 1, the 
 Korthikanti et al. (2022) Table 5, the FlashAttention kernel's speed on Dao (2023) Table 1 and the per-step cost
 of DeepSpeed's pipeline engine on GLM-130B's speed test, and the H100's own e_max on Nemotron-4 340B; the held-out rows (measurements.HELD_OUT: BLOOM, GPT-NeoX-20B,
 Llama 3, Megatron-Turing NLG, Pythia) are never used to choose them. HELD_OUT informed one structural judgement (how the
-engine cost scales, branch h11), so measurements.HELD_OUT_2 (MosaicML's MPT benchmarks, PyTorch FSDP) was fixed before
+engine cost scales, commit 533153f), so measurements.HELD_OUT_2 (MosaicML's MPT benchmarks, PyTorch FSDP) was fixed before
 any error on it was computed and is reported beside it, as is measurements.HELD_OUT_3 (AI2's OLMo-core on H100),
 fixed after the H100 e_max was fitted and before any error on it was computed. Errors are of throughput: predicted / measured - 1 (for step times,
 measured / predicted - 1), so a negative error means the model is too slow.
