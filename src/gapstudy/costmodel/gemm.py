@@ -17,8 +17,8 @@ class Calibration:
     software); the 2022+ efficiency is then fitted alone on Korthikanti et al. (2022) Table 5
     (same cluster, 2022 software), and the FlashAttention kernel's speed alone on the FlashAttention
     rows of Dao (2023) Table 1 (one 8 x A100-80GB node, 2023 software), and the per-step cost of DeepSpeed's
-    pipeline engine alone on GLM-130B's speed test (two batch sizes, 768 A100-40GB), and the H100's own e_max alone
-    on Nemotron-4 340B's iteration time (6,144 H100s). validation.py holds the fit; held-out rows never enter it.
+    pipeline engine alone on GLM-130B's speed test (two batch sizes, 768 A100-40GB), and the H100's own e_max
+    on Nemotron-4 340B's and 15B's iteration times (jointly with the 2023+ data-parallel overlap, techniques). validation.py holds the fit; held-out rows never enter it.
     """
 
     # Largest fraction of peak a big 16-bit GEMM reaches inside a training step. cuBLAS alone
@@ -62,14 +62,17 @@ class Calibration:
     # e_max of the 2022+ software on particular chips, as (chip name, value) pairs, where fit rows on that chip
     # show the shared gemm_max_efficiency_2022 (fitted on A100-80GB) does not carry over; a chip not listed uses
     # the shared value and differs only through its ridge point. validation.fit_calibration (5th stage) fits each
-    # listed chip alone on its fit rows. H100: fitted value 0.57 on the one H100 fit row (measurements.FIT_H100,
-    # Nemotron-4 340B on 6,144 H100s, Megatron-Core 2024: +0.7%; 0.56: -0.9%); with the shared 0.73 that row is
-    # predicted 24.8% too fast (6.41 s against 8.0 s). So a big BF16 GEMM inside a Megatron step reaches ~57% of
-    # H100's 989 TFLOP/s datasheet peak against ~73% of A100's 312: the H100's peak grew 3.2x, its HBM bandwidth
-    # 1.6x, and clocks under load sit below the boost clock the peak assumes (power limit). One row fixes the level
-    # only: the roll-off with matrix shape on H100 (gemm_size_scale, shared, in units of the ridge point) is not
-    # fitted on H100 rows; rows at other matrix sizes on H100 are needed for that.
-    chip_max_efficiency_2022: tuple[tuple[str, float], ...] = (("h100", 0.57),)
+    # listed chip alone on its fit rows. H100: fitted value 0.58 on the six H100 fit rows (measurements.FIT_H100:
+    # Nemotron-4 340B's three batch-ramp stages and Nemotron-4 15B's three, Megatron-Core 2024), jointly with the
+    # 2023+ data-parallel overlap (techniques.OVERLAP_FROM_2023 data 0.25; validation.fit_data_overlap): mean 2.3%,
+    # max 9.9%. With the shared 0.73 the 340B rows are ~25% too fast. So a big BF16 GEMM inside a Megatron step
+    # reaches ~58% of H100's 989 TFLOP/s datasheet peak against ~73% of A100's 312: the H100's peak grew 3.2x, its HBM
+    # bandwidth 1.6x, and clocks under load sit below the boost clock the peak assumes (power limit). h11c fitted 0.57
+    # on the 340B's last stage alone. The roll-off with matrix shape stays shared (gemm_size_scale in units of the
+    # ridge point): an H100 roll-off fitted with e_max on the same six rows (h11d) wants k = 2.0, ten times the A100
+    # value, at the grid's edge, with e_max 0.78 (mean 2.8%): not adopted, the rows' spread comes from data-parallel
+    # width at fixed shape (Nemotron-4 15B), which no roll-off can produce.
+    chip_max_efficiency_2022: tuple[tuple[str, float], ...] = (("h100", 0.58),)
 
     def max_efficiency(self, year: float | None, chip: str | None = None) -> float:
         """e_max of the software of `year` (None: the newest) on `chip` (None: the shared value)."""

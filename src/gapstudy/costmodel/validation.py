@@ -2,7 +2,8 @@
 
 Constants (gemm.Calibration) are fitted on Narayanan et al. (2021) Table 1, the 2022 efficiency on
 Korthikanti et al. (2022) Table 5, the FlashAttention kernel's speed on Dao (2023) Table 1 and the per-step cost
-of DeepSpeed's pipeline engine on GLM-130B's speed test, and the H100's own e_max on Nemotron-4 340B; the held-out rows (measurements.HELD_OUT: BLOOM, GPT-NeoX-20B,
+of DeepSpeed's pipeline engine on GLM-130B's speed test, and the H100's own e_max with the 2023+ data-parallel overlap
+on Nemotron-4 340B's and 15B's batch-ramp stages (fit_data_overlap); the held-out rows (measurements.HELD_OUT: BLOOM, GPT-NeoX-20B,
 Llama 3, Megatron-Turing NLG, Pythia) are never used to choose them. HELD_OUT informed one structural judgement (how the
 engine cost scales, commit 533153f), so measurements.HELD_OUT_2 (MosaicML's MPT benchmarks, PyTorch FSDP) was fixed before
 any error on it was computed and is reported beside it, as is measurements.HELD_OUT_3 (AI2's OLMo-core on H100),
@@ -97,8 +98,9 @@ def run_params(run: _m.Run) -> float:
     return float(run.layers * (w * run.hidden**2 + 13.0 * run.hidden) + embed)
 
 
-def predict(run: _m.Run, calibration: Calibration = DEFAULT_CALIBRATION) -> ValidationRow:
-    """The model's value of the run's metric, with the choices the paper leaves open made for best throughput."""
+def predict(run: _m.Run, calibration: Calibration = DEFAULT_CALIBRATION, overlap=None) -> ValidationRow:
+    """The model's value of the run's metric, with the choices the paper leaves open made for best throughput.
+    `overlap`: the run's communication overlap in place of its software's (run_overlap; fit_data_overlap only)."""
     hw = get_hardware(run.chip)
     if run.hardware_changes:
         hw = hw.replace(**run.hardware_changes)
@@ -110,7 +112,7 @@ def predict(run: _m.Run, calibration: Calibration = DEFAULT_CALIBRATION) -> Vali
                  global_batch=run.global_batch, micro_batch=b, tensor=run.tensor, pipeline=run.pipeline, data=run.data,
                  zero_stage=run.zero_stage, recompute=rc, sequence_parallel=run.sequence_parallel, interleave=v,
                  hardware=hw, bytes_per_param=run.bytes_per_param, reserve=0.0, calibration=calibration,
-                 flash_attention=run.flash_attention, overlap=run_overlap(run), era=run.year,
+                 flash_attention=run.flash_attention, overlap=run_overlap(run) if overlap is None else overlap, era=run.year,
                  last_stage_layers=run.last_stage_layers, embedding_params=run.embedding_params,
                  step_overhead_per_param=framework_overhead(run, calibration), layer_weights=run.layer_weights)
     ok = r["fits"]
@@ -203,7 +205,7 @@ def fit_calibration(rows=None, grid=None, rows_2022=None, grid_2022=ERA_2022_GRI
     earlier stages do not depend on it), then the per-step cost of DeepSpeed's pipeline engine alone on
     `rows_deepspeed` (default GLM-130B's speed test; the only fit rows on that engine, without FlashAttention,
     software year 2021), then, for each chip with rows in `rows_chip` (default measurements.FIT_H100: Nemotron-4
-    340B on H100), that chip's e_max of the 2022+ software alone on its rows (Calibration chip_max_efficiency_2022;
+    340B and 15B on H100), that chip's e_max of the 2022+ software alone on its rows (Calibration chip_max_efficiency_2022;
     the earlier stages' rows are all A100, so they do not depend on it). Held-out rows are never passed here."""
     grid = grid or CALIBRATION_GRID
     rows = _m.FIT if rows is None else rows
@@ -239,6 +241,39 @@ def fit_calibration(rows=None, grid=None, rows_2022=None, grid_2022=ERA_2022_GRI
                    ["mean_abs_error"], e) for e in grid_chip]
         chips[chip] = min(scores)[1]
     return best.replace(chip_max_efficiency_2022=tuple(sorted(chips.items())))
+
+
+# data-parallel overlap of model-parallel runs in the 2023+ software (techniques.OVERLAP_FROM_2023 data), 0 to 1
+DATA_OVERLAP_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+def fit_data_overlap(rows=None, grid=DATA_OVERLAP_GRID, grid_chip=CHIP_GRID,
+                     calibration: Calibration = DEFAULT_CALIBRATION) -> dict:
+    """Joint grid fit of the 2023+ software's data-parallel overlap of model-parallel runs (techniques.Overlap data)
+    and each chip's e_max on `rows` (default measurements.FIT_H100, the only fit rows with 2023+ software and tensor
+    or pipeline parallelism: the other fit rows do not depend on it). For each overlap value, each chip's e_max is
+    fitted alone (as fit_calibration's 5th stage); the pair with the smallest mean absolute error wins.
+    Returns {"data": f, "chip_max_efficiency_2022": pairs, "mean_abs_error": err, "scores": {f: err}}."""
+    from dataclasses import replace as _replace
+    rows = _m.FIT_H100 if rows is None else rows
+    scores, best = {}, None
+    for f in grid:
+        chips = dict(calibration.chip_max_efficiency_2022)
+        for chip in sorted({r.chip for r in rows}):
+            mine = tuple(r for r in rows if r.chip == chip)
+            others = tuple(sorted((c, e) for c, e in chips.items() if c != chip))
+            per = []
+            for e in grid_chip:
+                cal = calibration.replace(chip_max_efficiency_2022=others + ((chip, e),))
+                per.append((error_summary([predict(r, cal, _replace(run_overlap(r), data=f)) for r in mine])
+                            ["mean_abs_error"], e))
+            chips[chip] = min(per)[1]
+        cal = calibration.replace(chip_max_efficiency_2022=tuple(sorted(chips.items())))
+        err = error_summary([predict(r, cal, _replace(run_overlap(r), data=f)) for r in rows])["mean_abs_error"]
+        scores[f] = err
+        if best is None or err < best[0] - 1e-12:
+            best = (err, f, cal.chip_max_efficiency_2022)
+    return {"data": best[1], "chip_max_efficiency_2022": best[2], "mean_abs_error": best[0], "scores": scores}
 
 
 def fit_rows() -> tuple:
