@@ -46,10 +46,12 @@ def test_held_out_is_disjoint_cited_and_reported():
     # every row too fast (BLOOM +4.8%, NeoX +7.8%, MT-NLG +15..+20%, Pythia +2..+20%).
     # With the H100's own e_max (0.57, fitted on Nemotron-4 340B in commit 8f8afba, held out evaluated once with it) Llama 3's
     # two rows move from +1.7% / +1.0% to -18.9% / -19.4% (the model now too slow there): mean 29.4%, max 61.2%.
+    # Evaluated once with the h11d model (H100 e_max 0.58 and the 2023+ data-parallel overlap 0.25, fitted on the six
+    # Nemotron-4 H100 rows): Llama 3 -18.6% / -20.1%, every other row unchanged: mean 29.4%, max 61.2%, drift +67.5.
     assert 0.27 <= s["mean_abs_error"] <= 0.32 and 0.55 <= s["max_abs_error"] <= 0.66, s
     by = {r.label: r for r in rows}
     llama = [r for r in rows if r.chip == "h100"]
-    assert len(llama) == 2 and all(-0.23 <= r.error <= -0.15 for r in llama), [r.error for r in llama]
+    assert len(llama) == 2 and all(-0.23 <= r.error <= -0.16 for r in llama), [r.error for r in llama]
     assert -0.12 <= by["BLOOM-176B"].error <= -0.04  # -11.7% when the last stage was timed with 6 blocks + logits
     assert -0.14 <= by["GPT-NeoX-20B"].error <= -0.06
     # MT-NLG: the published times fall as 378/d + 12.7 s; with the engine's fixed cost the model's intercept is no
@@ -69,7 +71,8 @@ def test_size_drift_is_reported_per_set():
     # rows at 1.3B-2.7B, errors -2.2..+1.0%; the GLM-130B rows -0.4% / +0.8%; 25 rows with Nemotron-4 340B: -0.5);
     # held out (1.01B-530B): +76.8 with the DeepSpeed engine cost per parameter held (Pythia 1B-12B 52-61% too slow,
     # MT-NLG within 3%), +67.6 once the H100 e_max moved Llama 3 (405B) to -19%; it was +0.1 without the engine
-    # cost. Before step.ring_bandwidth: fit -5.0, held out +28.1
+    # cost. Before step.ring_bandwidth: fit -5.0, held out +28.1. h11d (30 fit rows with the Nemotron-4 340B / 15B
+    # stages, H100 e_max 0.58, data-parallel overlap 0.25): fit -1.1, held out +67.5
     assert -2.5 <= fit["size_drift_points"] <= 1.5, fit
     assert 60.0 <= out["size_drift_points"] <= 90.0, out
     sizes = [r.params_b for r in held_out()]
@@ -313,15 +316,17 @@ def test_second_held_out_set_is_fixed_cited_and_reported():
     # Evaluated once more with the H100's own e_max (0.57, fitted on Nemotron-4 340B alone, commit 8f8afba): mean 5.5%, max
     # 22.1%, drift -10.8. A100 rows unchanged (-6.3..+10.0%, mean 3.8%); H100 rows -10.6..+22.1% (1b +3.1, 3b +7.9,
     # 7b +2.1, 13b +22.1, 30b -10.6, 70b -7.1). Goal not met. Pinned from both sides so that a change shows here.
+    # Evaluated once with the h11d model (H100 e_max 0.58, 2023+ data-parallel overlap 0.25; pure-FSDP rows keep full
+    # overlap): mean 5.7%, max 24.1%, drift -10.8; H100 rows 1b +4.7, 3b +9.6, 7b +3.7, 13b +24.1, 30b -9.1, 70b -5.5.
     rows = held_out_2()
     s = error_summary(rows)
     assert s["rows"] == 18
-    assert 0.045 <= s["mean_abs_error"] <= 0.065 and 0.19 <= s["max_abs_error"] <= 0.25, s
+    assert 0.050 <= s["mean_abs_error"] <= 0.065 and 0.22 <= s["max_abs_error"] <= 0.26, s
     assert -13.0 <= s["size_drift_points"] <= -8.5, s
     a100 = [r.error for r in rows if r.chip != "h100"]
     h100 = {r.label.split()[0]: r.error for r in rows if r.chip == "h100"}
     assert all(abs(e) <= 0.105 for e in a100) and 0.03 <= float(np.mean(np.abs(a100))) <= 0.05, a100
-    assert all(-0.13 <= e <= 0.25 for e in h100.values()) and h100["MPT-13b"] >= 0.18, h100
+    assert all(-0.12 <= e <= 0.26 for e in h100.values()) and h100["MPT-13b"] >= 0.20, h100
     assert h100["MPT-30b"] < -0.05 and h100["MPT-70b"] < -0.05, h100  # the full-recompute H100 rows now too slow
 
 
@@ -394,9 +399,10 @@ def test_third_held_out_set_is_fixed_cited_and_reported():
     # Evaluated once, after the rows were committed (commit 70caca8), with the model of commit 8f8afba (H100
     # e_max 0.57 fitted on Nemotron-4 340B): 7B -5.3% (model too slow), 13B +13.4% (too fast); mean 9.3%, max 13.4%.
     # Goal not met. Pinned from both sides.
+    # Evaluated once with the h11d model (H100 e_max 0.58, fitted on six Nemotron-4 rows): 7B -3.7%, 13B +15.3%.
     rows = {r.label: r.error for r in held_out_3()}
-    assert -0.08 <= rows["OLMo-core 7B, 8 GPUs"] <= -0.03, rows
-    assert 0.10 <= rows["OLMo-core 13B, 8 GPUs"] <= 0.17, rows
+    assert -0.06 <= rows["OLMo-core 7B, 8 GPUs"] <= -0.02, rows
+    assert 0.13 <= rows["OLMo-core 13B, 8 GPUs"] <= 0.18, rows
 
 
 def test_deepspeed_layout_rows_are_reported_not_fitted():
@@ -416,3 +422,36 @@ def test_deepspeed_layout_rows_are_reported_not_fitted():
     score = {c: error_summary(validate(DEFAULT_CALIBRATION.replace(deepspeed_step_seconds_per_param=c), both))
              ["mean_abs_error"] for c in (2.0e-9, 2.5e-9, 3.0e-9, 3.5e-9)}
     assert min(score, key=score.get) in (2.5e-9, 3.0e-9) and max(score.values()) - min(score.values()) < 0.02, score
+
+
+def test_fourth_held_out_set_is_fixed_cited_and_reported():
+    from gapstudy.costmodel.validation import held_out_4, run_params
+    runs = measurements.HELD_OUT_4
+    # a source used nowhere else: not fitted on, in no earlier held-out set, not among the reported-only rows
+    assert {r.source for r in runs} == {measurements.TORCHTITAN}
+    earlier = (fit_rows() + measurements.HELD_OUT + measurements.HELD_OUT_2 + measurements.HELD_OUT_3
+               + measurements.DEEPSPEED_LAYOUTS + measurements.FLASH_BASELINES)
+    assert measurements.TORCHTITAN not in {r.source for r in earlier}
+    assert len(runs) == 6 and all(r.chip == "a100_80gb" and r.zero_stage == 3 and r.tensor == r.pipeline == 1
+                                  and r.data == 64 for r in runs)
+    assert not any("selective layer" in r.label for r in runs)  # left out by the rule (no such recompute option)
+    # tokens per second per GPU as step times: local batch x sequence / WPS
+    by = {r.label: r for r in runs}
+    assert by["torchtitan Llama 3 70B, local batch 1, AC full"].value == pytest.approx(8192 / 331.0)
+    assert by["torchtitan Llama 2 13B, local batch 2, AC no"].value == pytest.approx(2 * 4096 / 2162.0)
+    assert [round(run_params(r) / 1e9, 2) for r in runs] == [8.03, 70.56, 13.02, 13.02, 68.98, 68.98]
+    # Evaluated ONCE, after the rows were committed (h11d, commit 9c77136), with the final h11d model (commit bf1d35f's
+    # constants): Llama 3 8B selective +9.4%, Llama 3 70B full +0.6%, Llama 2 13B none +6.3%, selective +20.7%,
+    # Llama 2 70B selective +32.2%, full +3.1%: mean 12.1%, max 32.2%, drift +0.7 points. Every row too fast; the
+    # rows without or with full recomputation are within 6.3%, the "selective op" rows 9-32% too fast (torchtitan's
+    # selective op checkpointing recomputes more than the attention core the model's "selective" recomputes).
+    # Goal (mean <= 5%, max <= 10%) not met. Pinned from both sides.
+    rows = held_out_4()
+    s = error_summary(rows)
+    assert s["rows"] == 6
+    assert 0.10 <= s["mean_abs_error"] <= 0.14 and 0.29 <= s["max_abs_error"] <= 0.35, s
+    assert -2.0 <= s["size_drift_points"] <= 3.5, s
+    sel = [r.error for r in rows if r.recompute == "selective"]
+    other = [r.error for r in rows if r.recompute != "selective"]
+    assert len(sel) == 3 and all(0.07 <= e <= 0.35 for e in sel), sel
+    assert len(other) == 3 and all(0.0 <= e <= 0.08 for e in other), other
