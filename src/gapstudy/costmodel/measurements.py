@@ -12,7 +12,10 @@ DeepSpeed's engine cost scales, commit 533153f), so a second held-out set, HELD_
 FSDP on A100-40GB, A100-80GB and H100, 2023), was committed before any error on it was computed. FIT_H100
 (Nemotron-4 340B's and 15B's batch-ramp stages on 768-6,144 H100s) fits the H100's own e_max and the 2023+ software's
 data-parallel overlap; HELD_OUT_3 (AI2's OLMo-core 7B / 13B on H100, PyTorch FSDP, 2024) was committed after the
-first H100 fit (340B's last stage alone) and before any error on it was computed.
+first H100 fit (340B's last stage alone) and before any error on it was computed; HELD_OUT_4 (torchtitan's FSDP2
+runs of Llama 2 / Llama 3 on 64 A100-80GB, 2024) after the h11d fit (six H100 rows, data-parallel overlap) and before
+any error on it was computed. DEEPSPEED_LAYOUTS (BigScience's Megatron-DeepSpeed topology benchmarks) are reported,
+neither fitted nor held out.
 Shapes and layouts are the papers' own; where a paper leaves a choice open (micro-batch,
 interleave, recomputation) the model takes the best that fits, as the authors tuned theirs.
 """

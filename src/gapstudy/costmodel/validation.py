@@ -7,7 +7,8 @@ on Nemotron-4 340B's and 15B's batch-ramp stages (fit_data_overlap); the held-ou
 Llama 3, Megatron-Turing NLG, Pythia) are never used to choose them. HELD_OUT informed one structural judgement (how the
 engine cost scales, commit 533153f), so measurements.HELD_OUT_2 (MosaicML's MPT benchmarks, PyTorch FSDP) was fixed before
 any error on it was computed and is reported beside it, as is measurements.HELD_OUT_3 (AI2's OLMo-core on H100),
-fixed after the H100 e_max was fitted and before any error on it was computed. Errors are of throughput: predicted / measured - 1 (for step times,
+fixed after the H100 e_max was fitted and before any error on it was computed, and measurements.HELD_OUT_4
+(torchtitan's FSDP2 runs on A100-80GB), fixed after the h11d fit and before any error on it was computed. Errors are of throughput: predicted / measured - 1 (for step times,
 measured / predicted - 1), so a negative error means the model is too slow.
 """
 
