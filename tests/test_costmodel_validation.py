@@ -46,7 +46,7 @@ def test_held_out_is_disjoint_cited_and_reported():
     # every row too fast (BLOOM +4.8%, NeoX +7.8%, MT-NLG +15..+20%, Pythia +2..+20%).
     # With the H100's own e_max (0.57, fitted on Nemotron-4 340B in commit 8f8afba, held out evaluated once with it) Llama 3's
     # two rows move from +1.7% / +1.0% to -18.9% / -19.4% (the model now too slow there): mean 29.4%, max 61.2%.
-    # Evaluated once with the h11d model (H100 e_max 0.58 and the 2023+ data-parallel overlap 0.25, fitted on the six
+    # Evaluated once with the model of commit 6db8f05 (H100 e_max 0.58 and the 2023+ data-parallel overlap 0.25, fitted on the six
     # Nemotron-4 H100 rows): Llama 3 -18.6% / -20.1%, every other row unchanged: mean 29.4%, max 61.2%, drift +67.5.
     assert 0.27 <= s["mean_abs_error"] <= 0.32 and 0.55 <= s["max_abs_error"] <= 0.66, s
     by = {r.label: r for r in rows}
@@ -71,7 +71,7 @@ def test_size_drift_is_reported_per_set():
     # rows at 1.3B-2.7B, errors -2.2..+1.0%; the GLM-130B rows -0.4% / +0.8%; 25 rows with Nemotron-4 340B: -0.5);
     # held out (1.01B-530B): +76.8 with the DeepSpeed engine cost per parameter held (Pythia 1B-12B 52-61% too slow,
     # MT-NLG within 3%), +67.6 once the H100 e_max moved Llama 3 (405B) to -19%; it was +0.1 without the engine
-    # cost. Before step.ring_bandwidth: fit -5.0, held out +28.1. h11d (30 fit rows with the Nemotron-4 340B / 15B
+    # cost. Before step.ring_bandwidth: fit -5.0, held out +28.1. Commit 6db8f05 (30 fit rows with the Nemotron-4 340B / 15B
     # stages, H100 e_max 0.58, data-parallel overlap 0.25): fit -1.1, held out +67.5
     assert -2.5 <= fit["size_drift_points"] <= 1.5, fit
     assert 60.0 <= out["size_drift_points"] <= 90.0, out
@@ -316,7 +316,7 @@ def test_second_held_out_set_is_fixed_cited_and_reported():
     # Evaluated once more with the H100's own e_max (0.57, fitted on Nemotron-4 340B alone, commit 8f8afba): mean 5.5%, max
     # 22.1%, drift -10.8. A100 rows unchanged (-6.3..+10.0%, mean 3.8%); H100 rows -10.6..+22.1% (1b +3.1, 3b +7.9,
     # 7b +2.1, 13b +22.1, 30b -10.6, 70b -7.1). Goal not met. Pinned from both sides so that a change shows here.
-    # Evaluated once with the h11d model (H100 e_max 0.58, 2023+ data-parallel overlap 0.25; pure-FSDP rows keep full
+    # Evaluated once with the model of commit 6db8f05 (H100 e_max 0.58, 2023+ data-parallel overlap 0.25; pure-FSDP rows keep full
     # overlap): mean 5.7%, max 24.1%, drift -10.8; H100 rows 1b +4.7, 3b +9.6, 7b +3.7, 13b +24.1, 30b -9.1, 70b -5.5.
     rows = held_out_2()
     s = error_summary(rows)
@@ -348,7 +348,7 @@ def test_h100_fit_rows_pin_the_chip_efficiency_and_data_overlap_from_both_sides(
     assert run_params(small[0]) == pytest.approx(15.63e9, rel=0.005)
     assert dict(DEFAULT_CALIBRATION.chip_max_efficiency_2022) == {"h100": 0.58}
     assert OVERLAP_FROM_2023.data == 0.25
-    # the joint grid fit (h11d) gives exactly the shipped pair; full overlap (the a priori 1.0 until h11c) is far worse
+    # the joint grid fit (commit 6db8f05) gives exactly the shipped pair; full overlap (the a priori 1.0 until commit 6db8f05) is far worse
     fit = fit_data_overlap()
     assert fit["data"] == 0.25 and dict(fit["chip_max_efficiency_2022"]) == {"h100": 0.58}
     sc = fit["scores"]
@@ -399,14 +399,14 @@ def test_third_held_out_set_is_fixed_cited_and_reported():
     # Evaluated once, after the rows were committed (commit 70caca8), with the model of commit 8f8afba (H100
     # e_max 0.57 fitted on Nemotron-4 340B): 7B -5.3% (model too slow), 13B +13.4% (too fast); mean 9.3%, max 13.4%.
     # Goal not met. Pinned from both sides.
-    # Evaluated once with the h11d model (H100 e_max 0.58, fitted on six Nemotron-4 rows): 7B -3.7%, 13B +15.3%.
+    # Evaluated once with the model of commit 6db8f05 (H100 e_max 0.58, fitted on six Nemotron-4 rows): 7B -3.7%, 13B +15.3%.
     rows = {r.label: r.error for r in held_out_3()}
     assert -0.06 <= rows["OLMo-core 7B, 8 GPUs"] <= -0.02, rows
     assert 0.13 <= rows["OLMo-core 13B, 8 GPUs"] <= 0.18, rows
 
 
 def test_deepspeed_layout_rows_are_reported_not_fitted():
-    # BigScience's 3D-topology benchmarks (Megatron-DeepSpeed, PP 1-24, TP 2-8; h11d): in neither the fit nor any
+    # BigScience's 3D-topology benchmarks (Megatron-DeepSpeed, PP 1-24, TP 2-8; commit 030c669): in neither the fit nor any
     # held-out set, and they cannot decide how the engine cost scales (measurements.DEEPSPEED_LAYOUTS comment)
     runs = measurements.DEEPSPEED_LAYOUTS
     assert len(runs) == 23 and {r.source for r in runs} == {measurements.BIGSCIENCE_PREQUEL}
@@ -440,7 +440,7 @@ def test_fourth_held_out_set_is_fixed_cited_and_reported():
     assert by["torchtitan Llama 3 70B, local batch 1, AC full"].value == pytest.approx(8192 / 331.0)
     assert by["torchtitan Llama 2 13B, local batch 2, AC no"].value == pytest.approx(2 * 4096 / 2162.0)
     assert [round(run_params(r) / 1e9, 2) for r in runs] == [8.03, 70.56, 13.02, 13.02, 68.98, 68.98]
-    # Evaluated ONCE, after the rows were committed (h11d, commit 9c77136), with the final h11d model (commit bf1d35f's
+    # Evaluated ONCE, after the rows were committed (commit ff228e1), with the final model (commit 6db8f05's
     # constants): Llama 3 8B selective +9.4%, Llama 3 70B full +0.6%, Llama 2 13B none +6.3%, selective +20.7%,
     # Llama 2 70B selective +32.2%, full +3.1%: mean 12.1%, max 32.2%, drift +0.7 points. Every row too fast; the
     # rows without or with full recomputation are within 6.3%, the "selective op" rows 9-32% too fast (torchtitan's

@@ -69,7 +69,7 @@ def test_validation_reports_fit_and_held_out(results):
     s3 = v["held_out_3_summary"]
     assert f"mean {100 * s3['mean_abs_error']:.1f}%, max {100 * s3['max_abs_error']:.1f}%" in md
     assert "## Validation: third held-out set" in md and "OLMo-core 13B, 8 GPUs" in md
-    # the fourth held-out set (fixed before it was evaluated, after the h11d H100 fit) on its own
+    # the fourth held-out set (fixed before it was evaluated, after the H100 fit of commit 6db8f05) on its own
     h4 = v["held_out_4"]
     assert len(h4) == 6 and {r["source"] for r in h4}.isdisjoint({r["source"] for r in v["fit"] + v["held_out"] + h2 + h3})
     s4 = v["held_out_4_summary"]

@@ -67,9 +67,9 @@ class Calibration:
     # 2023+ data-parallel overlap (techniques.OVERLAP_FROM_2023 data 0.25; validation.fit_data_overlap): mean 2.3%,
     # max 9.9%. With the shared 0.73 the 340B rows are ~25% too fast. So a big BF16 GEMM inside a Megatron step
     # reaches ~58% of H100's 989 TFLOP/s datasheet peak against ~73% of A100's 312: the H100's peak grew 3.2x, its HBM
-    # bandwidth 1.6x, and clocks under load sit below the boost clock the peak assumes (power limit). h11c fitted 0.57
+    # bandwidth 1.6x, and clocks under load sit below the boost clock the peak assumes (power limit). commit 8f8afba fitted 0.57
     # on the 340B's last stage alone. The roll-off with matrix shape stays shared (gemm_size_scale in units of the
-    # ridge point): an H100 roll-off fitted with e_max on the same six rows (h11d) wants k = 2.0, ten times the A100
+    # ridge point): an H100 roll-off fitted with e_max on the same six rows (commit 6db8f05) wants k = 2.0, ten times the A100
     # value, at the grid's edge, with e_max 0.78 (mean 2.8%): not adopted, the rows' spread comes from data-parallel
     # width at fixed shape (Nemotron-4 15B), which no roll-off can produce.
     chip_max_efficiency_2022: tuple[tuple[str, float], ...] = (("h100", 0.58),)

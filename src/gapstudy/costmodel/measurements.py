@@ -13,7 +13,7 @@ FSDP on A100-40GB, A100-80GB and H100, 2023), was committed before any error on 
 (Nemotron-4 340B's and 15B's batch-ramp stages on 768-6,144 H100s) fits the H100's own e_max and the 2023+ software's
 data-parallel overlap; HELD_OUT_3 (AI2's OLMo-core 7B / 13B on H100, PyTorch FSDP, 2024) was committed after the
 first H100 fit (340B's last stage alone) and before any error on it was computed; HELD_OUT_4 (torchtitan's FSDP2
-runs of Llama 2 / Llama 3 on 64 A100-80GB, 2024) after the h11d fit (six H100 rows, data-parallel overlap) and before
+runs of Llama 2 / Llama 3 on 64 A100-80GB, 2024) after the fit of commit 6db8f05 (six H100 rows, data-parallel overlap) and before
 any error on it was computed. DEEPSPEED_LAYOUTS (BigScience's Megatron-DeepSpeed topology benchmarks) are reported,
 neither fitted nor held out.
 Shapes and layouts are the papers' own; where a paper leaves a choice open (micro-batch,
@@ -186,12 +186,12 @@ NEMOTRON4_340B = ("NVIDIA 2024 (Nemotron-4 340B Technical Report, arXiv:2406.117
 # of each of the pre-training run's three batch-size stages (Table 2): data-parallel size 16 / 32 / 64 on 1,536 /
 # 3,072 / 6,144 H100-80GB SXM5 GPUs (768 DGX H100 nodes at the last stage), batch 768 / 1,536 / 2,304 sequences of
 # 4096 tokens, 10.3 / 10.3 / 8.0 s per iteration, MFU 42.4 / 42.3 / 41.0%, BF16, Megatron-Core (NeMo).
-# Provenance: the report's PDF/HTML was not reachable from here (h11d). Table 2 was read through three independent
+# Provenance: the report's PDF/HTML was not reachable from here (commit 6db8f05). Table 2 was read through three independent
 # transcriptions that agree on every figure: a sourced paper ledger ("compute and parallelism ... §2.3, Table 2",
 # DP 16 / 32 / 64, iteration 10.3 / 10.3 / 8.0 s, MFU 42.4 / 42.3 / 41.0%), a paper summary's "Training Efficiency"
 # table and a re-derivation's "Batch Size Ramp Schedule" table (public GitHub notes found by the suite's code search),
 # and Epoch AI's notes (aiportalx.com/nvidia/nemotron-4-340b) quote the last stage (6144 GPUs, batch 2304, 8.0 s)
-# verbatim; h11c used that last row alone.
+# verbatim; commit 8f8afba used that last row alone.
 # Layout (section 2.3 as transcribed): 8-way tensor, 12-way pipeline parallelism "with interleaving" and data
 # parallelism over the rest, distributed optimizer (zero_stage 1 at Megatron's 18 bytes/param), sequence
 # parallelism (Megatron-Core with tensor parallelism), fused attention (flash_attention). Not stated: micro-batch,
@@ -231,7 +231,7 @@ FIT_H100: tuple[Run, ...] = (
 
 BIGSCIENCE_PREQUEL = ("BigScience 2022 (bigscience-workshop/bigscience train/tr11-176B-ml/chronicles-prequel.md, 3D-topology "
                       "benchmarks before BLOOM's training, 2022-02-21 and 2022-02-25)")
-# Reported, NOT fitted (h11d): the only DeepSpeed-engine step times found at several pipeline depths and at one stage
+# Reported, NOT fitted (commit 6db8f05): the only DeepSpeed-engine step times found at several pipeline depths and at one stage
 # (Megatron-DeepSpeed with ZeRO-1 on Jean Zay's 8 x A100-80GB nodes, 4 x 100 Gb/s Omni-Path per node = 6.25 GB/s per
 # GPU as the BLOOM row; full recomputation, the logged TFLOPs reproduce with the recompute factor 4). Rows by a rule
 # fixed before any model error on them was computed: the 2022-02-25 tables ("GBS Variations", "some more configs with
@@ -243,7 +243,7 @@ BIGSCIENCE_PREQUEL = ("BigScience 2022 (bigscience-workshop/bigscience train/tr1
 # BLOOM-176B row, so they could not be a fresh held-out set. Why not fitted: the shipped model is off by -24..+13% on
 # them (-11..+39% without any engine cost) whatever the scaling (per parameter held 3.0 ns: mean 10.2%; refitted on GLM-130B + these rows,
 # per parameter held 2.5 ns: mean 9.8%, a constant per step 10 s: 9.6%, a constant only with pipelining 7.5 s: 10.5%,
-# per stage: 11.3%; h11d scratch comparison), with errors ordered by tensor width and data-parallel width rather than
+# per stage: 11.3%; scratch comparison, commit 030c669), with errors ordered by tensor width and data-parallel width rather than
 # by parameters held (TP 2-4 rows 6-24% too slow, TP 8 rows with PP 2-4 20-39% too fast without the engine cost):
 # they cannot decide the scaling, and the model misses something else on this cluster. Reported so a later structure
 # can be tested on them.
@@ -462,8 +462,8 @@ HELD_OUT_3: tuple[Run, ...] = tuple(
 
 TORCHTITAN = ("PyTorch 2024 (pytorch/torchtitan docs/performance.md, version of commit 0413364, 2024: Llama 2 and Llama 3 "
               "with FSDP2 on 64 A100-80GB)")
-# A fourth held-out set (h11d), fixed (committed) before any model error on it was computed: HELD_OUT, HELD_OUT_2 and
-# HELD_OUT_3 have all been seen, and on h11d the H100 fit rows grew (Nemotron-4 340B / 15B) and the 2023+ data-parallel
+# A fourth held-out set (commit 6db8f05), fixed (committed) before any model error on it was computed: HELD_OUT, HELD_OUT_2 and
+# HELD_OUT_3 have all been seen, and in commit 6db8f05 the H100 fit rows grew (Nemotron-4 340B / 15B) and the 2023+ data-parallel
 # overlap was fitted, so the final model is judged here on a source used nowhere before in this suite: PyTorch's
 # torchtitan (FSDP2, the PyTorch-native trainer, 2024), Meta's Llama 2 / Llama 3 shapes. Measured: the tables' WPS
 # ("word per second, or more accurately, token per second", logged per GPU by torchtitan's train.py) on 64 A100 (80GB)

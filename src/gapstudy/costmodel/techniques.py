@@ -107,12 +107,12 @@ OVERLAP_BEFORE_2023 = Overlap(data_parallel_only=1.0, data=0.0, tensor=0.0, pipe
 # chunks each GEMM so communication of one chunk runs under the next, but the communication kernels take SMs from the
 # GEMMs: half is hidden, an a priori value (not fitted). Data-parallel reduce-scatter and parameter all-gather of
 # model-parallel runs (`data`): a quarter hidden (bounded by the compute available, see step.evaluate), FITTED
-# (h11d, validation.fit_data_overlap) jointly with the H100 e_max on the six H100 fit rows (measurements.FIT_H100:
+# (commit 6db8f05, validation.fit_data_overlap) jointly with the H100 e_max on the six H100 fit rows (measurements.FIT_H100:
 # Nemotron-4 340B's and 15B's batch-ramp stages, Megatron-Core 2024), the only fit rows it acts on. Grid 0 / 0.25 /
 # 0.5 / 0.75 / 1: mean error 2.9 / 2.3 / 5.0 / 8.9 / 12.1% (each with its best H100 e_max). The a priori 1.0 (full
 # overlap) left Nemotron-4 15B 22-37% too fast: with 4 sequences per replica a step (one micro-batch) the model hid
 # all of the 2 x 2 bytes x 1.95e9 parameters' traffic behind compute, but the report's step grows 12% from 96 to 288
-# replicas at fixed per-GPU work, which only exposed data-parallel traffic can produce. Was 1.0 (a priori) until h11d.
+# replicas at fixed per-GPU work, which only exposed data-parallel traffic can produce. Was 1.0 (a priori) until commit 6db8f05.
 # Pure data-parallel runs (`data_parallel_only`: PyTorch DDP / FSDP) keep full overlap: no fit row tests it otherwise.
 OVERLAP_FROM_2023 = Overlap(data_parallel_only=1.0, data=0.25, tensor=0.5, pipeline=1.0)
 

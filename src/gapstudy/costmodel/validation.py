@@ -8,7 +8,7 @@ Llama 3, Megatron-Turing NLG, Pythia) are never used to choose them. HELD_OUT in
 engine cost scales, commit 533153f), so measurements.HELD_OUT_2 (MosaicML's MPT benchmarks, PyTorch FSDP) was fixed before
 any error on it was computed and is reported beside it, as is measurements.HELD_OUT_3 (AI2's OLMo-core on H100),
 fixed after the H100 e_max was fitted and before any error on it was computed, and measurements.HELD_OUT_4
-(torchtitan's FSDP2 runs on A100-80GB), fixed after the h11d fit and before any error on it was computed. Errors are of throughput: predicted / measured - 1 (for step times,
+(torchtitan's FSDP2 runs on A100-80GB), fixed after the fit of commit 6db8f05 and before any error on it was computed. Errors are of throughput: predicted / measured - 1 (for step times,
 measured / predicted - 1), so a negative error means the model is too slow.
 """
 
@@ -165,7 +165,7 @@ def held_out_3(calibration: Calibration = DEFAULT_CALIBRATION) -> list[Validatio
 
 def held_out_4(calibration: Calibration = DEFAULT_CALIBRATION) -> list[ValidationRow]:
     """Predicted vs measured on the fourth held-out set (measurements.HELD_OUT_4: torchtitan's FSDP2 runs of Llama 2 /
-    Llama 3 on 64 A100-80GB), fixed on h11d before any error on it was computed, after the H100 fit rows and the 2023+
+    Llama 3 on 64 A100-80GB), fixed in commit ff228e1 before any error on it was computed, after the H100 fit rows and the 2023+
     data-parallel overlap were fitted; never used to fit or to choose a structure."""
     return validate(calibration, _m.HELD_OUT_4)
 
