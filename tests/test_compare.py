@@ -219,7 +219,7 @@ def test_selection_only_variant_reuses_an_epoch_main_dataset(epoch_dir):
 def test_default_compare_on_bundled_data_and_snapshots(tmp_path, epoch_dir):
     doc = execute(config("quiet=true", f"compare.snapshot_dir={epoch_dir}"), tmp_path)
     names = [r["hypothesis"] for r in doc["main"]["ranking"]]
-    assert names == ["H0", "notch", "H1", "H2", "H1+H2", "M2"]
+    assert names == ["H0", "notch", "notch-drift", "H1", "H2", "H1+H2", "M2"]
     for r in doc["main"]["ranking"]:
         assert r["status"] == "ok" or r["status"].startswith("unavailable: ")
         if r["status"] == "ok":

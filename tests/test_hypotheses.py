@@ -461,3 +461,83 @@ def test_parameters_at_an_end_of_their_range_are_named():
     assert h0.at_bounds() == []  # a skew-normal sample: nothing on a bound
     rows = H.engine.in_sample(H.engine.fit_all(H.engine.specs(["H0", "M2"]), *_h0_data(300), seed=0), *_h0_data(300))
     assert all(isinstance(r["at_bounds"], list) for r in rows.values())
+
+
+# ---------------------------------------------------------------- the drifting notch
+
+
+def _drifting_notch_data(n, seed, rate, depth=0.9):
+    """A smooth drifting trend with 20B-70B at 2023 emptied by `depth`, the band moving `rate` dex per year."""
+    rng = np.random.default_rng(seed)
+    t = rng.uniform(2020, 2026, 3 * n)
+    y = 9.8 + 0.25 * (t - 2023) + 0.9 * rng.standard_normal(t.size)
+    lo, hi = GAP[0] + rate * (t - 2023), GAP[1] + rate * (t - 2023)
+    keep = ~((y >= lo) & (y < hi) & (rng.random(y.size) < depth))
+    return t[keep][:n], y[keep][:n]
+
+
+def test_drifting_notch_recovers_a_known_drift_rate():
+    from gapstudy.hypotheses import engine
+
+    specs = engine.specs(["H0", "notch", "notch-drift"])
+    for seed, rate in ((0, 0.2), (1, -0.15)):
+        t, y = _drifting_notch_data(500, seed, rate)
+        rows = engine.in_sample(engine.fit_all(specs, t, y, seed=0), t, y)
+        p = rows["notch-drift"]["params"]
+        assert abs(p["drift_dex_per_year"] - rate) <= 0.04, (seed, p)
+        at = 10 ** (GAP[0] + rate * (p["t0"] - 2023)), 10 ** (GAP[1] + rate * (p["t0"] - 2023))  # the true band at t0
+        assert abs(np.log10(p["band_lower"] / at[0])) < 0.1 and abs(np.log10(p["band_upper"] / at[1])) < 0.15, (seed, p)
+        assert engine.best_by(rows, "bic")[0] == "notch-drift"
+        assert rows["notch-drift"]["k"] == rows["notch"]["k"] + 1 == 8
+
+
+def test_drifting_notch_contains_the_constant_notch():
+    from gapstudy.hypotheses import notch as N
+
+    for seed, notch in ((2, True), (3, False)):
+        t, y = _issue_data(300, seed, notch=notch)
+        t0 = float(np.mean(t))
+        const = N.fit_notch(t, y[None], t0)
+        P, ll = N.fit_drifting_notch(t, y[None], t0, rates=[0.0])  # rate 0 only: the constant notch's likelihood
+        assert ll[0] == pytest.approx(const[1][0], abs=1e-9) and P[0, 7] == 0.0
+        assert H.create("notch-drift").fit(t, y, rng=None).logpdf(y, t).sum() >= const[1][0] - 1e-9
+    # at rate 0 the search is search_band's, band for band
+    t, y = _issue_data(300, 4)
+    Y = H.create("notch").fit(t, y, rng=None).sample_many(t, 30, np.random.default_rng(5))
+    theta, _ = N.T.fit_trend(t, Y, t0=float(np.mean(t)))
+    lo, hi, _, gain = N.search_band(t, Y, theta, float(np.mean(t)))
+    r, lo2, hi2, _, gain2 = N.search_drifting_band(t, Y, theta, float(np.mean(t)), rates=[0.0])
+    assert np.array_equal(lo, lo2) and np.array_equal(hi, hi2) and gain2 == pytest.approx(gain, abs=1e-6)
+
+
+def test_drifting_notch_density_cdf_and_draws_agree():
+    t, y = _drifting_notch_data(400, 6, 0.2)
+    h = H.create("notch-drift").fit(t, y, rng=None)
+    g = np.linspace(5.0, 15.0, 20001)
+    for when in (2020.5, 2025.5):
+        pdf = np.exp(h.logpdf(g, np.full(g.size, when)))
+        assert np.trapezoid(pdf, g) == pytest.approx(1.0, abs=1e-3)
+        cut = 10.3
+        assert h.cdf(np.array([cut]), np.array([when]))[0] == pytest.approx(np.trapezoid(pdf[g <= cut], g[g <= cut]), abs=1e-3)
+    S = h.sample_many(t, 400, np.random.default_rng(1))
+    lo = np.log10(h.params()["band_lower"]) + h.P[7] * (t - h.t0)
+    hi = np.log10(h.params()["band_upper"]) + h.P[7] * (t - h.t0)
+    share = ((S >= lo) & (S < hi)).mean()
+    assert share == pytest.approx(float(np.mean(h.cdf(hi, t) - h.cdf(lo, t))), abs=0.005)
+
+
+def test_recovery_fits_the_constant_notch_inside_the_drifting_one():
+    from gapstudy.hypotheses import engine
+
+    t, y = _issue_data(200, 8)
+    specs = engine.specs(["H0", "notch", "notch-drift"])
+    assert engine._nested(specs, {}, t) == {"notch-drift": "notch"}
+    Y = H.create("notch").fit(t, y, rng=None).sample_many(t, 12, np.random.default_rng(9))
+    ll, ll_notch, _ = H.create("notch-drift").fit_many_nested(t, Y)
+    # the notch's fits made inside notch-drift's job are its own, and the drifting notch never scores below them
+    assert ll_notch == pytest.approx(H.create("notch").fit_many(t, Y, rng=None), abs=1e-9)
+    assert ll == pytest.approx(H.create("notch-drift").fit_many(t, Y, rng=None), abs=1e-9)
+    assert np.all(ll >= ll_notch - 1e-9)
+    rec = engine.recovery([engine.Generator("notched", engine.notched_trend(t, y, 20e9, 70e9, 0.85, seed=0), "not H0")],
+                          specs, t, n_datasets=20, seed=2)
+    assert rec["fitters"] == ["H0", "notch", "notch-drift"] and rec["rows"][0]["correct"] >= 0.8

@@ -102,6 +102,17 @@ def verdict(results: dict) -> list[str]:
         p = nm["params"]
         out.append(f"The notch model puts its thinned band at {_window(p['band_lower'], p['band_upper'])} with depth {p['depth']:.2f} "
                    f"(share of the trend's models missing there).")
+    nd = main["in_sample"].get("notch-drift") or {}
+    if nd.get("status") == "ok":
+        p = nd["params"]
+        line = (f"The drifting notch puts its band at {_window(p['band_lower_first'], p['band_upper_first'])} at the first date and "
+                f"{_window(p['band_lower_last'], p['band_upper_last'])} at the last (moving {p['drift_dex_per_year']:+.2f} dex per year), "
+                f"depth {p['depth']:.2f}")
+        if nm.get("status") == "ok" and nm.get("bic") is not None:
+            dll, dbic = nd["loglik"] - nm["loglik"], nd["bic"] - nm["bic"]
+            line += (f"; against the constant notch it gains {dll:.1f} in log-likelihood for {nd['k'] - nm['k']} more parameter, ΔBIC {_d(dbic)} "
+                     f"({_grade(abs(dbic))} evidence for the {'drifting' if dbic < 0 else 'constant'} band)")
+        out.append(line + ".")
     d = main["deficit"]
     if d:
         obs = next(iter(d.values()))["observed"]

@@ -60,7 +60,7 @@ class CompareConfig:
     """Settings of the compare experiment."""
 
     # registry names (gapstudy.hypotheses.names()); a new hypothesis is one class plus one entry here
-    hypotheses: list[str] = field(default_factory=lambda: ["H0", "notch", "H1", "H2", "H1+H2", "M2"])
+    hypotheses: list[str] = field(default_factory=lambda: ["H0", "notch", "notch-drift", "H1", "H2", "H1+H2", "M2"])
     # per-hypothesis constructor options, e.g. {"H1": {"band": [20e9, 70e9]}} or {"H2": {"cost": "costmodel"}}
     hypothesis_options: Dict[str, Any] = field(default_factory=dict)
     cutoff: str = "2022-07-01"  # fit on data before it, score after it (the 2022 paper's data end, July 2022)
