@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 from cli_helpers import gapstudy
 
 FAST = ["competition.n_worlds=20", "competition.fit_draws=30", "competition.fit_accept=0.2",
@@ -40,6 +42,16 @@ def test_competition_run_writes_results(tmp_path, epoch_dir):
     assert h2["frontier"]["measured_compute"] > 100
     assert all(abs(c["fitted_below"] + c["fitted_inside"] + c["fitted_above"] - 1) < 1e-9 for c in h2["counterfactual"])
     assert "Competition with the frontier" in (out / "summary.md").read_text()
+    # the smoothing rule of the simulated density and its effect: every log score at each width, H0 beside them
+    sm = doc["smoothing"]
+    assert sm["widths"] == [0.05, 0.1, 0.2] and sm["default"] == 0.1 and set(sm["per_width"]) == {"0.05", "0.1", "0.2"}
+    for s in doc["scenarios"]:
+        by = s["log_score_2023_2025_by_width"]
+        assert by["0.1"] == s["log_score_2023_2025"] and len(set(by.values())) == 3
+    for p in doc["prediction"]:
+        if p["observed_n"]:
+            assert p["log_score_by_width"]["0.1"] == p["log_score"] and np.isfinite(p["h0_log_score"])
+    assert "Smoothing width of the simulated density" in (out / "summary.md").read_text()
     # the deployment-share sensitivity: the default first, then each configured vector, each refitted
     sens = doc["deploy_sensitivity"]
     assert [v["label"] for v in sens] == ["default (assumption)", "single GPU only", "single-GPU-heavy", "even", "node-heavy",

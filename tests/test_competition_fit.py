@@ -118,3 +118,26 @@ def test_abc_rejects_bad_priors():
         fit.fit_abc(np.array([2019.0]), np.array([9.0]), free={"nope": (0.0, 1.0)})
     with pytest.raises(GapstudyError, match="fitting periods"):
         fit.fit_abc(np.array([2010.0]), np.array([9.0]))
+
+
+def test_smoothing_effect_names_the_conclusions_that_change_with_the_width():
+    from gapstudy.experiments.competition import smoothing_effect
+
+    class Flat:  # H0 stand-in: log density -1.5 everywhere
+        def logpdf(self, y, t):
+            return np.full(np.shape(y), -1.5)
+
+    def scen(name, anchor, scores):
+        return {"name": name, "anchor": anchor, "beliefs": "switch", "cost": "simple",
+                "log_score_2023_2025_by_width": dict(zip(("0.05", "0.1", "0.2"), scores))}
+
+    pred = [{"start": 2023.0, "end": 2024.0, "h0_log_score": -1.5, "log_score_by_width": {"0.05": -1.6, "0.1": -1.4, "0.2": -1.3}}]
+    year, x = np.array([2023.5, 2024.5]), np.array([10.0, 11.0])
+    same = smoothing_effect([scen("on", True, (-1.2, -1.1, -1.0)), scen("off", False, (-1.3, -1.2, -1.1))], pred[:0], Flat(), year, x)
+    assert same["changes"] == [] and same["per_width"]["0.1"]["best_scenario"] == "on"
+    assert same["per_width"]["0.05"]["anchor_better_pairs"] == 1 and same["h0_log_score_2023_2025"] == -1.5
+    moved = smoothing_effect([scen("on", True, (-1.2, -1.1, -1.6)), scen("off", False, (-1.3, -1.2, -1.1))], pred, Flat(), year, x)
+    what = {c["conclusion"]: c["by_width"] for c in moved["changes"]}
+    assert what["the best scenario by its 2023-25 log score"] == {"0.05": "on", "0.1": "on", "0.2": "off"}
+    assert what["the prediction periods where the simulation's log score beats H0's"]["0.05"] == []
+    assert what["the scenarios whose 2023-25 log score beats H0's"]["0.2"] == ["off"]

@@ -541,3 +541,18 @@ def test_recovery_fits_the_constant_notch_inside_the_drifting_one():
     rec = engine.recovery([engine.Generator("notched", engine.notched_trend(t, y, 20e9, 70e9, 0.85, seed=0), "not H0")],
                           specs, t, n_datasets=20, seed=2)
     assert rec["fitters"] == ["H0", "notch", "notch-drift"] and rec["rows"][0]["correct"] >= 0.8
+
+
+def test_h1_bin_width_is_an_option_whose_effect_can_be_measured():
+    # a thinning edge at 20B-70B sits between the 0.1-dex grid's nodes: the tabulation width moves H1's likelihood
+    t, y = _issue_data(400, 4)
+    kw = {"thinning": _synthetic_thinning, "cost_range": [1e5, 1e7]}
+    ll = {}
+    for width in (None, 0.1, 0.05, 0.2):
+        opts = kw if width is None else {**kw, "bin": width}
+        h = H.create("H1", **opts).fit(t, y, rng=np.random.default_rng(0))
+        ll[width] = float(h.logpdf(y, t).sum())
+        assert np.all(np.isclose(np.diff(h.edges_all), 0.1 if width is None else width))
+    assert ll[None] == ll[0.1] and ll[0.05] != ll[0.1] != ll[0.2]
+    with pytest.raises(GapstudyError, match="tabulation width"):
+        H.create("H1", **kw, bin=0.0).fit(t, y, rng=np.random.default_rng(0))

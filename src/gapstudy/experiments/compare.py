@@ -373,6 +373,41 @@ def recovery(cfg, table: pd.DataFrame, main: dict) -> dict:
     return rec
 
 
+def h1_bin_effect(cfg, table: pd.DataFrame, main: dict) -> dict | None:
+    """H1's likelihood depends on the width of the size bins the cost model's thinning is tabulated on (the rule:
+    the cost model's own grid, gapstudy.hypotheses.parallelism.BIN). H1 refitted on the same rows at each of
+    parallelism.BIN_WIDTHS: log-likelihood, BIC and H1's BIC rank among the other compared hypotheses (theirs as
+    fitted); None when H1 is not compared with the cost model's thinning."""
+    from gapstudy.hypotheses import parallelism as P
+
+    if "H1" not in cfg.compare.hypotheses or "band" in _options(cfg, "H1"):
+        return None
+    rows = {r["hypothesis"]: r for r in main["ranking"]}
+    if rows["H1"]["status"] != "ok" or rows["H1"].get("same_as"):
+        return {"unavailable": rows["H1"]["status"] if rows["H1"]["status"] != "ok" else "H1 is H0 on these data"}
+    t = decimal_year(pd.to_datetime(table["date"]))
+    y = np.log10(table["parameters"].to_numpy(float))
+    others = {n: r["bic"] for n, r in rows.items() if n != "H1" and r.get("bic") is not None and not r.get("same_as")}
+
+    def compute():
+        out = []
+        for width in P.BIN_WIDTHS:
+            opts = {**_options(cfg, "H1"), "bin": float(width)}
+            fits = H.engine.fit_all(H.engine.specs(["H1"], {"H1": opts}), t, y, seed=cfg.seed, context=f"h1-bin {width:g}")
+            r = H.engine.in_sample(fits, t, y)["H1"]
+            if r["status"] != "ok":
+                out.append({"bin": float(width), "status": r["status"]})
+                continue
+            order = sorted({**others, "H1": r["bic"]}.items(), key=lambda kv: kv[1])
+            out.append({"bin": float(width), "status": "ok", "loglik": r["loglik"], "k": r["k"], "bic": r["bic"],
+                        "rank_bic": [n for n, _ in order].index("H1") + 1, "bic_order": [n for n, _ in order], "params": r["params"]})
+        return out
+
+    out = cache.cached("compare.h1_bin_effect", {**analysis_key(cfg, table, "main"), "part": "h1-bin", "others": others}, compute)
+    return {"rule": f"the cost model's thinning tabulated on its own {P.BIN:g}-dex size grid (values at the bins' midpoints)",
+            "default": float(P.BIN), "rows": out}
+
+
 def h2_counterfactual(fits: dict, t, lo: float, hi: float, name: str = "H2") -> dict | None:
     """H2 as fitted, and with GPT-3's record removed from its frontier (every fitted parameter kept), per year:
     expected shares below/inside/above the window [lo, hi] (log10) (gapstudy.hypotheses.competition.
@@ -463,6 +498,7 @@ def run(cfg) -> dict:
     cf = h2_counterfactual(main["_fits"], decimal_year(pd.to_datetime(ds.table["date"])),
                            np.log10(float(cfg.gap.lower)), np.log10(float(cfg.gap.upper)))
     main.pop("_fits")
+    h1_bins = h1_bin_effect(cfg, ds.table, main)
     dsel = depth_selection(selection_from(cfg))
     main["depth_by_year"] = depth(cfg, load_dataset(cfg.data.source, cfg.data.path, dsel, cfg.data.get("snapshots_dir")).table,
                                   selection_from(cfg))
@@ -499,7 +535,7 @@ def run(cfg) -> dict:
         rng=rng_for(cfg.seed, "compare", "gap_history")))
     return {"data": ds.provenance_dict(), "gap": {"lower": float(cfg.gap.lower), "upper": float(cfg.gap.upper)},
             "gap_history": history, "hypotheses": meta, "main": main, "recovery": rec, "h2_counterfactual": cf,
-            "robustness": robust, "bands": bands,
+            "robustness": robust, "bands": bands, "h1_bin_effect": h1_bins,
             "evidence_scale": H.engine.EVIDENCE_SOURCE,
             "thresholds": {"bic_strong": c.bic_strong, "bic_positive": c.bic_positive, "lpd_tie": c.lpd_tie, "alpha": c.alpha}}
 

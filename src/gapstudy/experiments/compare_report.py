@@ -147,6 +147,7 @@ def verdict(results: dict) -> list[str]:
     out += _depth_lines(main.get("depth_by_year"), results["gap"])
     out += recovery_lines(results.get("recovery"))
     out += counterfactual_lines(results)
+    out += h1_bin_lines(results)
     for r in rows:
         if r["status"] != "ok":
             out.append(f"{r['hypothesis']}: {r['status']}.")
@@ -230,6 +231,25 @@ def recovery_lines(rec) -> list[str]:
     if rec.get("left_out"):
         out.append("Not in the recovery study: " + "; ".join(f"{k} ({v})" for k, v in rec["left_out"].items()) + ".")
     return out
+
+
+def h1_bin_lines(results) -> list[str]:
+    """H1's likelihood at each width of the size bins its thinning is tabulated on, in words."""
+    e = results.get("h1_bin_effect")
+    if not e:
+        return []
+    if "unavailable" in e:
+        return [f"H1's bin-width effect not computed: {e['unavailable']}."]
+    ok = [r for r in e["rows"] if r["status"] == "ok"]
+    if not ok:
+        return [f"H1 could not be refitted at other bin widths: {e['rows'][0]['status'] if e['rows'] else 'no widths'}."]
+    base = next((r for r in ok if abs(r["bin"] - e["default"]) < 1e-12), ok[0])
+    parts = [f"{r['bin']:g} dex log-lik {r['loglik']:.1f} (ΔBIC {_d(r['bic'] - base['bic'])}, BIC rank {r['rank_bic']})" for r in ok]
+    orders = {tuple(r["bic_order"]) for r in ok}
+    tail = ("the BIC order of all hypotheses is the same at every width" if len(orders) == 1 else
+            "the BIC order changes with the width: " + "; ".join(f"{r['bin']:g} dex {' < '.join(r['bic_order'])}" for r in ok))
+    return [f"H1's likelihood depends on the width of the size bins the cost model's thinning is tabulated on (rule: {e['rule']}): "
+            + "; ".join(parts) + f"; {tail}."]
 
 
 def counterfactual_lines(results) -> list[str]:

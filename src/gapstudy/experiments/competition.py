@@ -218,6 +218,8 @@ def _scenario(p, seed, cfg, observed_counts, obs_year, obs_x, lower, upper, n_ob
     after = obs_year >= 2023.0
     dens = density.predictive_logpdf(res, (2023.0, 2026.0))
     lp = dens.logpdf(obs_x[after])
+    by_width = {f"{w:g}": float(np.mean(density.predictive_logpdf(res, (2023.0, 2026.0), bandwidth=w).logpdf(obs_x[after])))
+                for w in density.SMOOTHING_WIDTHS} if after.any() else {}
     return {
         "name": _name(p), "anchor": p.anchor, "beliefs": p.beliefs, "cost": p.cost,
         "releases": int(len(res)),
@@ -226,6 +228,7 @@ def _scenario(p, seed, cfg, observed_counts, obs_year, obs_x, lower, upper, n_ob
         "distance": summaries.count_distance(h, observed_counts),
         "mean_histogram": {"edges": h.edges.tolist(), "years": years, "mean": h.mean().tolist()},
         "log_score_2023_2025": float(np.mean(lp)) if lp.size else None,
+        "log_score_2023_2025_by_width": by_width,
         "predicted_inside_mass_2023_2025": dens.mass(np.log10(lower), np.log10(upper)),
         "deficit": deficit,
     }
@@ -336,6 +339,11 @@ def run(cfg) -> dict:
                                 "expected": r.expected}
     except ImportError:
         pass
+    # H0 fitted to the rows the simulation was fitted to (2018..mid-2022), scored on the same later rows as the
+    # simulation's predictive density: a likelihood model with no smoothing, the benchmark of the log scores
+    from gapstudy import hypotheses as H
+
+    h0_pre = H.create("H0").fit(obs_year[in_fit], obs_x[in_fit], rng=rng_for(cfg.seed, "competition.h0_pre"))
     prediction = []
     for a, b in PREDICT_PERIODS:
         g = summaries.gap_share(pred, a, b, lower, upper)
@@ -349,6 +357,9 @@ def run(cfg) -> dict:
             "predicted_share_inside": g["pooled"], "predicted_share_inside_q05": g["q05"],
             "predicted_share_inside_q95": g["q95"], "predicted_releases_per_world": g["releases_per_world"],
             "log_score": float(d.logpdf(obs_x[sel]).mean()) if sel.any() else None,
+            "log_score_by_width": {f"{w:g}": float(density.predictive_logpdf(pred, (a, b), bandwidth=w).logpdf(obs_x[sel]).mean())
+                                   for w in density.SMOOTHING_WIDTHS} if sel.any() else {},
+            "h0_log_score": float(h0_pre.logpdf(obs_x[sel], obs_year[sel]).mean()) if sel.any() else None,
         })
     fit_years_rows = []
     for y in years:
@@ -385,11 +396,50 @@ def run(cfg) -> dict:
             "periods": [list(p) for p in fit.FIT_PERIODS], "stats": list(fit.STAT_NAMES) + [fit.TREND_NAME],
         },
         "prediction": prediction,
+        "smoothing": smoothing_effect(scenarios, prediction, h0_pre, obs_year, obs_x),
         "release_rates": rates,
         "ppc_per_year": ppc,
         "h2_likelihood": h2,
         "deploy_sensitivity": sensitivity,
     }
+
+
+def smoothing_effect(scenarios: list[dict], prediction: list[dict], h0, obs_year, obs_x) -> dict:
+    """The smoothing rule of the simulated density (gapstudy.competition.density.BANDWIDTH) and its effect: at each
+    width of density.SMOOTHING_WIDTHS, the best scenario by its 2023-25 log score, how many anchor on/off pairs the
+    GPT-3 anchor wins, and per prediction period whether the simulation's log score beats H0's (fitted to the same
+    2018..mid-2022 rows, no smoothing); then which of these conclusions differ between widths."""
+    widths = [f"{w:g}" for w in density.SMOOTHING_WIDTHS]
+    after = obs_year >= 2023.0
+    h0_after = float(h0.logpdf(obs_x[after], obs_year[after]).mean()) if after.any() else None
+    on = [s for s in scenarios if s["anchor"]]
+    pairs = [(a, b) for a in on for b in scenarios if not b["anchor"] and a["beliefs"] == b["beliefs"] and a["cost"] == b["cost"]]
+    per = {}
+    for w in widths:
+        sc = {s["name"]: s["log_score_2023_2025_by_width"].get(w) for s in scenarios if s["log_score_2023_2025_by_width"]}
+        best = max(sc, key=sc.get) if sc else None
+        anchor_wins = sum(a["log_score_2023_2025_by_width"][w] > b["log_score_2023_2025_by_width"][w] for a, b in pairs
+                          if a["log_score_2023_2025_by_width"] and b["log_score_2023_2025_by_width"])
+        beats = [f"{p['start']:g}-{p['end']:g}" for p in prediction
+                 if p["log_score_by_width"] and p["h0_log_score"] is not None and p["log_score_by_width"][w] > p["h0_log_score"]]
+        scen_beats = sorted(n for n, v in sc.items() if h0_after is not None and v > h0_after)
+        per[w] = {"best_scenario": best, "best_log_score": sc.get(best), "anchor_better_pairs": int(anchor_wins),
+                  "pairs": len(pairs), "periods_simulation_beats_h0": beats, "scenarios_beating_h0_2023_2025": scen_beats,
+                  "scenario_spread": (max(sc.values()) - min(sc.values())) if sc else None}
+    changes = []
+    for key, what in (("best_scenario", "the best scenario by its 2023-25 log score"),
+                      ("anchor_better_pairs", "how many anchor on/off pairs the GPT-3 anchor wins on the 2023-25 log score"),
+                      ("periods_simulation_beats_h0", "the prediction periods where the simulation's log score beats H0's"),
+                      ("scenarios_beating_h0_2023_2025", "the scenarios whose 2023-25 log score beats H0's")):
+        vals = [per[w][key] for w in widths]
+        if any(v != vals[0] for v in vals):
+            changes.append({"conclusion": what, "by_width": dict(zip(widths, vals))})
+    return {"rule": f"one fixed Gaussian smoothing width for every log score of the simulated density, {density.BANDWIDTH:g} dex "
+                    "(the spacing of the round sizes reported models cluster on, which the simulation does not model); "
+                    "effect reported at the width halved and doubled",
+            "default": float(density.BANDWIDTH), "widths": [float(w) for w in density.SMOOTHING_WIDTHS],
+            "h0_log_score_2023_2025": h0_after, "h0_fit": "H0 fitted to the models dated 2018..mid-2022 (the simulation's fit rows)",
+            "per_width": per, "changes": changes}
 
 
 def _pct(x) -> str:
@@ -573,6 +623,47 @@ def _sens_text(r) -> list[str]:
     ]
 
 
+def _smoothing_text(r) -> list[str]:
+    sm = r.get("smoothing")
+    if not sm:
+        return []
+    ws = [f"{w:g}" for w in sm["widths"]]
+    per = sm["per_width"]
+    out = [f"Rule: {sm['rule']} (gapstudy.competition.density.BANDWIDTH). Every log score above uses {sm['default']:g} dex; "
+           f"below, the same scores at {', '.join(ws)} dex, beside H0 ({sm['h0_fit']}; a likelihood, no smoothing). "
+           "H2 as a likelihood model is not smoothed: its BIC comparison with H0 is the same at every width."]
+    for w in ws:
+        p = per[w]
+        out.append(f"- {w} dex: best scenario {p['best_scenario']} ({p['best_log_score']:.3f}); the GPT-3 anchor scores better in "
+                   f"{p['anchor_better_pairs']} of {p['pairs']} on/off pairs; the simulation beats H0 in the periods "
+                   f"{', '.join(p['periods_simulation_beats_h0']) or 'none'}; scenarios beating H0 on 2023-25: "
+                   f"{len(p['scenarios_beating_h0_2023_2025'])} of {len(r['scenarios'])}.")
+    if sm["changes"]:
+        def value(v):
+            return (", ".join(v) or "none") if isinstance(v, list) else str(v)
+
+        out.append("Conclusions that change with the width: " + "; ".join(
+            c["conclusion"] + " (" + ", ".join(f"{w} dex: {value(v)}" for w, v in c["by_width"].items()) + ")"
+            for c in sm["changes"]) + ".")
+    else:
+        out.append(f"No conclusion above changes between {ws[0]} and {ws[-1]} dex; only the log scores' levels move.")
+    return out
+
+
+def _smoothing_rows(r):
+    sm = r.get("smoothing")
+    if not sm:
+        return [], []
+    ws = [f"{w:g}" for w in sm["widths"]]
+    scen = [[s["name"], *(f"{s['log_score_2023_2025_by_width'][w]:.3f}" if s["log_score_2023_2025_by_width"] else "-" for w in ws)]
+            for s in r["scenarios"]]
+    h0 = sm["h0_log_score_2023_2025"]
+    scen.append(["H0 fitted to 2018..mid-2022 (no smoothing)", *(["-" if h0 is None else f"{h0:.3f}"] * len(ws))])
+    per = [[f"{p['start']:g}-{p['end']:g}", p["observed_n"], "-" if p["h0_log_score"] is None else f"{p['h0_log_score']:.3f}",
+            *(f"{p['log_score_by_width'][w]:.3f}" if p["log_score_by_width"] else "-" for w in ws)] for p in r["prediction"]]
+    return scen, per
+
+
 def headline(results) -> dict:
     """One row for a sweep's combined report."""
     first = results["scenarios"][0] if results["scenarios"] else None
@@ -622,6 +713,14 @@ def summarize(results) -> str:
               md_table(_PPC_COLS, _ppc_rows(results)), "",
               "## Out of sample: prediction after mid-2022 vs what was released", "",
               md_table(_PRED_COLS, _pred_rows(results)), ""]
+    if results.get("smoothing"):
+        ws = [f"{w:g} dex" for w in results["smoothing"]["widths"]]
+        scen, per = _smoothing_rows(results)
+        lines += ["## Smoothing width of the simulated density", "", *_smoothing_text(results), "",
+                  "Log score 2023-25 (mean log density per model, nats) by smoothing width:", "",
+                  md_table(["scenario", *ws], scen), "",
+                  "Prediction after mid-2022 (posterior), log score by smoothing width:", "",
+                  md_table(["period", "observed n", "H0 (no smoothing)", *[f"simulation {w}" for w in ws]], per), ""]
     if results.get("h2_likelihood"):
         lines += ["## H2 as a likelihood model", "", *_h2_text(results), "", md_table(_H2_COLS, _h2_rows(results)), ""]
     if results.get("deploy_sensitivity"):
@@ -696,6 +795,12 @@ def sections(results) -> list[Section]:
                 tables=[Table(_FIT_COLS, _fit_rows(results)), Table(_SHARE_COLS, _share_rows(results)), Table(_PPC_COLS, _ppc_rows(results))]),
         Section("Prediction after mid-2022", tables=[Table(_PRED_COLS, _pred_rows(results))]),
     ]
+    if results.get("smoothing"):
+        ws = [f"{w:g} dex" for w in results["smoothing"]["widths"]]
+        scen, per = _smoothing_rows(results)
+        out.append(Section("Smoothing width of the simulated density", text=_smoothing_text(results),
+                           tables=[Table(["scenario", *ws], scen),
+                                   Table(["period", "observed n", "H0 (no smoothing)", *[f"simulation {w}" for w in ws]], per)]))
     if h2:
         out.append(Section("H2 as a likelihood model", text=_h2_text(results), figures=figs[2:], captions=captions[2:],
                            tables=[Table(_H2_COLS, _h2_rows(results))]))

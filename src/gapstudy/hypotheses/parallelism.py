@@ -18,7 +18,10 @@ from gapstudy.hypotheses.smooth import MIN_MODELS, TREND_PARAM_BOUNDS
 
 # Size bins on which the cost model's thinning is tabulated (log10 parameters): 0.1 dex, the step of
 # the cost model's own size grid (size_choice.LOG10_SIZES, which it interpolates linearly), 1M to 100T.
+# The rule: tabulate at the cost model's own resolution (option bin= changes it). H1's likelihood depends on it
+# (a step function of size at the bins' midpoints), so compare reports H1 refitted at BIN_WIDTHS as well.
 BIN = 0.1
+BIN_WIDTHS = (0.05, 0.1, 0.2)  # dex: the rule's width halved and doubled, for compare's report of its effect
 SIZE_RANGE = (6.0, 14.0)
 N_COSTS = 21  # adoption costs searched, log-spaced over the sourced range (10 per decade over 2 decades)
 DEPTH_GRID = np.linspace(0.0, MAX_DEPTH, 41)  # depths of the cost search (the refit then frees the depth)
@@ -91,7 +94,7 @@ class ParallelismH1(Hypothesis):
     label = "H1 parallelism cost"
     description = ("H0's trend thinned by the cost model's share of models still built at each size and year once adopting "
                    "costly parallelism has a one-time cost; adoption cost (within the sourced range) and depth fitted")
-    allowed_options = ("band", "assumptions", "thinning", "cost_range", "n_costs")
+    allowed_options = ("band", "assumptions", "thinning", "cost_range", "n_costs", "bin")
 
     def availability(self):
         if "band" in self.options:
@@ -120,7 +123,10 @@ class ParallelismH1(Hypothesis):
         self.fn, self.cost_range = thinning_source(self.options)
         n = int(self.options.get("n_costs", N_COSTS))
         self.log_costs = np.linspace(np.log10(self.cost_range[0]), np.log10(self.cost_range[1]), n if self.cost_range[1] > self.cost_range[0] else 1)
-        self.edges_all = np.arange(SIZE_RANGE[0], SIZE_RANGE[1] + BIN / 2, BIN)
+        width = float(self.options.get("bin", BIN))
+        if not 0.0 < width <= 1.0:
+            raise GapstudyError(f"H1 bin={width:g}: the tabulation width must be in (0, 1] dex, e.g. {BIN:g} (the cost model's grid)")
+        self.edges_all = np.arange(SIZE_RANGE[0], SIZE_RANGE[1] + width / 2, width)
         self.kind = "cost"
 
     def _table(self, years, log_costs):
