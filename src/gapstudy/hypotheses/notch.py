@@ -190,8 +190,11 @@ def search_drifting_band(t, Y, theta, t0: float, rates=RATES):
     B, n = Y.shape
     R = rates.size
     xs = t - t0
-    shifted_q = np.quantile(Y[:, None, :] - rates[None, :, None] * xs, EDGE_QUANTILES, axis=2)  # (2, B, R)
-    k_lo, k_hi = np.floor(shifted_q[0] / GRID_STEP).astype(int), np.ceil(shifted_q[1] / GRID_STEP).astype(int)
+    # each row's edge range at each rate, one row at a time (a (B, R, n) array at once would take GBs at large n)
+    k_lo, k_hi = np.empty((B, R), int), np.empty((B, R), int)
+    for b in range(B):
+        q = np.quantile(Y[b][None, :] - rates[:, None] * xs[None, :], EDGE_QUANTILES, axis=1)  # (2, R)
+        k_lo[b], k_hi[b] = np.floor(q[0] / GRID_STEP).astype(int), np.ceil(q[1] / GRID_STEP).astype(int)
     lattice = np.arange(k_lo.min(), k_hi.max() + 1)
     nodes = lattice * GRID_STEP
     N = nodes.size
