@@ -41,7 +41,7 @@ def evaluate(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch
              reserve=0.1, calibration: Calibration = DEFAULT_CALIBRATION, max_gpus=None,
              flash_attention=False, overlap: "Overlap | None" = None, era: float | None = 2021,
              last_stage_layers=None, embedding_params=None, step_overhead_per_param=None,
-             layer_weights=None) -> dict[str, np.ndarray]:
+             layer_weights=None, op_recompute_weights=None) -> dict[str, np.ndarray]:
     """The model, on broadcastable arrays: every output is an array over the layouts given.
 
     With `flash_attention` (Dao et al. 2022) the attention scores are never stored or written to
@@ -68,6 +68,16 @@ def evaluate(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch
     heads (grouped-query attention) plus 3 f / h for a gated (SwiGLU) MLP of width f, or 8 for a 4h one. Sets
     the four projection GEMMs' FLOPs (2 w b s h^2 / t forward) and roll-off terms, and the parameters a GPU
     holds; activation memory and elementwise traffic keep GPT's. None: 12 (no extra array work).
+
+    `op_recompute_weights`: makes selective recomputation (code 1) op-level, as PyTorch's torchtitan does it (its
+    "selective op" activation checkpointing, torchtitan/parallelisms/parallelize_llama.py, 2024: inside each block the
+    outputs of the matrix multiplies are saved except every second one, and of the attention kernel (SDPA); every other
+    op is recomputed in the backward pass). The value is the weights, in units of h^2, of the projections whose forward
+    GEMMs are recomputed (for a Llama block wq, wk, wv, wo, w1, w3, w2 in that order: wk, wo and w3, i.e. g / a + 1 + f / h);
+    their share of the projection GEMMs' time (of `layer_weights`, or 12) is recomputed with every elementwise kernel of
+    the forward pass, and the attention core is not (with FlashAttention its backward still recomputes it once). Activation
+    memory is kept at Megatron's selective value. No fitted constant: the FLOPs follow from the source's rule. None
+    (the layout search): Megatron's selective recomputation of the attention core (no extra array work).
 
     `recompute` is an integer code (memory.RECOMPUTE_CODES: 0 none, 1 selective, 2 full).
     Ranks are placed tensor-fastest, then data, then pipeline (Megatron-LM's default order), so a
@@ -126,6 +136,10 @@ def evaluate(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch
     else:
         recompute_t = np.where(rc == 2, fwd,
                                np.where(rc == 1, SELECTIVE_ATTN_RECOMPUTE * attn + cal.elementwise_passes * score / hbm, 0.0))
+    if op_recompute_weights is not None:  # op-level selective (torchtitan): some projections + all elementwise kernels
+        w_all = 12.0 if layer_weights is None else _f(layer_weights)
+        op_part = _f(op_recompute_weights) / w_all * lin + elem + (attn if flash_attention else 0.0)
+        recompute_t = np.where(rc == 1, op_part, recompute_t)
     layer_compute = 3.0 * fwd + recompute_t  # backward = 2x forward
 
     # ---- tensor-parallel all-reduces: 4 per layer per micro-batch, 6 with full recompute ----

@@ -115,7 +115,8 @@ def predict(run: _m.Run, calibration: Calibration = DEFAULT_CALIBRATION, overlap
                  hardware=hw, bytes_per_param=run.bytes_per_param, reserve=0.0, calibration=calibration,
                  flash_attention=run.flash_attention, overlap=run_overlap(run) if overlap is None else overlap, era=run.year,
                  last_stage_layers=run.last_stage_layers, embedding_params=run.embedding_params,
-                 step_overhead_per_param=framework_overhead(run, calibration), layer_weights=run.layer_weights)
+                 step_overhead_per_param=framework_overhead(run, calibration), layer_weights=run.layer_weights,
+                 op_recompute_weights=run.op_recompute_weights)
     ok = r["fits"]
     if not ok.any():
         ok = r["invalid"] == 0  # nothing fits the memory model: still report the best valid choice
