@@ -445,13 +445,69 @@ def test_fourth_held_out_set_is_fixed_cited_and_reported():
     # Llama 2 70B selective +32.2%, full +3.1%: mean 12.1%, max 32.2%, drift +0.7 points. Every row too fast; the
     # rows without or with full recomputation are within 6.3%, the "selective op" rows 9-32% too fast (torchtitan's
     # selective op checkpointing recomputes more than the attention core the model's "selective" recomputes).
-    # Goal (mean <= 5%, max <= 10%) not met. Pinned from both sides.
+    # Goal (mean <= 5%, max <= 10%) not met.
+    # Commit 79586da then remapped the three "selective op" rows to torchtitan's op-level recomputation
+    # (op_recompute_weights: wk, wo, w3 and the elementwise kernels), the source's definition, no constant fitted, but
+    # decided after the errors above were seen, so this set no longer tests it cleanly. Evaluated with the final model
+    # (after HELD_OUT_5 was committed, 6acb449): Llama 3 8B op +0.7%, Llama 3 70B full +0.6%, Llama 2 13B none +6.3%,
+    # op +8.3%, Llama 2 70B op +18.8%, full +3.1%: mean 6.3%, max 18.8%, drift +11.3 points. Pinned from both sides.
     rows = held_out_4()
     s = error_summary(rows)
     assert s["rows"] == 6
-    assert 0.10 <= s["mean_abs_error"] <= 0.14 and 0.29 <= s["max_abs_error"] <= 0.35, s
-    assert -2.0 <= s["size_drift_points"] <= 3.5, s
-    sel = [r.error for r in rows if r.recompute == "selective"]
+    assert 0.055 <= s["mean_abs_error"] <= 0.07 and 0.17 <= s["max_abs_error"] <= 0.21, s
+    assert 9.0 <= s["size_drift_points"] <= 13.5, s
+    sel = {r.label: r.error for r in rows if r.recompute == "selective"}
     other = [r.error for r in rows if r.recompute != "selective"]
-    assert len(sel) == 3 and all(0.07 <= e <= 0.35 for e in sel), sel
+    assert len(sel) == 3 and all(0.0 <= e <= 0.21 for e in sel.values()), sel
+    assert 0.16 <= sel["torchtitan Llama 2 70B, local batch 1, AC selective op"] <= 0.21, sel
     assert len(other) == 3 and all(0.0 <= e <= 0.08 for e in other), other
+    assert all(r.op_recompute_weights is not None for r in runs if "selective op" in r.label)
+    assert [round(r.op_recompute_weights, 3) for r in runs if r.op_recompute_weights] == [4.75, 4.7, 4.625]
+
+
+def test_op_level_selective_recompute_is_torchtitans_rule_and_off_the_search_path():
+    from gapstudy.costmodel.hardware import get_hardware
+    from gapstudy.costmodel.step import evaluate
+    kw = dict(layers=32, hidden=4096, heads=32, seq_len=4096, vocab=32000, global_batch=64, micro_batch=1, tensor=1,
+              pipeline=1, data=64, zero_stage=3, recompute=np.array([0, 1, 2]), sequence_parallel=False, interleave=1,
+              hardware=get_hardware("a100_80gb"), bytes_per_param=16.0, flash_attention=True, layer_weights=12.0)
+    base = evaluate(**kw)
+    op = evaluate(**kw, op_recompute_weights=4.7)
+    # only the selective entry changes; none and full are untouched
+    assert op["compute_time"][0] == base["compute_time"][0] and op["compute_time"][2] == base["compute_time"][2]
+    # op-level recomputes wk + wo + w3 (4.7 of 12 h^2) and the elementwise kernels: more than Megatron's selective
+    # (which with FlashAttention adds nothing beyond FlashAttention's backward), less than full recomputation
+    assert base["compute_time"][0] == pytest.approx(base["compute_time"][1])
+    assert base["compute_time"][1] < op["compute_time"][1] < base["compute_time"][2]
+    # recomputing every weight's GEMM and the elementwise kernels is exactly full recomputation
+    assert evaluate(**kw, op_recompute_weights=12.0)["compute_time"][1] == pytest.approx(base["compute_time"][2])
+
+
+def test_fifth_held_out_set_is_fixed_cited_and_reported():
+    from gapstudy.costmodel.validation import held_out_5, run_params
+    runs = measurements.HELD_OUT_5
+    # a source used nowhere else: not fitted on, in no earlier held-out set, not among the reported-only rows
+    assert {r.source for r in runs} == {measurements.FMS_FSDP}
+    earlier = (fit_rows() + measurements.HELD_OUT + measurements.HELD_OUT_2 + measurements.HELD_OUT_3
+               + measurements.HELD_OUT_4 + measurements.DEEPSPEED_LAYOUTS + measurements.FLASH_BASELINES)
+    assert measurements.FMS_FSDP not in {r.source for r in earlier}
+    assert len(runs) == 4 and all(r.chip == "a100_80gb" and r.zero_stage == 3 and r.tensor == r.pipeline == 1
+                                  and r.data == 128 and r.op_recompute_weights is None for r in runs)
+    # tokens per GPU per second as step times: batch per GPU x 4096 / throughput
+    assert [round(r.value, 3) for r in runs] == [round(2 * 4096 / 3760, 3), round(4096 / 1700, 3),
+                                                 round(8 * 4096 / 772, 3), round(6 * 4096 / 380, 3)]
+    assert [r.recompute for r in runs] == ["none", "none", "full", "full"]
+    assert [round(run_params(r) / 1e9, 2) for r in runs] == [6.74, 13.02, 33.75, 68.98]
+    # Evaluated ONCE, after the rows were committed (commit 6acb449), with the final model of this round (commit
+    # 79586da: the constants of 6db8f05; the op-level option does not touch these rows): 7b +12.9%, 13b +34.8% (model
+    # too fast: pure FSDP with one or two sequences a GPU, as MPT-13B and OLMo 13B on H100), 34b -5.4%, 70b -3.9%
+    # (full recomputation, 6-8 sequences: slightly too slow). Mean 14.3%, max 34.8%, drift -85.3 points (over one
+    # decade, 6.7B-69B, extrapolated to three). Goal not met. Pinned from both sides.
+    rows = {r.label: r.error for r in held_out_5()}
+    assert 0.10 <= rows["fms-fsdp Llama 7b, 128 GPUs, HSDP"] <= 0.16, rows
+    assert 0.31 <= rows["fms-fsdp Llama 13b, 128 GPUs, HSDP"] <= 0.38, rows
+    assert -0.08 <= rows["fms-fsdp Llama 34b, 128 GPUs, FSDP"] <= -0.03, rows
+    assert -0.06 <= rows["fms-fsdp Llama 70b, 128 GPUs, FSDP"] <= -0.02, rows
+    s = error_summary(held_out_5())
+    assert 0.13 <= s["mean_abs_error"] <= 0.16 and 0.31 <= s["max_abs_error"] <= 0.38, s
+    assert -95.0 <= s["size_drift_points"] <= -75.0, s
