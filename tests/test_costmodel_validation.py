@@ -446,10 +446,10 @@ def test_fourth_held_out_set_is_fixed_cited_and_reported():
     # rows without or with full recomputation are within 6.3%, the "selective op" rows 9-32% too fast (torchtitan's
     # selective op checkpointing recomputes more than the attention core the model's "selective" recomputes).
     # Goal (mean <= 5%, max <= 10%) not met.
-    # Commit 79586da then remapped the three "selective op" rows to torchtitan's op-level recomputation
+    # Commit b825a6a then remapped the three "selective op" rows to torchtitan's op-level recomputation
     # (op_recompute_weights: wk, wo, w3 and the elementwise kernels), the source's definition, no constant fitted, but
     # decided after the errors above were seen, so this set no longer tests it cleanly. Evaluated with the final model
-    # (after HELD_OUT_5 was committed, 6acb449): Llama 3 8B op +0.7%, Llama 3 70B full +0.6%, Llama 2 13B none +6.3%,
+    # (after HELD_OUT_5 was committed, 5cd1eeb): Llama 3 8B op +0.7%, Llama 3 70B full +0.6%, Llama 2 13B none +6.3%,
     # op +8.3%, Llama 2 70B op +18.8%, full +3.1%: mean 6.3%, max 18.8%, drift +11.3 points. Pinned from both sides.
     rows = held_out_4()
     s = error_summary(rows)
@@ -498,8 +498,8 @@ def test_fifth_held_out_set_is_fixed_cited_and_reported():
                                                  round(8 * 4096 / 772, 3), round(6 * 4096 / 380, 3)]
     assert [r.recompute for r in runs] == ["none", "none", "full", "full"]
     assert [round(run_params(r) / 1e9, 2) for r in runs] == [6.74, 13.02, 33.75, 68.98]
-    # Evaluated ONCE, after the rows were committed (commit 6acb449), with the final model of this round (commit
-    # 79586da: the constants of 6db8f05; the op-level option does not touch these rows): 7b +12.9%, 13b +34.8% (model
+    # Evaluated ONCE, after the rows were committed (commit 5cd1eeb), with the final model of this round (commit
+    # b825a6a: the constants of 6db8f05; the op-level option does not touch these rows): 7b +12.9%, 13b +34.8% (model
     # too fast: pure FSDP with one or two sequences a GPU, as MPT-13B and OLMo 13B on H100), 34b -5.4%, 70b -3.9%
     # (full recomputation, 6-8 sequences: slightly too slow). Mean 14.3%, max 34.8%, drift -85.3 points (over one
     # decade, 6.7B-69B, extrapolated to three). Goal not met. Pinned from both sides.

@@ -76,7 +76,7 @@ def test_validation_reports_fit_and_held_out(results):
     assert f"mean {100 * s4['mean_abs_error']:.1f}%, max {100 * s4['max_abs_error']:.1f}%" in md
     assert "## Validation: fourth held-out set" in md and "torchtitan Llama 2 70B, local batch 2, AC full" in md
     assert {"fourth held-out mean abs error", "fourth held-out max abs error"} <= set(parallelism_cost.headline(results))
-    # the fifth held-out set (fixed before it was evaluated, commit 6acb449) on its own
+    # the fifth held-out set (fixed before it was evaluated, commit 5cd1eeb) on its own
     h5 = v["held_out_5"]
     assert len(h5) == 4 and {r["source"] for r in h5}.isdisjoint(
         {r["source"] for r in v["fit"] + v["held_out"] + h2 + h3 + h4})

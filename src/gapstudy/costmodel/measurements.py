@@ -15,7 +15,7 @@ data-parallel overlap; HELD_OUT_3 (AI2's OLMo-core 7B / 13B on H100, PyTorch FSD
 first H100 fit (340B's last stage alone) and before any error on it was computed; HELD_OUT_4 (torchtitan's FSDP2
 runs of Llama 2 / Llama 3 on 64 A100-80GB, 2024) after the fit of commit 6db8f05 (six H100 rows, data-parallel overlap) and before
 any error on it was computed; HELD_OUT_5 (IBM's fms-fsdp runs of Llama 2 7B-70B on 128 A100s, PyTorch FSDP, 2024) after all
-four had been seen and before any error on it was computed (commit 6acb449). DEEPSPEED_LAYOUTS (BigScience's Megatron-DeepSpeed topology benchmarks) are reported,
+four had been seen and before any error on it was computed (commit 5cd1eeb). DEEPSPEED_LAYOUTS (BigScience's Megatron-DeepSpeed topology benchmarks) are reported,
 neither fitted nor held out.
 Shapes and layouts are the papers' own; where a paper leaves a choice open (micro-batch,
 interleave, recomputation) the model takes the best that fits, as the authors tuned theirs.

@@ -9,7 +9,7 @@ engine cost scales, commit 533153f), so measurements.HELD_OUT_2 (MosaicML's MPT 
 any error on it was computed and is reported beside it, as is measurements.HELD_OUT_3 (AI2's OLMo-core on H100),
 fixed after the H100 e_max was fitted and before any error on it was computed, and measurements.HELD_OUT_4
 (torchtitan's FSDP2 runs on A100-80GB), fixed after the fit of commit 6db8f05 and before any error on it was computed, and
-measurements.HELD_OUT_5 (IBM's fms-fsdp runs on 128 A100s), fixed in commit 6acb449 after all four had been seen. Errors are of throughput: predicted / measured - 1 (for step times,
+measurements.HELD_OUT_5 (IBM's fms-fsdp runs on 128 A100s), fixed in commit 5cd1eeb after all four had been seen. Errors are of throughput: predicted / measured - 1 (for step times,
 measured / predicted - 1), so a negative error means the model is too slow.
 """
 

@@ -325,7 +325,7 @@ def _summary_lines(results) -> list[str]:
         f"overlap were fitted after the first three were seen ({h4['rows']} rows: {_held_out_names(v['held_out_4'])}): "
         f"mean {100 * h4['mean_abs_error']:.1f}%, max {100 * h4['max_abs_error']:.1f}%, drift "
         f"{h4['size_drift_points']:+.1f} points ({_signed_range(v['held_out_4'])}; its three 'selective op' rows run "
-        f"torchtitan's op-level recomputation since commit 79586da, a remap made after the set was first evaluated). "
+        f"torchtitan's op-level recomputation since commit b825a6a, a remap made after the set was first evaluated). "
         f"Fifth held-out set, fixed before it was evaluated because the fourth had been seen ({h5['rows']} rows: "
         f"{_held_out_names(v['held_out_5'])}): mean {100 * h5['mean_abs_error']:.1f}%, max {100 * h5['max_abs_error']:.1f}%, "
         f"drift {h5['size_drift_points']:+.1f} points ({_signed_range(v['held_out_5'])}). "
