@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from gapstudy.errors import GapstudyError
-from gapstudy.stats.silverman import CENTRAL
+from gapstudy.stats.silverman import CENTRAL, finite_sample_lambda
 from gapstudy.stats import (
     critical_bandwidth,
     excess_mass,
@@ -61,6 +61,35 @@ def test_hall_york_lambda_published_value():
     assert hall_york_lambda(0.05) == pytest.approx(1.1294, abs=5e-5)
 
 
+def test_finite_sample_lambda_table_and_interpolation():
+    from gapstudy.stats.silverman import LAMBDA_N, LAMBDA_TABLE
+
+    assert sorted(LAMBDA_TABLE) == [0.01, 0.05, 0.1] and all(len(v) == len(LAMBDA_N) for v in LAMBDA_TABLE.values())
+    for a, lams in LAMBDA_TABLE.items():
+        # a lambda above 1 at every n and level (Silverman's lambda = 1 is conservative), below 1.3 (the searched grid),
+        # at the tabulated n exactly, linear in log n between them, the nearest end outside
+        assert all(1.0 < v < 1.3 for v in lams)
+        assert [finite_sample_lambda(n, a) for n in LAMBDA_N] == pytest.approx(list(lams))
+        mid = float(np.sqrt(LAMBDA_N[0] * LAMBDA_N[1]))
+        assert finite_sample_lambda(round(mid), a) == pytest.approx(0.5 * (lams[0] + lams[1]), abs=2e-3)
+        assert finite_sample_lambda(5, a) == lams[0] and finite_sample_lambda(10_000, a) == lams[-1]
+    # a smaller alpha needs a larger lambda at every n (fewer exceedances are allowed)
+    assert all(LAMBDA_TABLE[0.01][i] > LAMBDA_TABLE[0.05][i] > LAMBDA_TABLE[0.1][i] for i in range(len(LAMBDA_N)))
+
+
+def test_calibrated_and_central_differ_only_in_lambda(reference_dir):
+    x = _samples(reference_dir)["faithful_eruptions.csv"]
+    cal = silverman_test(x, n_boot=200, jitter=None, rng=np.random.default_rng(5))
+    hy = silverman_test(x, n_boot=200, calibration="central", jitter=None, rng=np.random.default_rng(5))
+    assert cal.statistic == hy.statistic and cal.interval == hy.interval
+    assert hy.lam == pytest.approx(hall_york_lambda(0.05)) and cal.lam == pytest.approx(finite_sample_lambda(x.size))
+    # the same bootstrap draws, their modes counted at each lambda x h_crit: a Gaussian KDE's mode count never rises
+    # with the bandwidth, so the larger lambda counts no more modes in any draw, and rejects no more often
+    small, large = (cal, hy) if cal.lam < hy.lam else (hy, cal)
+    assert np.all(large.null_distribution <= small.null_distribution)
+    assert large.pvalue <= small.pvalue
+
+
 def test_silverman_rejects_faithful_and_is_reproducible(reference_dir):
     x = _samples(reference_dir)["faithful_eruptions.csv"]
     r1 = silverman_test(x, n_boot=300, jitter=None, rng=np.random.default_rng(11))
@@ -68,7 +97,8 @@ def test_silverman_rejects_faithful_and_is_reproducible(reference_dir):
     assert r1.pvalue < 0.01
     q = np.quantile(x, [(1 - CENTRAL) / 2, (1 + CENTRAL) / 2])
     assert CENTRAL == 0.90  # the default interval I (see silverman.CENTRAL)
-    assert r1.interval == pytest.approx(tuple(q)) and r1.calibration == "central"
+    assert r1.interval == pytest.approx(tuple(q)) and r1.calibration == "calibrated"
+    assert r1.lam == pytest.approx(finite_sample_lambda(x.size, 0.05))
     assert r1.statistic == pytest.approx(critical_bandwidth(x, interval=tuple(q)))
     whole = silverman_test(x, n_boot=50, calibration="hall-york-whole-line", jitter=None, rng=np.random.default_rng(1))
     assert whole.statistic == pytest.approx(critical_bandwidth(x)) and whole.interval is None
@@ -210,6 +240,7 @@ def test_excess_mass_matches_multimode_acr(reference_dir):
         (lambda: silverman_test(np.arange(20.0), k=2), "k = 1 only"),
         (lambda: silverman_test(np.arange(20.0), calibration="magic"), "calibration"),
         (lambda: hall_york_lambda(0.5), "alpha"),
+        (lambda: silverman_test(np.arange(20.0), alpha=0.02), "alpha in"),
         (lambda: excess_mass(np.arange(5.0)), "5 point"),
         (lambda: excess_mass_test([np.nan] + list(range(20))), "non-finite"),
     ],

@@ -50,7 +50,7 @@ TESTS: dict[str, GapTest] = {
     for t in (
         GapTest("dip", "unimodal? (Hartigan dip, calibrated against a data-like unimodal reference)",
                 lambda x, c, r, b, s: stats.dip_test(x, n_boot=b, jitter="log10", rng=r), 4),
-        GapTest("silverman", "more than one mode in the central 90%? (Silverman, Hall-York calibrated)",
+        GapTest("silverman", "more than one mode in the central 90%? (Silverman, lambda calibrated for n)",
                 lambda x, c, r, b, s: stats.silverman_test(x, n_boot=b, jitter="log10", rng=r), 4),
         GapTest("silverman_whole_line", "more than one mode on the whole line? (classic Hall-York; over-rejects heavy tails)",
                 lambda x, c, r, b, s: stats.silverman_test(x, n_boot=b, calibration="hall-york-whole-line", jitter="log10", rng=r), 4),

@@ -19,7 +19,8 @@ def _detail(name: str, r: dict) -> str:
     if name == "dip":
         return f"dip of the sizes as written {fmt(r['raw_statistic'])} (p {fmt(r['raw_pvalue'])}), before the tie-breaking draw"
     if name in ("silverman", "silverman_whole_line"):
-        return f"h_crit {fmt(r['h_crit'])} decades, lambda {fmt(r['lam'])}"
+        source = "for this n" if name == "silverman" else "Hall & York's asymptotic"
+        return f"h_crit {fmt(r['h_crit'])} decades, lambda {fmt(r['lam'], 4)} ({source})"
     if name == "mixture_hv":
         return "best two-normal fit " + ("bimodal" if r.get("bimodal") else "unimodal (LR 0, p = 1)")
     if name == "mixture":

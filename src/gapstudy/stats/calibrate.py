@@ -14,20 +14,22 @@ from gapstudy.stats import critical, deficit, dip, scan, skewt
 from gapstudy.stats.excess_mass import calibration_density
 from gapstudy.stats.mixture import START_SPLITS, bimodality_lr, sample_two_normals, skewt_lr
 from gapstudy.stats.rounding import jitter_bounds
-from gapstudy.stats.silverman import CENTRAL, hall_york_lambda
+from gapstudy.stats.silverman import CENTRAL, finite_sample_lambda, hall_york_lambda
 from gapstudy.stats.simulate import _wilson
 
 # The gap tests as gap_tests runs them: each library default, plus Silverman's whole-line
-# Hall-York variant kept under its own name (flagged: it over-rejects heavy-tailed data), and
-# mixture_hv, mixture_test(method="bimodality") (Holzmann & Vollmer's LR, conservative), which the
-# experiment measures only when calibration.tests names it.
-TESTS = ("dip", "silverman", "silverman_whole_line", "excess_mass", "mixture", "mixture_hv", "deficit", "scan")
-DEFAULT_TESTS = tuple(t for t in TESTS if t != "mixture_hv")  # the experiment's default grid
+# Hall-York variant kept under its own name (flagged: it over-rejects heavy-tailed data), and two
+# that the experiment measures only when calibration.tests names them: silverman_hy,
+# silverman_test(calibration="central") (Hall & York's asymptotic lambda on the central 90%, the
+# default until 2026-12-07: over-rejects skewed samples at n = 60), and mixture_hv,
+# mixture_test(method="bimodality") (Holzmann & Vollmer's LR, conservative).
+TESTS = ("dip", "silverman", "silverman_hy", "silverman_whole_line", "excess_mass", "mixture", "mixture_hv", "deficit", "scan")
+DEFAULT_TESTS = tuple(t for t in TESTS if t not in ("mixture_hv", "silverman_hy"))  # the experiment's default grid
 # Version of each test's method here (or of the library test it mirrors), part of the calibration
 # experiment's cache keys: bump one when its numbers would change. 2026-12 (issue 10): calibrated
 # dip, refitted deficit and scan, data-like mixture null, one tie-breaking draw everywhere;
-# dip 3: against the excess-mass calibration density; mixture 4: the bimodality LR (Holzmann & Vollmer 2008), 5: its EM in moment form (same fits but for ~2% of t4 samples, whose constrained path now ends higher), 6: two normals against a skew-t (the 4-5 test is now mixture_hv); silverman 3: modes on the central 90%; deficit 3: bootstrap draws from the smoother generator (deficit.GENERATOR_SMOOTHING).
-METHOD_VERSION = {"dip": 3, "silverman": 3, "silverman_whole_line": 2, "excess_mass": 2, "mixture": 6, "mixture_hv": 5, "deficit": 3, "scan": 2}
+# dip 3: against the excess-mass calibration density; mixture 4: the bimodality LR (Holzmann & Vollmer 2008), 5: its EM in moment form (same fits but for ~2% of t4 samples, whose constrained path now ends higher), 6: two normals against a skew-t (the 4-5 test is now mixture_hv); silverman 3: modes on the central 90%, 4: the finite-sample lambda (3 is now silverman_hy); deficit 3: bootstrap draws from the smoother generator (deficit.GENERATOR_SMOOTHING).
+METHOD_VERSION = {"dip": 3, "silverman": 4, "silverman_hy": 3, "silverman_whole_line": 2, "excess_mass": 2, "mixture": 6, "mixture_hv": 5, "deficit": 3, "scan": 2}
 # Inner bootstrap draws per replicate: 199, so that (1 + B) * alpha = 10 is an integer at alpha
 # 0.05. A Monte Carlo test with such a B has exactly the size of the test with B = infinity when
 # its null is exact (Dufour 2006, J. Econometrics 133:443-477; Besag & Clifford 1991, Biometrika
@@ -82,18 +84,19 @@ def jittered(xs: np.ndarray, rng) -> np.ndarray:
 # ---------------------------------------------------------------- one vectorised test each
 # Each takes the tie-broken, sorted replicate samples and returns a reject flag per row.
 
-def silverman_rejects(xs, *, alpha, rng, n_boot=INNER_B, central: float | None = CENTRAL) -> np.ndarray:
-    """Silverman's test with Hall & York's lambda on each row, modes counted inside the row's
-    central share CENTRAL (silverman_test's default) or, central=None, on the whole line, for h_crit and
-    every bootstrap KDE: smoothed bootstrap from the KDE at h_crit (rescaled to the sample
-    variance), all undecided replicates in one array per round."""
+def silverman_rejects(xs, *, alpha, rng, n_boot=INNER_B, central: float | None = CENTRAL,
+                      lam: str = "calibrated") -> np.ndarray:
+    """Silverman's test on each row, modes counted inside the row's central share CENTRAL or, central=None,
+    on the whole line, for h_crit and every bootstrap KDE: smoothed bootstrap from the KDE at h_crit
+    (rescaled to the sample variance), all undecided replicates in one array per round. lam:
+    "calibrated" (silverman_test's default: the finite-sample lambda of n) or "hall-york" (asymptotic)."""
     n = xs.shape[1]
     hcrit = critical.critical_bandwidths(xs, central)
     if central is not None:
         if np.any(hcrit <= 0):
             raise GapstudyError("a sample's central part never shows two modes; silverman needs spread-out data")
         q = np.quantile(xs, [(1 - central) / 2, (1 + central) / 2], axis=1)
-    lam = hall_york_lambda(alpha)
+    lam = finite_sample_lambda(n, alpha) if lam == "calibrated" else hall_york_lambda(alpha)
     mean, var = xs.mean(axis=1), xs.var(axis=1)
     shrink = 1.0 / np.sqrt(1.0 + hcrit**2 / var)
 
@@ -300,8 +303,10 @@ def rejections(samples, tests, *, alpha, rng_for_test, opts: dict) -> dict[str, 
             rej = mixture_hv_rejects(xs, alpha=alpha, rng=rng, n_boot=b, warp=bool(opts.get("mixture_hv_warp", False)))
         elif name == "silverman":
             rej = silverman_rejects(xs, alpha=alpha, rng=rng, n_boot=b, central=CENTRAL)
+        elif name == "silverman_hy":
+            rej = silverman_rejects(xs, alpha=alpha, rng=rng, n_boot=b, central=CENTRAL, lam="hall-york")
         elif name == "silverman_whole_line":
-            rej = silverman_rejects(xs, alpha=alpha, rng=rng, n_boot=b, central=None)
+            rej = silverman_rejects(xs, alpha=alpha, rng=rng, n_boot=b, central=None, lam="hall-york")
         elif name == "excess_mass":
             rej = excess_mass_rejects(xs, alpha=alpha, rng=rng, n_boot=b, densities=dens)
         elif name == "deficit":

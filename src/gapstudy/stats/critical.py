@@ -65,27 +65,33 @@ def modes_unit(u: np.ndarray, span: np.ndarray, pph: int = PPH, lo=None, hi=None
     return out
 
 
-def critical_bandwidths(samples, central: float | None = None) -> np.ndarray:
+def critical_bandwidths(samples, central: float | None = None, *, bounds=None) -> np.ndarray:
     """Smallest bandwidth with one KDE mode for every row of `samples`, all rows bisected together
     on binned KDEs (PPH points per bandwidth) to HCRIT_RTOL; within ~1e-3 of the exact
     gapstudy.stats.critical_bandwidth (see PPH), then raised by HCRIT_SAFETY: at most ~0.12% above
     the exact value and never below it in our checks, at a small fraction of its cost.
     central=0.95: count modes only inside the row's central 95% (its 2.5% and 97.5% quantiles), as
     fit_null's KDE null does; a row whose bulk never shows two modes down to 1/1000 of its range
-    gets 0 (fit_null gives 0 when none shows down to 1e-9: any bandwidth is then unimodal there)."""
+    gets 0 (fit_null gives 0 when none shows down to 1e-9: any bandwidth is then unimodal there).
+    bounds=(lo, hi): count modes only inside [lo[r], hi[r]] (arrays, the samples' units) instead, e.g.
+    the central interval of the sample a bootstrap row was drawn from (Silverman's test keeps it fixed)."""
     xs = np.sort(np.atleast_2d(np.asarray(samples, dtype=float)), axis=1)
     width = xs[:, -1] - xs[:, 0]
     if np.any(width <= 0):
         raise GapstudyError("every sample needs at least 2 distinct values for a critical bandwidth")
     z = (xs - xs[:, :1]) / width[:, None]  # each row on [0, 1]; h in units of the row's range
-    if central is not None:
+    whole_line = bounds is None and central is None
+    if bounds is not None:
+        qlo = (np.asarray(bounds[0], dtype=float) - xs[:, 0]) / width
+        qhi = (np.asarray(bounds[1], dtype=float) - xs[:, 0]) / width
+    elif central is not None:
         q = np.quantile(z, [(1 - central) / 2, (1 + central) / 2], axis=1)
         qlo, qhi = q[0], q[1]
     result = np.zeros(xs.shape[0])
-    rows = np.arange(xs.shape[0]) if central is None else np.flatnonzero(qlo < qhi)
+    rows = np.arange(xs.shape[0]) if whole_line else np.flatnonzero(qlo < qhi)
 
     def multimodal(idx, h):
-        if central is None:
+        if whole_line:
             return modes_unit(z[idx] / h[:, None], 1.0 / h) > 1
         return modes_unit(z[idx] / h[:, None], 1.0 / h, PPH, qlo[idx] / h, qhi[idx] / h) > 1
 
@@ -107,6 +113,6 @@ def critical_bandwidths(samples, central: float | None = None) -> np.ndarray:
         hi[active[~m]] = mid[~m]
         active = active[hi[active] / lo[active] - 1 > HCRIT_RTOL]
     result[found] = (hi * width * (1 + HCRIT_SAFETY))[found]
-    if central is None and not found.all():  # pragma: no cover - two distinct values always give two modes
+    if whole_line and not found.all():  # pragma: no cover - two distinct values always give two modes
         raise GapstudyError("critical bandwidth search failed: a KDE never has two modes")
     return result
