@@ -120,33 +120,34 @@ class NotchModel(Hypothesis):
         P, ll = fit_notch(t, Y, float(np.mean(t)))
         return ll
 
-    def _bins(self, n):
-        return np.broadcast_to(self.P[5:7], (n, 2)), np.ones((n, 1))
+    def _bins(self, t):
+        """The thinned band's edges at each date of t (constant here) and its weight."""
+        return np.broadcast_to(self.P[5:7], (t.size, 2)), np.ones((t.size, 1))
 
     def logpdf(self, y, t):
         self._need_fit()
         t = np.atleast_1d(np.asarray(t, float))
-        e, w = self._bins(t.size)
+        e, w = self._bins(t)
         return T.thinned_logpdf(self.P[:5], y, t, self.t0, e, w)
 
     def cdf(self, y, t):
         self._need_fit()
         t = np.atleast_1d(np.asarray(t, float))
-        e, w = self._bins(t.size)
+        e, w = self._bins(t)
         return T.thinned_cdf(self.P[:5], y, t, self.t0, e, w)
 
     def sample(self, t, rng, size=None):
         self._need_fit()
-        e, w = self.P[5:7][None], np.ones((1, 1))
-        return T.thinned_sample(self.P[:5], t, self.t0, lambda idx: np.broadcast_to(e, (idx.size, 2)),
-                                lambda idx: np.broadcast_to(w, (idx.size, 1)), rng, size=size)
+        t = np.atleast_1d(np.asarray(t, float))
+        e, w = self._bins(t)
+        return T.thinned_sample(self.P[:5], t, self.t0, lambda idx: e[idx], lambda idx: w[idx], rng, size=size)
 
     def sample_many(self, t, size, rng):
         return self.sample(t, rng, size=size)
 
     def params(self):
         self._need_fit()
-        a, b, ls, al, d, lo, hi = (float(v) for v in self.P)
+        a, b, ls, al, d, lo, hi = (float(v) for v in self.P[:7])
         return {"intercept_at_t0": a, "t0": self.t0, "slope_oom_per_year": b, "scale": float(np.exp(ls)), "shape": al,
                 "depth": d, "band_lower": float(10**lo), "band_upper": float(10**hi)}
 
@@ -278,9 +279,10 @@ def fit_drifting_notch(t, Y, t0: float, notch=None, rates=RATES):
 
 
 @register
-class DriftingNotchModel(Hypothesis):
+class DriftingNotchModel(NotchModel):
     """Descriptive: the smooth drifting trend with one band of sizes thinned, the band's edges moving linearly with
-    time at a fitted rate (the constant notch is rate 0); edges, rate and depth fitted."""
+    time at a fitted rate (the constant notch is rate 0); edges, rate and depth fitted. The notch's density, CDF and
+    draws with edges that depend on the date (P = the notch's seven parameters, then the rate)."""
 
     key = "notch-drift"
     label = "notch-drift: smooth trend with a fitted thinned band that moves with time"
@@ -290,7 +292,7 @@ class DriftingNotchModel(Hypothesis):
 
     @property
     def n_params(self) -> int:
-        return 4 + 1 + 2 + 1
+        return super().n_params + 1
 
     def fit(self, t, y, *, rng):
         t, y = check_inputs(t, y, need=MIN_MODELS)
@@ -330,35 +332,11 @@ class DriftingNotchModel(Hypothesis):
         lo, hi = self._edges(t)
         return np.stack([lo, hi], axis=-1), np.ones((lo.size, 1))
 
-    def logpdf(self, y, t):
-        self._need_fit()
-        t = np.atleast_1d(np.asarray(t, float))
-        e, w = self._bins(t)
-        return T.thinned_logpdf(self.P[:5], y, t, self.t0, e, w)
-
-    def cdf(self, y, t):
-        self._need_fit()
-        t = np.atleast_1d(np.asarray(t, float))
-        e, w = self._bins(t)
-        return T.thinned_cdf(self.P[:5], y, t, self.t0, e, w)
-
-    def sample(self, t, rng, size=None):
-        self._need_fit()
-        t = np.atleast_1d(np.asarray(t, float))
-        e, w = self._bins(t)
-        return T.thinned_sample(self.P[:5], t, self.t0, lambda idx: e[idx], lambda idx: w[idx], rng, size=size)
-
-    def sample_many(self, t, size, rng):
-        return self.sample(t, rng, size=size)
-
     def params(self):
-        self._need_fit()
-        a, b, ls, al, d, lo, hi, r = (float(v) for v in self.P)
         (lo0, lo1), (hi0, hi1) = self._edges(np.array(self.span))
-        return {"intercept_at_t0": a, "t0": self.t0, "slope_oom_per_year": b, "scale": float(np.exp(ls)), "shape": al,
-                "depth": d, "band_lower": float(10**lo), "band_upper": float(10**hi), "drift_dex_per_year": r,
+        return {**super().params(), "drift_dex_per_year": float(self.P[7]),
                 "first_date": self.span[0], "band_lower_first": float(10**lo0), "band_upper_first": float(10**hi0),
                 "last_date": self.span[1], "band_lower_last": float(10**lo1), "band_upper_last": float(10**hi1)}
 
     def param_bounds(self):
-        return {**TREND_PARAM_BOUNDS, "depth": (0.0, MAX_DEPTH), "drift_dex_per_year": (-RATE_BOUND, RATE_BOUND)}
+        return {**super().param_bounds(), "drift_dex_per_year": (-RATE_BOUND, RATE_BOUND)}
