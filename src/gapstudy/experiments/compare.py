@@ -456,6 +456,9 @@ def _other_data_skip(cfg, v) -> str | None:
 
 def _variant_dataset(cfg, v, *, for_depth: bool = False):
     """Load a robustness variant (with for_depth, its depth_selection), or return a note saying why it is skipped."""
+    skip = _other_data_skip(cfg, v)
+    if skip:
+        return None, skip
     source = v.source or cfg.data.source
     if v.path is None:
         # no file of its own: the main dataset (a variant that only changes the selection)
@@ -505,8 +508,7 @@ def run(cfg) -> dict:
     robust = []
     if c.robustness:
         for v in c.variants:
-            why = _other_data_skip(cfg, v)
-            dsv, why = (None, why) if why else _variant_dataset(cfg, v)
+            dsv, why = _variant_dataset(cfg, v)
             entry = {"name": v.name, "source": v.source or cfg.data.source, "path": v.path}
             if dsv is None:
                 entry["skipped"] = why
