@@ -261,19 +261,24 @@ def _fit_check(f, pred, ppc, observed_counts, obs_year, obs_x, lower, upper, c, 
     }
 
 
-def deploy_sensitivity(s, c, obs_year, obs_x, in_fit, observed_counts, lower, upper, sim_seed, seed, cfg_seed) -> list[dict]:
+def deploy_sensitivity(s, c, obs_year, obs_x, in_fit, observed_counts, lower, upper, sim_seed, seed, cfg_seed,
+                       default) -> list[dict]:
     """Refit and recheck the simulation under each share vector of competition.deploy_sensitivity
-    (the deployment targets' shares have no source). The default vector comes first."""
+    (the deployment targets' shares have no source). The default vector comes first, with the main run's
+    fit, prediction and checks (`default` = (fit, prediction, ppc): the same call would redo them)."""
     rows = []
     vectors = {"default (assumption)": s["base"].deploy_device_probs, **s["deploy"]}
     bar = Progress(len(vectors), "competition: deployment-share sensitivity")
-    for label, probs in vectors.items():
-        base = dataclasses.replace(s["base"], deploy_device_probs=tuple(float(x) for x in probs))
-        f = fit.fit_abc(obs_year[in_fit], obs_x[in_fit], base=base, n_draws=int(c.fit_draws),
-                        worlds_per_draw=int(c.fit_worlds_per_draw), accept=float(c.fit_accept), seed=sim_seed,
-                        rounds=int(c.fit_rounds))
-        pred = fit.predict(f, n_draws=int(c.predict_draws), worlds_per_draw=int(c.predict_worlds_per_draw), seed=sim_seed + 1)
-        ppc = yearly_ppc(pred, obs_year, obs_x, lower, upper, cfg_seed)
+    for i, (label, probs) in enumerate(vectors.items()):
+        if i == 0:
+            f, pred, ppc = default
+        else:
+            base = dataclasses.replace(s["base"], deploy_device_probs=tuple(float(x) for x in probs))
+            f = fit.fit_abc(obs_year[in_fit], obs_x[in_fit], base=base, n_draws=int(c.fit_draws),
+                            worlds_per_draw=int(c.fit_worlds_per_draw), accept=float(c.fit_accept), seed=sim_seed,
+                            rounds=int(c.fit_rounds))
+            pred = fit.predict(f, n_draws=int(c.predict_draws), worlds_per_draw=int(c.predict_worlds_per_draw), seed=sim_seed + 1)
+            ppc = yearly_ppc(pred, obs_year, obs_x, lower, upper, cfg_seed)
         rows.append({"label": label, "deploy_device_probs": [float(x) for x in probs],
                      **_fit_check(f, pred, ppc, observed_counts, obs_year, obs_x, lower, upper, c, seed)})
         bar.update()
@@ -321,8 +326,8 @@ def run(cfg) -> dict:
     pred = fit.predict(f, n_draws=int(c.predict_draws), worlds_per_draw=int(c.predict_worlds_per_draw), seed=sim_seed + 1)
     ppc = yearly_ppc(pred, obs_year, obs_x, lower, upper, cfg.seed)
     h2 = h2_likelihood(t, obs_year, obs_x, lower, upper, cfg.seed) if bool(c.h2_likelihood) else None
-    sensitivity = (deploy_sensitivity(s, c, obs_year, obs_x, in_fit, observed_counts, lower, upper, sim_seed, seed, cfg.seed)
-                   if s["deploy"] else None)
+    sensitivity = (deploy_sensitivity(s, c, obs_year, obs_x, in_fit, observed_counts, lower, upper, sim_seed, seed, cfg.seed,
+                                      default=(f, pred, ppc)) if s["deploy"] else None)
     years = list(range(int(K.SIM_START), int(np.ceil(fitted.end))))
     pred_h = summaries.year_histograms(pred, years, lower=lower, upper=upper)
     fit_years = {y: v for y, v in observed_counts.items() if 2018 <= y <= 2022}
