@@ -250,14 +250,24 @@ def fit_calibration(rows=None, grid=None, rows_2022=None, grid_2022=ERA_2022_GRI
                    ["mean_abs_error"], c) for c in grid_deepspeed]
         best = best.replace(deepspeed_step_seconds_per_param=min(scores)[1])
     rows_chip = _m.FIT_H100 if rows_chip is None else rows_chip
-    chips = dict(best.chip_max_efficiency_2022)
-    for chip in sorted({r.chip for r in rows_chip}):
-        mine = tuple(r for r in rows_chip if r.chip == chip)
+    return best.replace(chip_max_efficiency_2022=_fit_chip_max_efficiency(best, rows_chip, grid_chip))
+
+
+def _fit_chip_max_efficiency(calibration: Calibration, rows, grid_chip, overlap_of=None) -> tuple[tuple[str, float], ...]:
+    """Each chip's e_max of the 2022+ software fitted alone on its rows of `rows`: the value of grid_chip with the
+    smallest mean absolute error, chips in name order, each with the values found so far for the others.
+    overlap_of(run): the run's communication overlap in place of its software's (fit_data_overlap); None: its own."""
+    chips = dict(calibration.chip_max_efficiency_2022)
+    for chip in sorted({r.chip for r in rows}):
+        mine = tuple(r for r in rows if r.chip == chip)
         others = tuple(sorted((c, e) for c, e in chips.items() if c != chip))
-        scores = [(error_summary(validate(best.replace(chip_max_efficiency_2022=others + ((chip, e),)), mine))
-                   ["mean_abs_error"], e) for e in grid_chip]
+        scores = []
+        for e in grid_chip:
+            cal = calibration.replace(chip_max_efficiency_2022=others + ((chip, e),))
+            errs = [predict(r, cal, None if overlap_of is None else overlap_of(r)) for r in mine]
+            scores.append((error_summary(errs)["mean_abs_error"], e))
         chips[chip] = min(scores)[1]
-    return best.replace(chip_max_efficiency_2022=tuple(sorted(chips.items())))
+    return tuple(sorted(chips.items()))
 
 
 # data-parallel overlap of model-parallel runs in the 2023+ software (techniques.OVERLAP_FROM_2023 data), 0 to 1
@@ -275,18 +285,11 @@ def fit_data_overlap(rows=None, grid=DATA_OVERLAP_GRID, grid_chip=CHIP_GRID,
     rows = _m.FIT_H100 if rows is None else rows
     scores, best = {}, None
     for f in grid:
-        chips = dict(calibration.chip_max_efficiency_2022)
-        for chip in sorted({r.chip for r in rows}):
-            mine = tuple(r for r in rows if r.chip == chip)
-            others = tuple(sorted((c, e) for c, e in chips.items() if c != chip))
-            per = []
-            for e in grid_chip:
-                cal = calibration.replace(chip_max_efficiency_2022=others + ((chip, e),))
-                per.append((error_summary([predict(r, cal, _replace(run_overlap(r), data=f)) for r in mine])
-                            ["mean_abs_error"], e))
-            chips[chip] = min(per)[1]
-        cal = calibration.replace(chip_max_efficiency_2022=tuple(sorted(chips.items())))
-        err = error_summary([predict(r, cal, _replace(run_overlap(r), data=f)) for r in rows])["mean_abs_error"]
+        def overlap_of(r, f=f):
+            return _replace(run_overlap(r), data=f)
+
+        cal = calibration.replace(chip_max_efficiency_2022=_fit_chip_max_efficiency(calibration, rows, grid_chip, overlap_of))
+        err = error_summary([predict(r, cal, overlap_of(r)) for r in rows])["mean_abs_error"]
         scores[f] = err
         if best is None or err < best[0] - 1e-12:
             best = (err, f, cal.chip_max_efficiency_2022)

@@ -16,6 +16,10 @@ from gapstudy.costmodel.regimes import state_threshold
 from gapstudy.costmodel.sensitivity import VARIANTS, range_costs, sensitivity
 from gapstudy.costmodel.validation import (error_summary, fit_rows, held_out, held_out_2, held_out_3, held_out_4, held_out_5,
                                            validate as validate_rows)
+
+# The held-out sets after the first, each committed before it was evaluated: results key, ordinal, its rows
+LATER_HELD_OUT = (("held_out_2", "second", held_out_2), ("held_out_3", "third", held_out_3),
+                  ("held_out_4", "fourth", held_out_4), ("held_out_5", "fifth", held_out_5))
 from gapstudy.errors import GapstudyError
 from gapstudy.experiments.common import counts_by_year, has_domain, load_data
 from gapstudy.progress import Progress, note
@@ -143,10 +147,7 @@ def run(cfg) -> dict:
     fit = validate_rows(rows=fit_rows())
     baselines = validate_rows(rows=FLASH_BASELINES)
     out = held_out()
-    out2 = held_out_2()
-    out3 = held_out_3()
-    out4 = held_out_4()
-    out5 = held_out_5()
+    later = {key: rows() for key, _, rows in LATER_HELD_OUT}
     bar = Progress(len(s["years"]), "parallelism_cost: years (layout search per size, bands by adoption cost)")
     years = []
     for y in s["years"]:
@@ -180,16 +181,10 @@ def run(cfg) -> dict:
                                  for y in years},
         },
         "validation": {"fit": [_row(r) for r in fit], "held_out": [_row(r) for r in out],
-                       "held_out_2": [_row(r) for r in out2],
-                       "held_out_3": [_row(r) for r in out3],
-                       "held_out_4": [_row(r) for r in out4],
-                       "held_out_5": [_row(r) for r in out5],
+                       **{key: [_row(r) for r in rows] for key, rows in later.items()},
                        "not_fitted": [_row(r) for r in baselines],
                        "fit_summary": error_summary(fit), "held_out_summary": error_summary(out),
-                       "held_out_2_summary": error_summary(out2),
-                       "held_out_3_summary": error_summary(out3),
-                       "held_out_4_summary": error_summary(out4),
-                       "held_out_5_summary": error_summary(out5),
+                       **{f"{key}_summary": error_summary(rows) for key, rows in later.items()},
                        "all_summary": error_summary(fit + out),
                        "calibration": dataclasses.asdict(a.calibration)},
         "years": years,
@@ -201,16 +196,12 @@ def run(cfg) -> dict:
 
 def headline(results) -> dict:
     """One row for a sweep's combined report."""
-    v = results["validation"]["held_out_summary"]
-    v2 = results["validation"]["held_out_2_summary"]
-    v3 = results["validation"]["held_out_3_summary"]
-    v4 = results["validation"]["held_out_4_summary"]
-    v5 = results["validation"]["held_out_5_summary"]
-    return {"held-out mean abs error": v["mean_abs_error"], "held-out max abs error": v["max_abs_error"],
-            "second held-out mean abs error": v2["mean_abs_error"], "second held-out max abs error": v2["max_abs_error"],
-            "third held-out mean abs error": v3["mean_abs_error"], "third held-out max abs error": v3["max_abs_error"],
-            "fourth held-out mean abs error": v4["mean_abs_error"], "fourth held-out max abs error": v4["max_abs_error"],
-            "fifth held-out mean abs error": v5["mean_abs_error"], "fifth held-out max abs error": v5["max_abs_error"],
+    val = results["validation"]
+    out = {}
+    for key, nth in (("held_out", ""), *((k, f"{n} ") for k, n, _ in LATER_HELD_OUT)):
+        v = val[f"{key}_summary"]
+        out[f"{nth}held-out mean abs error"], out[f"{nth}held-out max abs error"] = v["mean_abs_error"], v["max_abs_error"]
+    return {**out,
             "years with a band at the range's middle": sum(1 for y in results["years"] if y["band_mid"]),
             "layouts evaluated": results["layouts_evaluated"]}
 
@@ -354,14 +345,9 @@ def summarize(results) -> str:
              "## Sensitivity (each variant changes one assumption of this run)", "", md_table(_SENS_COLS, _sens_rows(results)), "",
              "## Validation: fit set", "", md_table(_VAL_COLS, _val_rows(v["fit"])), "",
              "## Validation: held-out set (never used to fit)", "", md_table(_VAL_COLS, _val_rows(v["held_out"])), "",
-             "## Validation: second held-out set (fixed before it was evaluated; never used to fit)", "",
-             md_table(_VAL_COLS, _val_rows(v["held_out_2"])), "",
-             "## Validation: third held-out set (fixed before it was evaluated; never used to fit)", "",
-             md_table(_VAL_COLS, _val_rows(v["held_out_3"])), "",
-             "## Validation: fourth held-out set (fixed before it was evaluated; never used to fit)", "",
-             md_table(_VAL_COLS, _val_rows(v["held_out_4"])), "",
-             "## Validation: fifth held-out set (fixed before it was evaluated; never used to fit)", "",
-             md_table(_VAL_COLS, _val_rows(v["held_out_5"])), "",
+             *(line for key, nth, _ in LATER_HELD_OUT
+               for line in (f"## Validation: {nth} held-out set (fixed before it was evaluated; never used to fit)", "",
+                            md_table(_VAL_COLS, _val_rows(v[key])), "")),
              "## Validation: a fit source's rows the model does not describe (not fitted)", "",
              md_table(_VAL_COLS, _val_rows(v.get("not_fitted", []))), "",
              "## Days and GPUs per size (cheapest feasible layout, no adoption cost)", "", md_table(_SIZE_COLS, _size_rows(results)), "",
@@ -427,9 +413,7 @@ def _figures(results):
                            xaxis={"title": "parameters", **log10_axis(8.5, 12.5)}, yaxis_title="share of labs per 0.02 dex")
     # 5. validation errors by size
     fig_val = go.Figure()
-    for key, name in (("fit", "fit set"), ("held_out", "held out"), ("held_out_2", "second held out"),
-                      ("held_out_3", "third held out"), ("held_out_4", "fourth held out"),
-                      ("held_out_5", "fifth held out")):
+    for key, name in (("fit", "fit set"), ("held_out", "held out"), *((k, f"{n} held out") for k, n, _ in LATER_HELD_OUT)):
         rows = results["validation"][key]
         fig_val.add_trace(go.Scatter(x=[math.log10(r["params_b"] * 1e9) for r in rows], y=[100 * r["error"] for r in rows],
                                      mode="markers", name=name, text=[f"{r['label']} ({r['source']})" for r in rows],
@@ -464,9 +448,7 @@ def sections(results) -> list[Section]:
         Section("Validation", figures=[fig_val], captions=[
             "One point per published run: throughput error against size. Blue points were used to fit the constants, "
             "the others never were; dotted lines mark 5% and 10%."],
-            tables=[Table(_VAL_COLS, _val_rows(v["fit"])), Table(_VAL_COLS, _val_rows(v["held_out"])),
-                    Table(_VAL_COLS, _val_rows(v["held_out_2"])), Table(_VAL_COLS, _val_rows(v["held_out_3"])),
-                    Table(_VAL_COLS, _val_rows(v["held_out_4"])), Table(_VAL_COLS, _val_rows(v["held_out_5"]))]),
+            tables=[Table(_VAL_COLS, _val_rows(v[key])) for key in ("fit", "held_out", *(k for k, _, _ in LATER_HELD_OUT))]),
         Section("Sensitivity", tables=[Table(_SENS_COLS, _sens_rows(results))]),
         Section("Days and GPUs per size", tables=[Table(_SIZE_COLS, _size_rows(results))]),
         Section("Technique history", tables=[Table(_TECH_COLS, _tech_rows(results))]),
