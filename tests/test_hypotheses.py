@@ -556,3 +556,14 @@ def test_h1_bin_width_is_an_option_whose_effect_can_be_measured():
     assert ll[None] == ll[0.1] and ll[0.05] != ll[0.1] != ll[0.2]
     with pytest.raises(GapstudyError, match="tabulation width"):
         H.create("H1", **kw, bin=0.0).fit(t, y, rng=np.random.default_rng(0))
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"bin": 5}, "tabulation width must be in"), ({"bin": 0}, "tabulation width must be in"),
+    ({"n_costs": -3}, "n_costs=-3: give a whole number"), ({"n_costs": 2.5}, "n_costs=2.5"), ({"n_costs": "abc"}, "n_costs='abc'"),
+])
+def test_h1_search_options_are_checked_before_any_fit(options, message):
+    # a bad value is one clear error when the run checks the hypotheses (exit 2), not a failed fit inside results.json
+    with pytest.raises(GapstudyError, match=message):
+        H.create("H1", **options).availability()
+    assert H.create("H1", bin=0.2, n_costs=11).availability() is None

@@ -56,6 +56,25 @@ def band_unavailable(options: dict) -> str | None:
 NO_BAND_NOTE = "no band (or a zero-width band) in every training year: depth is not identified; set to 0"
 
 
+def search_options(options: dict) -> tuple[int, float]:
+    """(adoption costs searched, tabulation width in dex) from H1's options n_costs and bin, checked: a whole number
+    >= 1 and a width in (0, 1] dex."""
+    n, width = options.get("n_costs", N_COSTS), options.get("bin", BIN)
+    try:
+        ok_n = not isinstance(n, bool) and float(n) == int(float(n)) and int(float(n)) >= 1
+    except (TypeError, ValueError):
+        ok_n = False
+    if not ok_n:
+        raise GapstudyError(f"H1 n_costs={n!r}: give a whole number of adoption costs to search, at least 1, e.g. {N_COSTS}")
+    try:
+        ok_w = not isinstance(width, bool) and 0.0 < float(width) <= 1.0
+    except (TypeError, ValueError):
+        ok_w = False
+    if not ok_w:
+        raise GapstudyError(f"H1 bin={width!r}: the tabulation width must be in (0, 1] dex, e.g. {BIN:g} (the cost model's grid)")
+    return int(float(n)), float(width)
+
+
 def thinning_source(options: dict):
     """(thinning function (years, log10_params, cost) -> [0, 1], (low, high) adoption cost in USD)."""
     spec = options.get("thinning", "costmodel")
@@ -103,6 +122,7 @@ class ParallelismH1(Hypothesis):
             thinning_source(self.options)
         except Unavailable as exc:
             return str(exc)
+        search_options(self.options)
         return None
 
     # ------------------------------------------------------------ the thinning table
@@ -121,11 +141,8 @@ class ParallelismH1(Hypothesis):
             self.kind, self.band = "band", resolve_band(self.options)
             return
         self.fn, self.cost_range = thinning_source(self.options)
-        n = int(self.options.get("n_costs", N_COSTS))
+        n, width = search_options(self.options)
         self.log_costs = np.linspace(np.log10(self.cost_range[0]), np.log10(self.cost_range[1]), n if self.cost_range[1] > self.cost_range[0] else 1)
-        width = float(self.options.get("bin", BIN))
-        if not 0.0 < width <= 1.0:
-            raise GapstudyError(f"H1 bin={width:g}: the tabulation width must be in (0, 1] dex, e.g. {BIN:g} (the cost model's grid)")
         self.edges_all = np.arange(SIZE_RANGE[0], SIZE_RANGE[1] + width / 2, width)
         self.kind = "cost"
 
