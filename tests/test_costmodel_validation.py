@@ -424,6 +424,40 @@ def test_deepspeed_layout_rows_are_reported_not_fitted():
     assert min(score, key=score.get) in (2.5e-9, 3.0e-9) and max(score.values()) - min(score.values()) < 0.02, score
 
 
+def test_megascale_width_rows_are_fit_side_reported_and_decide_no_width_term():
+    # MegaScale's Megatron-LM baseline (Jiang et al. 2024, Table 2 and Table 3's ablation baseline): GPT-3 175B, TP 8 x PP 8 on
+    # 256-12,288 A100s, 4-192 data-parallel replicas. Fit side (a source used in no held-out set), no constant fitted on them.
+    runs = measurements.MEGASCALE_BASELINE
+    assert len(runs) == 9 and {r.source for r in runs} == {measurements.MEGASCALE}
+    held = (measurements.HELD_OUT + measurements.HELD_OUT_2 + measurements.HELD_OUT_3 + measurements.HELD_OUT_4
+            + measurements.HELD_OUT_5)
+    assert measurements.MEGASCALE not in {r.source for r in fit_rows() + held}
+    assert all(r.tensor == 8 and r.pipeline == 8 and r.year == 2022 and r.framework == "megatron" for r in runs)
+    assert sorted(r.data for r in runs) == [4, 4, 8, 12, 16, 48, 96, 128, 192]
+    # the transcription's reading: the model's MFU formula at 312 TFLOP/s reproduces the table's MFU column (53.0 / 41.2%)
+    from gapstudy.costmodel.validation import predict
+    by = {r.label: r for r in runs}
+    for label, mfu in (("Megatron-LM 175B, 256 GPUs, batch 768", 0.530), ("Megatron-LM 175B, 12,288 GPUs, batch 6144", 0.412)):
+        r = by[label]
+        h, L, s, V = r.hidden, r.layers, r.seq_len, r.vocab
+        flops = 72.0 * r.global_batch * s * L * h * h * (1.0 + s / (6.0 * h) + V / (12.0 * h * L))
+        assert flops / (64 * r.data * r.value * 312e12) == pytest.approx(mfu, abs=0.002)
+    # what they decide: width costs nothing measurable. The three rows with 64 sequences per replica (4, 12, 96 replicas)
+    # err alike (+13.8 / +16.2 / +12.7%), while the error follows the micro-batches per step (+5.8% at 192, +24.5% at 32):
+    # a cost per step the model misses, not a width term. Pinned from both sides (model of commit b0c8b0c).
+    err = {r.label: predict(r).error for r in runs}
+    same_m = [err["Megatron-LM 175B, 256 GPUs, batch 256 (ablation baseline)"], err["Megatron-LM 175B, 768 GPUs, batch 768"],
+              err["Megatron-LM 175B, 6,144 GPUs, batch 6144"]]
+    assert all(0.10 <= e <= 0.19 for e in same_m) and max(same_m) - min(same_m) < 0.05, same_m
+    assert all(0.03 <= e <= 0.27 for e in err.values()), err  # every row too fast
+    assert err["Megatron-LM 175B, 256 GPUs, batch 768"] < 0.08 < 0.22 < err["Megatron-LM 175B, 12,288 GPUs, batch 6144"]
+    # a least-squares fit of the measured steps: ~0.2 s per micro-batch, ~2.4 s per step, ~1 ms per replica
+    steps = [(r.global_batch / r.data, r.data, r.value) for r in runs if r.metric == "step_time"]
+    x = np.array([[m, 1.0, d] for m, d, _ in steps])
+    coef = np.linalg.lstsq(x, np.array([t for _, _, t in steps]), rcond=None)[0]
+    assert 0.19 <= coef[0] <= 0.21 and 1.8 <= coef[1] <= 2.8 and abs(coef[2]) < 0.003, coef
+
+
 def test_fourth_held_out_set_is_fixed_cited_and_reported():
     from gapstudy.costmodel.validation import held_out_4, run_params
     runs = measurements.HELD_OUT_4

@@ -54,6 +54,12 @@ def test_validation_reports_fit_and_held_out(results):
     nf = v["not_fitted"]
     assert len(nf) == 4 and all("without FlashAttention" in r["label"] for r in nf)
     assert "not fitted" in md and nf[0]["label"] in md
+    # MegaScale's Megatron-LM baseline (data-parallel width at a fixed layout): fit side, reported in its own table
+    w = v["width"]
+    assert len(w) == 9 and v["width_summary"]["rows"] == 9
+    assert {r["source"] for r in w}.isdisjoint({r["source"] for r in v["fit"] + v["held_out"]})
+    assert "## Validation: data-parallel width at a fixed layout" in md and w[0]["label"] in md
+    assert "no width term added" in md.split("\n\n")[1]
     # the second held-out set (fixed before it was evaluated) is reported on its own, with its own drift and table
     h2 = v["held_out_2"]
     assert len(h2) == 18 and {r["source"] for r in h2}.isdisjoint({r["source"] for r in v["fit"] + v["held_out"]})
