@@ -221,7 +221,7 @@ def fit_calibration(rows=None, grid=None, rows_2022=None, grid_2022=ERA_2022_GRI
     (default the FlashAttention rows of Dao 2023 Table 1; the only fit rows with FlashAttention, so the
     earlier stages do not depend on it), then the per-step cost of DeepSpeed's pipeline engine alone on
     `rows_deepspeed` (default GLM-130B's speed test; the only fit rows on that engine, without FlashAttention,
-    software year 2021), then, for each chip with rows in `rows_chip` (default measurements.FIT_H100: Nemotron-4
+    software year 2021), then, for each chip with rows in `rows_chip` (default measurements.FIT_H100: FlagPerf's Llama 3 rows and Nemotron-4
     340B and 15B on H100), that chip's e_max of the 2022+ software alone on its rows (Calibration chip_max_efficiency_2022;
     the earlier stages' rows are all A100, so they do not depend on it). Held-out rows are never passed here."""
     grid = grid or CALIBRATION_GRID
