@@ -318,16 +318,19 @@ def test_second_held_out_set_is_fixed_cited_and_reported():
     # 7b +2.1, 13b +22.1, 30b -10.6, 70b -7.1). Goal not met. Pinned from both sides so that a change shows here.
     # Evaluated once with the model of commit 6db8f05 (H100 e_max 0.58, 2023+ data-parallel overlap 0.25; pure-FSDP rows keep full
     # overlap): mean 5.7%, max 24.1%, drift -10.8; H100 rows 1b +4.7, 3b +9.6, 7b +3.7, 13b +24.1, 30b -9.1, 70b -5.5.
+    # With the 2023+ tensor overlap fitted (0, was 0.5 a priori) and the H100 e_max refitted with it (0.62) on nine H100 fit
+    # rows (Nemotron-4 and FlagPerf): mean 6.6%, max 32.0%, drift -10.9; the pure-FSDP H100 rows (no tensor parallelism) only
+    # see the higher e_max: 1b +10.9, 3b +16.2, 7b +10.2, 13b +32.0, 30b -3.2, 70b +0.7. A100 rows unchanged.
     rows = held_out_2()
     s = error_summary(rows)
     assert s["rows"] == 18
-    assert 0.050 <= s["mean_abs_error"] <= 0.065 and 0.22 <= s["max_abs_error"] <= 0.26, s
+    assert 0.060 <= s["mean_abs_error"] <= 0.072 and 0.30 <= s["max_abs_error"] <= 0.34, s
     assert -13.0 <= s["size_drift_points"] <= -8.5, s
     a100 = [r.error for r in rows if r.chip != "h100"]
     h100 = {r.label.split()[0]: r.error for r in rows if r.chip == "h100"}
     assert all(abs(e) <= 0.105 for e in a100) and 0.03 <= float(np.mean(np.abs(a100))) <= 0.05, a100
-    assert all(-0.12 <= e <= 0.26 for e in h100.values()) and h100["MPT-13b"] >= 0.20, h100
-    assert h100["MPT-30b"] < -0.05 and h100["MPT-70b"] < -0.05, h100  # the full-recompute H100 rows now too slow
+    assert all(-0.05 <= e <= 0.34 for e in h100.values()) and h100["MPT-13b"] >= 0.30, h100
+    assert h100["MPT-30b"] < 0.0 < h100["MPT-70b"] < 0.02, h100  # the full-recompute H100 rows now within 3.2%
 
 
 def test_h100_fit_rows_pin_the_chip_efficiency_and_data_overlap_from_both_sides():
@@ -356,35 +359,50 @@ def test_h100_fit_rows_pin_the_chip_efficiency_and_data_overlap_from_both_sides(
     assert [(r.tensor, r.pipeline, r.data, r.global_batch, r.value) for r in small] == [
         (8, 1, 96, 384, 0.57), (8, 1, 192, 768, 0.58), (8, 1, 288, 1152, 0.64)]
     assert run_params(small[0]) == pytest.approx(15.63e9, rel=0.005)
-    assert dict(DEFAULT_CALIBRATION.chip_max_efficiency_2022) == {"h100": 0.58}
-    assert OVERLAP_FROM_2023.data == 0.25
-    # the joint grid fit (commit 6db8f05, six Nemotron rows) gives exactly the shipped pair, and so does the refit on all nine
-    # rows with FlagPerf's; full overlap (the a priori 1.0 until commit 6db8f05) is far worse
-    six = fit_data_overlap(rows=big + small)
+    assert dict(DEFAULT_CALIBRATION.chip_max_efficiency_2022) == {"h100": 0.62}
+    assert OVERLAP_FROM_2023.data == 0.25 and OVERLAP_FROM_2023.tensor == 0.0
+    # history: the joint grid fit of commit 6db8f05 (six Nemotron rows, the a priori tensor overlap 0.5) gave 0.25 and 0.58, and
+    # so did the refit on all nine rows with FlagPerf's at that tensor overlap
+    six = fit_data_overlap(rows=big + small, tensor=0.5)
     assert six["data"] == 0.25 and dict(six["chip_max_efficiency_2022"]) == {"h100": 0.58}
     assert 0.020 <= six["scores"][0.25] <= 0.026 and 0.026 <= six["scores"][0.0] <= 0.033, six["scores"]
-    fit = fit_data_overlap()
-    assert fit["data"] == 0.25 and dict(fit["chip_max_efficiency_2022"]) == {"h100": 0.58}
-    sc = fit["scores"]
-    assert tuple(sorted(sc)) == DATA_OVERLAP_GRID
-    assert 0.032 <= sc[0.25] <= 0.038 and 0.035 <= sc[0.0] <= 0.041 and sc[0.5] >= 0.05 and sc[1.0] >= 0.10, sc
-    # FlagPerf's rows: the 8B ones too slow, the 70B one close; a larger H100 roll-off (k = 2.0, left open by the Nemotron rows
-    # in commit 6db8f05) would make the 8B rows ~40% too slow
+    nine = fit_data_overlap(tensor=0.5)
+    assert nine["data"] == 0.25 and dict(nine["chip_max_efficiency_2022"]) == {"h100": 0.58}
+    assert 0.032 <= nine["scores"][0.25] <= 0.038, nine["scores"]
+    # the tensor overlap fitted with them on the nine rows (validation.fit_comm_overlap): 0, data 0.25, e_max 0.62 (2.9%)
+    from gapstudy.costmodel.validation import TENSOR_OVERLAP_GRID, fit_comm_overlap
+    comm = fit_comm_overlap()
+    assert (comm["tensor"], comm["data"], dict(comm["chip_max_efficiency_2022"])) == (0.0, 0.25, {"h100": 0.62})
+    sc = comm["scores"]
+    assert set(sc) == {(ft, fd) for ft in TENSOR_OVERLAP_GRID for fd in DATA_OVERLAP_GRID}
+    assert 0.026 <= sc[(0.0, 0.25)] <= 0.031 and sc[(0.5, 0.25)] - sc[(0.0, 0.25)] >= 0.005 and sc[(1.0, 1.0)] >= 0.10, sc
+    # the sources alone: FlagPerf's rows want no tensor overlap; the Nemotron rows alone are nearly indifferent (a valley
+    # where tensor overlap trades against data overlap), their best pair 1 / 0
+    alone = fit_comm_overlap(rows=flag)
+    assert alone["tensor"] == 0.0 and alone["scores"][(0.5, 0.25)] - alone["scores"][(0.0, 0.25)] >= 0.02, alone["scores"]
+    nem = fit_comm_overlap(rows=big + small)
+    assert nem["tensor"] == 1.0 and nem["scores"][(0.0, 0.25)] - nem["mean_abs_error"] <= 0.01, nem["scores"]
+    fit = fit_data_overlap()  # at the shipped tensor overlap
+    assert fit["data"] == 0.25 and dict(fit["chip_max_efficiency_2022"]) == {"h100": 0.62}
+    assert tuple(sorted(fit["scores"])) == DATA_OVERLAP_GRID and fit["scores"][1.0] >= 0.08, fit["scores"]
+    # FlagPerf's rows: the 8B ones a little too slow, the 70B one close; a larger H100 roll-off (k = 2.0, left open by the
+    # Nemotron rows in commit 6db8f05) would make the 8B rows ~40% too slow
     ferr = [predict(r).error for r in flag]
-    assert -0.10 <= ferr[0] <= -0.07 and -0.09 <= ferr[1] <= -0.05 and 0.0 <= ferr[2] <= 0.04, ferr
+    assert -0.07 <= ferr[0] <= -0.03 and -0.05 <= ferr[1] <= -0.01 and -0.02 <= ferr[2] <= 0.01, ferr
     k2 = DEFAULT_CALIBRATION.replace(gemm_size_scale=2.0, chip_max_efficiency_2022=(("h100", 0.79),))
     assert predict(flag[0], k2).error <= -0.35
     errs = {r.label: predict(r).error for r in runs}
     assert all(abs(e) <= 0.02 for k, e in errs.items() if "340B" in k), errs
     e15 = [errs[f"Nemotron-4 15B, {g}"] for g in ("768 GPUs", "1,536 GPUs", "2,304 GPUs")]
     # the 15B step grows with data-parallel width at fixed per-GPU work; the model's grows less: the widest is too fast
-    assert -0.03 <= e15[0] <= 0.0 and -0.02 <= e15[1] <= 0.01 and 0.08 <= e15[2] <= 0.11, e15
-    # with the shared (A100-fitted) 0.73 the 340B rows are ~25% too fast
+    assert -0.08 <= e15[0] <= -0.05 and -0.07 <= e15[1] <= -0.03 and 0.03 <= e15[2] <= 0.06, e15
+    assert e15[2] - e15[0] >= 0.09  # the spread with width stays (about 11 points)
+    # with the shared (A100-fitted) 0.73 the 340B rows are ~20% too fast
     shared = predict(big[-1], DEFAULT_CALIBRATION.replace(chip_max_efficiency_2022=()))
-    assert 0.20 <= shared.error <= 0.32, shared.error
+    assert 0.12 <= shared.error <= 0.32, shared.error
     # only the named chip and only the 2022+ software move
     cal = DEFAULT_CALIBRATION
-    assert cal.max_efficiency(2024, "h100") == 0.58
+    assert cal.max_efficiency(2024, "h100") == 0.62
     assert cal.max_efficiency(2024, "a100_80gb") == cal.max_efficiency(2024) == cal.gemm_max_efficiency_2022
     assert cal.max_efficiency(2021, "h100") == cal.gemm_max_efficiency
 
@@ -420,9 +438,10 @@ def test_third_held_out_set_is_fixed_cited_and_reported():
     # e_max 0.57 fitted on Nemotron-4 340B): 7B -5.3% (model too slow), 13B +13.4% (too fast); mean 9.3%, max 13.4%.
     # Goal not met. Pinned from both sides.
     # Evaluated once with the model of commit 6db8f05 (H100 e_max 0.58, fitted on six Nemotron-4 rows): 7B -3.7%, 13B +15.3%.
+    # With the tensor overlap fitted on nine H100 fit rows (0) and the H100 e_max with it (0.62): 7B +2.4%, 13B +22.7%.
     rows = {r.label: r.error for r in held_out_3()}
-    assert -0.06 <= rows["OLMo-core 7B, 8 GPUs"] <= -0.02, rows
-    assert 0.13 <= rows["OLMo-core 13B, 8 GPUs"] <= 0.18, rows
+    assert 0.0 <= rows["OLMo-core 7B, 8 GPUs"] <= 0.05, rows
+    assert 0.20 <= rows["OLMo-core 13B, 8 GPUs"] <= 0.25, rows
 
 
 def test_deepspeed_layout_rows_are_reported_not_fitted():

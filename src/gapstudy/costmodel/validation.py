@@ -275,18 +275,20 @@ DATA_OVERLAP_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
 def fit_data_overlap(rows=None, grid=DATA_OVERLAP_GRID, grid_chip=CHIP_GRID,
-                     calibration: Calibration = DEFAULT_CALIBRATION) -> dict:
+                     calibration: Calibration = DEFAULT_CALIBRATION, tensor: float | None = None) -> dict:
     """Joint grid fit of the 2023+ software's data-parallel overlap of model-parallel runs (techniques.Overlap data)
     and each chip's e_max on `rows` (default measurements.FIT_H100, the only fit rows with 2023+ software and tensor
     or pipeline parallelism: the other fit rows do not depend on it). For each overlap value, each chip's e_max is
-    fitted alone (as fit_calibration's 5th stage); the pair with the smallest mean absolute error wins.
+    fitted alone (as fit_calibration's 5th stage); the pair with the smallest mean absolute error wins. `tensor`: the
+    2023+ tensor-parallel overlap to fit with (fit_comm_overlap); None: the shipped one (techniques.OVERLAP_FROM_2023).
     Returns {"data": f, "chip_max_efficiency_2022": pairs, "mean_abs_error": err, "scores": {f: err}}."""
     from dataclasses import replace as _replace
     rows = _m.FIT_H100 if rows is None else rows
     scores, best = {}, None
     for f in grid:
         def overlap_of(r, f=f):
-            return _replace(run_overlap(r), data=f)
+            o = _replace(run_overlap(r), data=f)
+            return o if tensor is None else _replace(o, tensor=tensor)
 
         cal = calibration.replace(chip_max_efficiency_2022=_fit_chip_max_efficiency(calibration, rows, grid_chip, overlap_of))
         err = error_summary([predict(r, cal, overlap_of(r)) for r in rows])["mean_abs_error"]
@@ -294,6 +296,26 @@ def fit_data_overlap(rows=None, grid=DATA_OVERLAP_GRID, grid_chip=CHIP_GRID,
         if best is None or err < best[0] - 1e-12:
             best = (err, f, cal.chip_max_efficiency_2022)
     return {"data": best[1], "chip_max_efficiency_2022": best[2], "mean_abs_error": best[0], "scores": scores}
+
+
+# tensor-parallel overlap in the 2023+ software (techniques.OVERLAP_FROM_2023 tensor), 0 to 1
+TENSOR_OVERLAP_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+def fit_comm_overlap(rows=None, grid_tensor=TENSOR_OVERLAP_GRID, grid=DATA_OVERLAP_GRID, grid_chip=CHIP_GRID,
+                     calibration: Calibration = DEFAULT_CALIBRATION) -> dict:
+    """Joint grid fit of the 2023+ software's tensor-parallel overlap, its data-parallel overlap of model-parallel runs
+    and each chip's e_max on `rows` (default measurements.FIT_H100: tensor-parallel degrees 2 and 8, with and without
+    pipelines): for each tensor overlap, fit_data_overlap; the triple with the smallest mean absolute error wins.
+    Returns {"tensor": ft, "data": fd, "chip_max_efficiency_2022": pairs, "mean_abs_error": err, "scores": {(ft, fd): err}}."""
+    scores, best = {}, None
+    for ft in grid_tensor:
+        r = fit_data_overlap(rows, grid, grid_chip, calibration, tensor=ft)
+        scores.update({(ft, fd): err for fd, err in r["scores"].items()})
+        if best is None or r["mean_abs_error"] < best["mean_abs_error"] - 1e-12:
+            best = {"tensor": ft, **r}
+    return {"tensor": best["tensor"], "data": best["data"], "chip_max_efficiency_2022": best["chip_max_efficiency_2022"],
+            "mean_abs_error": best["mean_abs_error"], "scores": scores}
 
 
 def fit_rows() -> tuple:
