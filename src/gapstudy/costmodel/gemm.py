@@ -17,7 +17,8 @@ class Calibration:
     software); the 2022+ efficiency is then fitted alone on Korthikanti et al. (2022) Table 5
     (same cluster, 2022 software), and the FlashAttention kernel's speed alone on the FlashAttention
     rows of Dao (2023) Table 1 (one 8 x A100-80GB node, 2023 software), and the per-step cost of DeepSpeed's
-    pipeline engine alone on GLM-130B's speed test (two batch sizes, 768 A100-40GB), and the H100's own e_max
+    pipeline engine alone on GLM-130B's speed test (two batch sizes, 768 A100-40GB), and the H100's own e_max (with FlagPerf's
+    Llama 3 rows too, and the 2023+ tensor-parallel overlap, since commit 702b764)
     on Nemotron-4 340B's and 15B's iteration times (jointly with the 2023+ data-parallel overlap, techniques). validation.py holds the fit; held-out rows never enter it.
     """
 

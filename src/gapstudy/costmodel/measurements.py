@@ -10,8 +10,9 @@ Llama 3, Megatron-Turing NLG, Pythia 1B-12B), three chips' clusters (A100-80GB o
 A100-40GB on InfiniBand and on AWS EFA, H100), software of 2021-2024. It informed one structural judgement (how
 DeepSpeed's engine cost scales, commit 533153f), so a second held-out set, HELD_OUT_2 (MosaicML's MPT benchmarks: PyTorch
 FSDP on A100-40GB, A100-80GB and H100, 2023), was committed before any error on it was computed. FIT_H100
-(Nemotron-4 340B's and 15B's batch-ramp stages on 768-6,144 H100s) fits the H100's own e_max and the 2023+ software's
-data-parallel overlap; HELD_OUT_3 (AI2's OLMo-core 7B / 13B on H100, PyTorch FSDP, 2024) was committed after the
+(Nemotron-4 340B's and 15B's batch-ramp stages on 768-6,144 H100s, and since commit 135d372 FlagPerf's Llama 3 8B / 70B
+rows on 8-64 H100s) fits the H100's own e_max and the 2023+ software's data-parallel (and, since commit 702b764,
+tensor-parallel) overlap; HELD_OUT_3 (AI2's OLMo-core 7B / 13B on H100, PyTorch FSDP, 2024) was committed after the
 first H100 fit (340B's last stage alone) and before any error on it was computed; HELD_OUT_4 (torchtitan's FSDP2
 runs of Llama 2 / Llama 3 on 64 A100-80GB, 2024) after the fit of commit 6db8f05 (six H100 rows, data-parallel overlap) and before
 any error on it was computed; HELD_OUT_5 (IBM's fms-fsdp runs of Llama 2 7B-70B on 128 A100s, PyTorch FSDP, 2024) after all
