@@ -228,8 +228,8 @@ FLAGPERF = ("BAAI 2024 (FlagOpen/FlagPerf training/nvidia/llama3_8B-megatron and
             "Megatron-Core core_v0.6.0)")
 # A second source for the H100 fit rows (fit side; in no held-out set): BAAI's FlagPerf benchmark suite, Megatron-Core (tag
 # core_v0.6.0, 2024) pre-training Llama 3 on H100 SXM 80GB. Measured: the READMEs' "token/p/s" (tokens per GPU per second),
-# bf16 rows: Llama 3 8B on one node of 8 H100 (PP1 DP4 TP2) 8103, on two nodes of 8 (PP1 DP8 TP2) 7914; Llama 3 70B on eight
-# nodes (PP4 DP2 TP8) 851 (the bf16+fp8 rows left out: no FP8 in the model; the A800 row left out: not a catalogue chip).
+# bf16 rows: Llama 3 8B on one node of 8 H100 (PP1 DP4 TP2) 8103, on two nodes of 8 (PP1 DP8 TP2) 7914 (the same in the
+# versions of commits 0e0fc76 and 5744755); Llama 3 70B on eight nodes (PP4 DP2 TP8) 851 (version of commit 61ac079) (the bf16+fp8 rows left out: no FP8 in the model; the A800 row left out: not a catalogue chip).
 # FlagPerf's benchmark script (training/benchmarks/llama3_8B/megatron/run_pretraining.py) computes token/p/s as 512 x 8192 /
 # (Megatron's logged "elapsed time per iteration" x GPUs), so the rows compare that step time: 512 x 8192 / (token/p/s x GPUs)
 # = 64.70 / 33.12 / 77.01 s. The MFU column (39.3 / 38.4 / 36.1%) is 6 x 8e9 (or 70e9) x token/p/s / 989e12, a count the
