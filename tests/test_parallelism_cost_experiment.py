@@ -86,7 +86,7 @@ def test_validation_reports_fit_and_held_out(results):
     assert {"fifth held-out mean abs error", "fifth held-out max abs error"} <= set(parallelism_cost.headline(results))
     # the sixth held-out set (fixed before it was evaluated, commit aed3b4d) on its own
     h6 = v["held_out_6"]
-    assert len(h6) == 2 and {r["source"] for r in h6}.isdisjoint(
+    assert len(h6) == 3 and {r["source"] for r in h6}.isdisjoint(
         {r["source"] for r in v["fit"] + v["held_out"] + h2 + h3 + h4 + h5})
     s6 = v["held_out_6_summary"]
     assert f"mean {100 * s6['mean_abs_error']:.1f}%, max {100 * s6['max_abs_error']:.1f}%" in md

@@ -16,7 +16,8 @@ first H100 fit (340B's last stage alone) and before any error on it was computed
 runs of Llama 2 / Llama 3 on 64 A100-80GB, 2024) after the fit of commit 6db8f05 (six H100 rows, data-parallel overlap) and before
 any error on it was computed; HELD_OUT_5 (IBM's fms-fsdp runs of Llama 2 7B-70B on 128 A100s, PyTorch FSDP, 2024) after all
 four had been seen and before any error on it was computed (commit 5cd1eeb); HELD_OUT_6 (OPT-175B on 992 A100-80GB with
-metaseq's FSDP + tensor parallelism, 2021, and BloombergGPT 50B on 512 A100-40GB with SageMaker's ZeRO-3, 2023) after all
+metaseq's FSDP + tensor parallelism, 2021, BloombergGPT 50B on 512 A100-40GB with SageMaker's ZeRO-3, 2023, and TinyLlama
+1.1B on 16 A100-40GB with Lightning's FSDP, 2023) after all
 five had been seen and before any error on it was computed. DEEPSPEED_LAYOUTS (BigScience's Megatron-DeepSpeed topology benchmarks) are reported,
 neither fitted nor held out.
 Shapes and layouts are the papers' own; where a paper leaves a choice open (micro-batch,
@@ -566,9 +567,10 @@ HELD_OUT_5: tuple[Run, ...] = tuple(
 # seen (HELD_OUT_5 in commit 5cd1eeb, evaluated once with the model of commit b825a6a), and a further structural change to
 # the model is being made without these rows being seen, so that change is judged here first. No row below was evaluated
 # by the model (no predicted time, throughput or error was computed or printed) before this set was committed; every
-# mapping rule below was fixed before that. Two sources used nowhere before in this suite, neither Megatron-LM's nor
-# DeepSpeed's pipeline engine: Meta's metaseq (FairScale FSDP with Megatron-LM tensor parallelism, 2021) and AWS
-# SageMaker's model-parallel library (ZeRO stage 3 with MiCS, 2022-23), on A100-80GB and A100-40GB clusters, 51B and 175B.
+# mapping rule below was fixed before that. Three sources used nowhere before in this suite, neither Megatron-LM's nor
+# DeepSpeed's pipeline engine: Meta's metaseq (FairScale FSDP with Megatron-LM tensor parallelism, 2021), AWS
+# SageMaker's model-parallel library (ZeRO stage 3 with MiCS, 2022-23) and TinyLlama's lit-gpt (Lightning Fabric FSDP,
+# 2023), on A100-80GB and A100-40GB clusters, 1.1B, 51B and 175B.
 #
 # Sources read and left out (the rule, not an error, decides): NVIDIA's NeMo performance summaries (NVIDIA/NeMo
 # docs/source/performance/performance_summary.md, NeMo 24.07 version of commit 070a0bb; the docs.nvidia.com pages for
@@ -635,10 +637,37 @@ BLOOMBERGGPT = ("Wu et al. 2023 (BloombergGPT, arXiv:2303.17564v3), sections 3.1
 # no training dates (its data runs to June 2022, validation July 2022, and the final run lasted ~53 days before the
 # March 2023 paper); the year of its first arXiv version is taken, as for Dao 2023 and MPT. Framework "megatron" (no
 # DeepSpeed pipeline engine).
+TINYLLAMA = ("Zhang et al. 2023 (TinyLlama, jzhang38/TinyLlama README.md, version of commit 026587c: Training Details and "
+             "'Blazingly Fast'); layout from pretrain/tinyllama.py (commit 01c9c77) and lit_gpt/model.py (commit 09baa9e)")
+# Added in the commit after aed3b4d, still before any model error on this set was computed (no row of it has been
+# evaluated), to reach the 1B scale: the same rule, a source used nowhere before, a third framework (Lightning Fabric's
+# FSDP in lit-gpt, no Megatron-LM, no DeepSpeed).
+# Measured: "we achieve a throughput of 24k tokens per second per A100-40G GPU, which translates to 56% model flops
+# utilization without activation checkpointing" (README, "Blazingly Fast"; rounded to two digits, as OLMo-core's).
+# Compared as a step time: 1,024 x 2,048 tokens / (24,000 x 16 GPUs) = 5.46 s; the 56% MFU is not used (its FLOP count
+# is lit-gpt's own estimate_flops).
+# Shape (README "Training Details" and lit_gpt/config.py tiny_LLaMA_1b): 22 layers, hidden 2,048, 32 heads, 4 query
+# groups (grouped-query attention), SwiGLU width 5,632 -> 2 + 2 x 4/32 + 3 x 5632/2048 = 10.5 h^2 per block
+# (layer_weights); vocabulary 32,000 (Llama 2's; a multiple of the config's padding_multiple 64); rotary positions and a
+# separate lm_head and wte (lit_gpt/model.py: untied): embedding_params 2 V h (1.10B parameters in all).
+# Layout: "16 A100-40G GPUs" and "Batch Size 2 million tokens (2048 * 1024)" (README table; training started 2023-09-01):
+# pure data parallelism over 16 GPUs (t = p = 1, d = 16), global batch 1,024 sequences; "a per-gpu batch size of 16k
+# tokens" = micro-batch 8 (pretrain/tinyllama.py micro_batch_size 8), so 8 accumulation steps a step (the stored script
+# says 8 devices and global batch 512, a later single-node edit; the README's setting, under which the rate was stated,
+# is used: the per-GPU rate of pure data parallelism hardly depends on the accumulation count in the model). Sharding:
+# FSDPStrategy(auto_wrap_policy={Block}, activation_checkpointing_policy=None) with no sharding_strategy given: Lightning
+# Fabric's default FULL_SHARD -> zero_stage 3; no activation checkpointing -> recompute none; bf16-mixed with FP32
+# parameters: 16 bytes per parameter. FlashAttention-2 (flash_attn_func) -> flash_attention (the model's one
+# FlashAttention kernel, as HELD_OUT_5's SDPA rows). Not modelled: the fused RMSNorm, SwiGLU, rotary and cross-entropy
+# kernels (fewer elementwise bytes). Cluster: not stated: the catalogue's a100_40gb (two 8-GPU nodes assumed). Software
+# year 2023 (training started 2023-09-01). Framework "megatron" (no DeepSpeed pipeline engine).
 HELD_OUT_6: tuple[Run, ...] = (
     Run(OPT175B, "OPT-175B, 992 GPUs", "a100_80gb", 2021, 96, 12288, 96, 2048, 50272, 8, 1, 124, 992, "tflops", 147.0,
         micro_batches=(8,), recompute="full", zero_stage=2, bytes_per_param=12.0),
     Run(BLOOMBERGGPT, "BloombergGPT 50B, 512 GPUs", "a100_40gb", 2023, 70, 7680, 40, 2048, 131072, 1, 1, 512, 2048,
         "step_time", 32.5, micro_batches=(1, 2, 4), recompute="full", zero_stage=3, bytes_per_param=16.0,
         embedding_params=131072.0 * 7680, hardware_changes={"inter_node_bandwidth_gbs": 6.25}),
+    Run(TINYLLAMA, "TinyLlama 1.1B, 16 GPUs", "a100_40gb", 2023, 22, 2048, 32, 2048, 32000, 1, 1, 16, 1024, "step_time",
+        1024 * 2048 / (24_000.0 * 16), micro_batches=(8,), recompute="none", zero_stage=3, flash_attention=True,
+        bytes_per_param=16.0, embedding_params=2.0 * 32000 * 2048, layer_weights=2.0 + 2.0 * 4 / 32 + 3.0 * 5632 / 2048),
 )
