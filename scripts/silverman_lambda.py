@@ -25,26 +25,15 @@ import sys
 import time
 
 import numpy as np
-from scipy import stats as ss
 
 from gapstudy.stats import critical
 from gapstudy.stats.silverman import CENTRAL
+from gapstudy.stats.simulate import OFF_TABLE_SHAPES as SHAPES  # none of them is in the calibration table
+from gapstudy.stats.simulate import sample_off_table as sample
 
-SHAPES = ("sn2", "sn8", "lg2", "t3", "t6")  # none of them is in the calibration table (normal, skew-normal(4), t4)
 ALPHAS = (0.01, 0.05, 0.10)
 LAMBDAS = np.round(np.arange(1.0, 1.3001, 0.0025), 4)  # the grid searched (Hall & York's 1.1294 lies inside)
 CHUNK = 200_000  # bootstrap values drawn per chunk of samples (bounds memory; part of the random stream's layout)
-
-
-def sample(shape: str, n: int, reps: int, rng: np.random.Generator) -> np.ndarray:
-    """reps sorted samples of n, location 10 (log10 parameters), of one shape."""
-    if shape in ("sn2", "sn8"):
-        z = ss.skewnorm.rvs(float(shape[2:]), size=(reps, n), random_state=rng)
-    elif shape == "lg2":
-        z = np.log(rng.gamma(2.0, size=(reps, n)))
-    else:
-        z = rng.standard_t(int(shape[1:]), size=(reps, n))
-    return np.sort(10.0 + z, axis=1)
 
 
 def ratios(shape: str, n: int, reps: int, boot: int) -> np.ndarray:

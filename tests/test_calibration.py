@@ -50,6 +50,25 @@ def test_rejection_limit_matches_the_p_value():
     assert calibrate.rejection_limit(0.05, 999) == 50
 
 
+def test_randomised_limit_gives_exact_size_between_two_inner_counts():
+    """alpha (1 + B) = 1.5 with B = 19: a uniform p-value (exact inner null) is rejected with
+    probability alpha = 0.075 (rounding the limit would give 0.05, the always-reject/never-reject
+    extremes 1 and 0); an integer alpha (1 + B) needs no draw and gives alpha."""
+    reps, b = 40_000, 19
+    gen = np.random.default_rng(3)
+    u = gen.random(reps)  # the observed statistics' upper-tail probabilities under an exact null
+
+    def exceed(idx, size):
+        return (gen.random((idx.size, size)) < u[idx, None]).sum(axis=1)
+
+    rate = calibrate._sequential(reps, exceed, 0.075, b, np.random.default_rng(4)).mean()
+    assert abs(rate - 0.075) < 4 * np.sqrt(0.075 * 0.925 / reps)
+    rate = calibrate._sequential(reps, exceed, 0.10, b).mean()
+    assert abs(rate - 0.10) < 4 * np.sqrt(0.1 * 0.9 / reps)
+    with pytest.raises(GapstudyError, match="tie_rng"):
+        calibrate._sequential(reps, exceed, 0.075, b)
+
+
 def test_mixture_lr_is_affine_invariant():
     x = np.random.default_rng(4).standard_normal((5, 40))
     assert np.allclose(_lr(x)[0], _lr(3.0 + 0.2 * x)[0], rtol=1e-6, atol=1e-6)

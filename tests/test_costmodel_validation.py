@@ -584,3 +584,65 @@ def test_fifth_held_out_set_is_fixed_cited_and_reported():
     s = error_summary(held_out_5())
     assert 0.13 <= s["mean_abs_error"] <= 0.16 and 0.31 <= s["max_abs_error"] <= 0.38, s
     assert -95.0 <= s["size_drift_points"] <= -75.0, s
+
+
+def test_sixth_held_out_set_is_fixed_cited_and_well_formed():
+    # Structure only: this test never predicts a row of the set (it was committed, aed3b4d, before any error on it was
+    # computed, after the five earlier sets had been seen; the experiment reports its errors).
+    from gapstudy.costmodel.hardware import get_hardware
+    from gapstudy.costmodel.validation import FRAMEWORKS, held_out_6, run_params
+    runs = measurements.HELD_OUT_6
+    assert held_out_6.__module__ == "gapstudy.costmodel.validation"  # reported like the earlier sets (not called here)
+    sources = {measurements.OPT175B, measurements.BLOOMBERGGPT, measurements.TINYLLAMA}
+    assert [r.source for r in runs] == [measurements.OPT175B, measurements.BLOOMBERGGPT, measurements.TINYLLAMA]
+    # every row cited: a paper or README, its section or table, and the repository files a layout was read from
+    assert all("section" in r.source or "Table" in r.source or "Training Details" in r.source for r in runs)
+    assert "arXiv:" in measurements.OPT175B and "arXiv:" in measurements.BLOOMBERGGPT
+    assert "metaseq" in measurements.OPT175B and "commit" in measurements.TINYLLAMA
+    # sources used nowhere else: not fitted on, in no earlier held-out set, not among the reported-only rows
+    earlier = (fit_rows() + measurements.HELD_OUT + measurements.HELD_OUT_2 + measurements.HELD_OUT_3
+               + measurements.HELD_OUT_4 + measurements.HELD_OUT_5 + measurements.DEEPSPEED_LAYOUTS
+               + measurements.FLASH_BASELINES)
+    assert sources.isdisjoint({r.source for r in earlier})
+    # no row shared with any other set, by label or by shape and layout
+    key = lambda r: (r.layers, r.hidden, r.heads, r.seq_len, r.vocab, r.tensor, r.pipeline, r.data, r.global_batch)
+    assert {r.label for r in runs}.isdisjoint({r.label for r in earlier}) and len({r.label for r in runs}) == len(runs)
+    assert {key(r) for r in runs}.isdisjoint({key(r) for r in earlier})
+    # chips in the catalogue; shapes and layouts consistent (what step.evaluate would reject, checked here by hand)
+    for r in runs:
+        hw = get_hardware(r.chip)
+        assert all(hasattr(hw, k) for k in r.hardware_changes)
+        assert r.hidden % r.heads == 0 and r.heads % r.tensor == 0 and r.hidden % r.tensor == 0 and r.vocab % r.tensor == 0
+        assert r.layers % r.pipeline == 0 and r.interleaves == (1,)
+        assert all(r.global_batch % (r.data * b) == 0 for b in r.micro_batches)
+        assert r.framework in FRAMEWORKS and r.metric in ("tflops", "step_time") and r.value > 0
+        assert r.op_recompute_weights is None and r.timed_layers is None and not r.sequence_parallel
+    opt, bbg, tiny = runs
+    assert [(r.recompute, r.flash_attention) for r in runs] == [("full", False), ("full", False), ("none", True)]
+    # OPT-175B: 992 GPUs = TP 8 x 124 replicas, 8 sequences each (the launcher's ddp_bsz for 2M tokens), FSDP without
+    # resharding after forward as ZeRO-2, FP16 weights with FP32 Adam state, the paper's "up to 147 TFLOP/s" recompute-counted
+    assert (opt.chip, opt.tensor * opt.pipeline * opt.data, opt.tensor, opt.pipeline) == ("a100_80gb", 992, 8, 1)
+    assert opt.global_batch == 124 * 8 == 2 * 1024 * 1024 // 124 // 2048 * 124 and opt.micro_batches == (8,)
+    assert (opt.zero_stage, opt.bytes_per_param, opt.metric, opt.value, opt.year) == (2, 12.0, "tflops", 147.0, 2021)
+    assert opt.embedding_params is None and opt.layer_weights is None and opt.hardware_changes == {}  # tied + learned pos.
+    # BloombergGPT: 512 A100-40GB on EFA, ZeRO-3 over all GPUs (the paper's 128-GPU sharding groups not modelled),
+    # batch 2048 of 2048 tokens, 32.5 s a step; ALiBi and tied embeddings: V h outside the blocks
+    assert (bbg.chip, bbg.tensor, bbg.pipeline, bbg.data, bbg.global_batch) == ("a100_40gb", 1, 1, 512, 2048)
+    assert (bbg.zero_stage, bbg.bytes_per_param, bbg.metric, bbg.value, bbg.year) == (3, 16.0, "step_time", 32.5, 2023)
+    assert bbg.embedding_params == 131072 * 7680 and bbg.hardware_changes == {"inter_node_bandwidth_gbs": 6.25}
+    assert bbg.layer_weights is None
+    # TinyLlama: 16 A100-40GB, pure FSDP (Fabric's default FULL_SHARD), 1,024 sequences, 8 per GPU per micro-step, no
+    # checkpointing; 24k tokens/s per GPU as a step time; GQA (4 groups of 32 heads) and SwiGLU 5632: 10.5 h^2 a block
+    assert (tiny.chip, tiny.tensor, tiny.pipeline, tiny.data, tiny.global_batch, tiny.micro_batches) == (
+        "a100_40gb", 1, 1, 16, 1024, (8,))
+    assert (tiny.zero_stage, tiny.bytes_per_param, tiny.metric, tiny.year) == (3, 16.0, "step_time", 2023)
+    assert tiny.value == pytest.approx(1024 * 2048 / (24_000 * 16)) and tiny.layer_weights == pytest.approx(10.5)
+    assert tiny.embedding_params == 2 * 32000 * 2048 and tiny.hardware_changes == {}
+    assert run_params(tiny) / 1e9 == pytest.approx(1.1, rel=0.01)
+    # the papers' parameter counts (OPT-175B; BloombergGPT 50.6B) and the published rates' arithmetic
+    assert run_params(opt) / 1e9 == pytest.approx(175.0, rel=0.005)
+    assert run_params(bbg) / 1e9 == pytest.approx(50.6, rel=0.002)
+    assert 102e12 * 512 * bbg.value / (bbg.global_batch * bbg.seq_len) == pytest.approx(8 * 50.6e9, rel=0.001)
+    L, h, s, V = opt.layers, opt.hidden, opt.seq_len, opt.vocab
+    per_token = 96.0 * L * h * h * (1 + s / (6 * h) + V / (16 * L * h))  # Megatron formula, recompute counted
+    assert 300e9 * per_token / (1024 * opt.value * 1e12) / 86400 == pytest.approx(33.0, abs=0.2)  # the team's 33 days

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import subprocess
 from pathlib import Path
@@ -181,16 +182,54 @@ def test_bad_rng_is_one_clear_error(rng, match):
 
 
 def test_calibrated_dip_agrees_with_the_excess_mass_test_and_cheng_hall_stays_available(reference_dir):
-    """For one mode against more the excess mass is twice the dip, and the default dip is
+    """For one mode against more the excess mass is twice the dip, and the data-like dip is
     calibrated against the excess-mass test's null: the two p-values agree within Monte Carlo
     error; the beta / t curvature reference runs under its own name."""
     from gapstudy.stats import excess_mass_test
 
     for name in ("galaxy.csv", "faithful_eruptions.csv", "chondrite.csv"):
         x = _sample(reference_dir, name)
-        p_dip = dip_test(x, n_boot=1999, jitter=None, rng=np.random.default_rng(1)).pvalue
+        p_dip = dip_test(x, method="data_like", n_boot=1999, jitter=None, rng=np.random.default_rng(1)).pvalue
         p_em = excess_mass_test(x, n_boot=1999, jitter=None, rng=np.random.default_rng(2)).pvalue
         assert abs(p_dip - p_em) <= 4 * np.sqrt(max(p_em, 0.01) * (1 - p_em) / 1999) + 1e-3, (name, p_dip, p_em)
     res = dip_test(_sample(reference_dir, "galaxy.csv"), method="cheng_hall", n_boot=199, jitter=None,
                    rng=np.random.default_rng(3))
     assert res.method == "cheng_hall" and np.isfinite(res.curvature) and 0 < res.pvalue <= 1
+
+
+def test_calibrated_pvalue_is_the_data_like_pvalue_mapped_by_n(reference_dir):
+    """The default reports F_n of the data-like p-value (same draws: same generator seed), F_n is a
+    distribution function (monotone, F(0) = 0, F(1) = 1), and pvalue_level inverts it."""
+    from gapstudy.stats.dip import PVALUE_GRID, PVALUE_MAP, PVALUE_MAP_TIED, PVALUE_N, calibrated_pvalue, pvalue_level
+
+    for table in (PVALUE_MAP, PVALUE_MAP_TIED):
+        for m in PVALUE_N:
+            assert np.all(np.diff(table[m]) >= 0) and table[m][-1] == 1.0 and len(table[m]) == len(PVALUE_GRID)
+    for n, tied in itertools.product((10, 45, 60, 200, 1000), (False, True)):
+        f = [calibrated_pvalue(p, n, tied) for p in np.linspace(0, 1, 201)]
+        assert f[0] == 0.0 and f[-1] == pytest.approx(1.0) and np.all(np.diff(f) >= -1e-15)
+        for alpha in (0.01, 0.05, 0.10):
+            q = pvalue_level(n, alpha, tied)
+            assert calibrated_pvalue(q, n, tied) == pytest.approx(alpha, abs=1e-9)
+    x = _sample(reference_dir, "galaxy.csv")
+    cal = dip_test(x, n_boot=999, jitter=None, rng=np.random.default_rng(5))
+    raw = dip_test(x, method="data_like", n_boot=999, jitter=None, rng=np.random.default_rng(5))
+    assert cal.data_like_pvalue == raw.pvalue == raw.data_like_pvalue
+    assert cal.pvalue == pytest.approx(max(calibrated_pvalue(raw.pvalue, x.size), 1 / 1000))
+    assert cal.pvalue != raw.pvalue  # the map is not the identity at n = 82
+    tied = np.round(x, -3)  # galaxy velocities to 1,000 km/s: ties, so the tied map
+    cal = dip_test(tied, n_boot=999, jitter=0.5e3, rng=np.random.default_rng(5))
+    raw = dip_test(tied, method="data_like", n_boot=999, jitter=0.5e3, rng=np.random.default_rng(5))
+    assert cal.pvalue == pytest.approx(max(calibrated_pvalue(raw.pvalue, x.size, True), 1 / 1000))
+
+
+@pytest.mark.slow
+def test_calibrated_dip_size_under_t4_at_n60_is_two_sided_near_alpha():
+    """The cell the data-like dip failed (2.3% in the bundled table): 600 replicates of t4 at
+    n = 60 between 1.5% and 9.5%."""
+    from gapstudy.stats import calibrate, sample_null
+
+    xs = np.sort(sample_null("t4", 60, size=600, rng=np.random.default_rng(18), loc=10.0), axis=1)
+    size = np.mean(calibrate.dip_rejects(xs, alpha=0.05, rng=np.random.default_rng(19)))
+    print(f"calibrated dip size under t4, n = 60: {size:.3f}")
+    assert 0.015 <= size <= 0.095

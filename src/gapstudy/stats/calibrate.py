@@ -28,8 +28,8 @@ DEFAULT_TESTS = tuple(t for t in TESTS if t not in ("mixture_hv", "silverman_hy"
 # Version of each test's method here (or of the library test it mirrors), part of the calibration
 # experiment's cache keys: bump one when its numbers would change. 2026-12 (issue 10): calibrated
 # dip, refitted deficit and scan, data-like mixture null, one tie-breaking draw everywhere;
-# dip 3: against the excess-mass calibration density; mixture 4: the bimodality LR (Holzmann & Vollmer 2008), 5: its EM in moment form (same fits but for ~2% of t4 samples, whose constrained path now ends higher), 6: two normals against a skew-t (the 4-5 test is now mixture_hv); silverman 3: modes on the central 90%, 4: the finite-sample lambda (3 is now silverman_hy); deficit 3: bootstrap draws from the smoother generator (deficit.GENERATOR_SMOOTHING).
-METHOD_VERSION = {"dip": 3, "silverman": 4, "silverman_hy": 3, "silverman_whole_line": 2, "excess_mass": 2, "mixture": 6, "mixture_hv": 5, "deficit": 3, "scan": 2}
+# dip 3: against the excess-mass calibration density, 4: its p-value mapped by n (dip.PVALUE_MAP), 5: by n and ties (PVALUE_MAP_TIED); mixture 4: the bimodality LR (Holzmann & Vollmer 2008), 5: its EM in moment form (same fits but for ~2% of t4 samples, whose constrained path now ends higher), 6: two normals against a skew-t (the 4-5 test is now mixture_hv); silverman 3: modes on the central 90%, 4: the finite-sample lambda (3 is now silverman_hy); deficit 3: bootstrap draws from the smoother generator (deficit.GENERATOR_SMOOTHING).
+METHOD_VERSION = {"dip": 5, "silverman": 4, "silverman_hy": 3, "silverman_whole_line": 2, "excess_mass": 2, "mixture": 6, "mixture_hv": 5, "deficit": 3, "scan": 2}
 # Inner bootstrap draws per replicate: 199, so that (1 + B) * alpha = 10 is an integer at alpha
 # 0.05. A Monte Carlo test with such a B has exactly the size of the test with B = infinity when
 # its null is exact (Dufour 2006, J. Econometrics 133:443-477; Besag & Clifford 1991, Biometrika
@@ -59,11 +59,21 @@ def rejection_limit(alpha: float, n_boot: int) -> int:
     return int(math.floor(alpha * (1 + n_boot) - 1 + 1e-9)) + 1
 
 
-def _sequential(reps: int, exceed, alpha: float, n_boot: int) -> np.ndarray:
+def _sequential(reps: int, exceed, alpha, n_boot: int, tie_rng: np.random.Generator | None = None) -> np.ndarray:
     """Reject flags per replicate: exceed(idx, b) returns, for the replicates idx, the count of b
     new inner statistics reaching the observed ones; rounds of BATCH draws go on only for
-    replicates that could still reject (their count only grows)."""
-    limit = rejection_limit(alpha, n_boot)
+    replicates that could still reject (their count only grows). alpha: one level, or one per replicate.
+
+    A level with alpha (1 + B) not an integer L + f (0 < f < 1) needs tie_rng: a replicate with
+    exactly L counts is rejected with probability f, so that the test has size alpha exactly when
+    the inner null is exact (P(count < L) = L / (1 + B) for a uniform p-value), as the B = infinity
+    test it stands for; rounding the limit instead would test at L / (1 + B)."""
+    total = np.broadcast_to(np.asarray(alpha, dtype=float) * (1 + n_boot), (reps,))
+    limit = np.floor(total + 1e-9).astype(np.int64)  # rejection_limit of each level
+    frac = np.where(total - limit > 1e-9, total - limit, 0.0)
+    if np.any(frac > 0) and tie_rng is None:
+        raise GapstudyError(f"alpha (1 + B) = {total[np.argmax(frac)]:.4f} is not an integer: a randomised limit needs tie_rng")
+    stop = limit + (frac > 0)  # a count at the limit can still reject (with probability frac)
     count = np.zeros(reps, dtype=np.int64)
     drawn = 0
     active = np.arange(reps)
@@ -71,8 +81,10 @@ def _sequential(reps: int, exceed, alpha: float, n_boot: int) -> np.ndarray:
         b = int(min(BATCH, n_boot - drawn))
         count[active] += exceed(active, b)
         drawn += b
-        active = active[count[active] < limit]
-    return count < limit
+        active = active[count[active] < stop[active]]
+    if not np.any(frac > 0):
+        return count < limit
+    return (count < limit) | ((count == limit) & (tie_rng.random(reps) < frac))
 
 
 def jittered(xs: np.ndarray, rng) -> np.ndarray:
@@ -141,9 +153,10 @@ class Densities:
         return self.built[i]
 
 
-def _calibrated_dip_rejects(xs, factor, *, alpha, rng, n_boot, densities) -> np.ndarray:
+def _calibrated_dip_rejects(xs, factor, *, alpha, rng, n_boot, densities, tie_rng=None) -> np.ndarray:
     """factor x dip of each row against factor x dips of samples from the row's calibration
-    density (sequential rounds); factor 1 is the calibrated dip, 2 the excess mass (k = 1)."""
+    density (sequential rounds), rejecting at level alpha; factor 1 is the data-like dip, 2 the
+    excess mass (k = 1)."""
     r, n = xs.shape
     dens = densities if densities is not None else Densities(xs)
     stat = np.array([factor * dip.dip(x) for x in xs])
@@ -155,12 +168,23 @@ def _calibrated_dip_rejects(xs, factor, *, alpha, rng, n_boot, densities) -> np.
             out[j] = int(np.count_nonzero(null >= stat[k] - 1e-12))
         return out
 
-    return _sequential(r, exceed, alpha, n_boot)
+    return _sequential(r, exceed, alpha, n_boot, tie_rng)
 
 
-def dip_rejects(xs, *, alpha, rng, n_boot=INNER_B, densities: Densities | None = None) -> np.ndarray:
-    """Calibrated dip (dip_test's default) on each row: bootstrap from the row's calibration density."""
-    return _calibrated_dip_rejects(xs, 1.0, alpha=alpha, rng=rng, n_boot=n_boot, densities=densities)
+def dip_rejects(xs, *, alpha, rng, n_boot=INNER_B, densities: Densities | None = None,
+                tied: np.ndarray | None = None) -> np.ndarray:
+    """Calibrated dip (dip_test's default) on each row: bootstrap from the row's calibration density,
+    rejecting when the data-like p-value is at most dip.pvalue_level(n, alpha, tied), the level at
+    which its calibrated p-value F_n(p) reaches alpha (a randomised limit between two inner counts).
+    tied: per row, whether the sample had tied values before its tie-breaking draw (default: none)."""
+    n = xs.shape[1]
+    tied = np.zeros(xs.shape[0], dtype=bool) if tied is None else np.asarray(tied, dtype=bool)
+    if n >= dip.CALIBRATED_MIN_N:
+        level = np.where(tied, dip.pvalue_level(n, alpha, True), dip.pvalue_level(n, alpha, False))
+    else:
+        level = np.full(xs.shape[0], float(alpha))
+    return _calibrated_dip_rejects(xs, 1.0, alpha=level, rng=rng, n_boot=n_boot, densities=densities,
+                                   tie_rng=rng.spawn(1)[0])
 
 
 def excess_mass_rejects(xs, *, alpha, rng, n_boot=INNER_B, densities: Densities | None = None) -> np.ndarray:
@@ -291,12 +315,13 @@ def rejections(samples, tests, *, alpha, rng_for_test, opts: dict) -> dict[str, 
         raise GapstudyError(f"unknown test(s) {unknown}; choose from {', '.join(TESTS)}")
     b = int(opts.get("inner_boot", INNER_B))
     xs = jittered(samples, rng_for_test("jitter"))
+    tied = np.any(np.diff(np.sort(samples, axis=1), axis=1) == 0, axis=1)  # before the tie-breaking draw
     dens = Densities(xs)
     out = {}
     for name in tests:
         rng = rng_for_test(name)
         if name == "dip":
-            rej = dip_rejects(xs, alpha=alpha, rng=rng, n_boot=b, densities=dens)
+            rej = dip_rejects(xs, alpha=alpha, rng=rng, n_boot=b, densities=dens, tied=tied)
         elif name == "mixture":
             rej = mixture_rejects(xs, alpha=alpha, rng=rng, n_boot=b, warp=bool(opts.get("mixture_warp", False)))
         elif name == "mixture_hv":

@@ -79,6 +79,27 @@ def sample_mixture(n: int = 300, *, size: int = 1, rng=None, means=(9.0, 11.3), 
     return _finish(x, round_sig)
 
 
+# Unimodal shapes the calibration table does NOT use (skew-normal(2) and (8), log-gamma(2), Student t3
+# and t6): finite-sample calibrations (silverman.LAMBDA_TABLE, dip.PVALUE_MAP) are fitted on them, so that
+# the table's nulls (NULL_SHAPES) judge those calibrations on shapes they never saw.
+OFF_TABLE_SHAPES = ("sn2", "sn8", "lg2", "t3", "t6")
+# Location of the off-table samples (log10 parameters, ~10B); every test here is location-invariant.
+OFF_TABLE_LOC = 10.0
+
+
+def sample_off_table(shape: str, n: int, reps: int, rng: np.random.Generator) -> np.ndarray:
+    """reps sorted samples of n, location OFF_TABLE_LOC, of one of OFF_TABLE_SHAPES (array (reps, n))."""
+    if shape in ("sn2", "sn8"):
+        z = sst.skewnorm.rvs(float(shape[2:]), size=(reps, n), random_state=rng)
+    elif shape == "lg2":
+        z = np.log(rng.gamma(2.0, size=(reps, n)))
+    elif shape in ("t3", "t6"):
+        z = rng.standard_t(int(shape[1:]), size=(reps, n))
+    else:
+        raise GapstudyError(f"shape must be one of {', '.join(OFF_TABLE_SHAPES)}; got {shape!r}")
+    return np.sort(OFF_TABLE_LOC + z, axis=1)
+
+
 @dataclass(frozen=True, eq=False)
 class SizePower:
     """Rejection rate at `alpha` over replicates, with a Wilson 95% interval."""
