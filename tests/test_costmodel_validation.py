@@ -587,7 +587,7 @@ def test_fifth_held_out_set_is_fixed_cited_and_reported():
 
 
 def test_sixth_held_out_set_is_fixed_cited_and_well_formed():
-    # Structure only: this test never predicts a row of the set (it was committed, aed3b4d, before any error on it was
+    # Structure only: this test never predicts a row of the set (it was committed, 9c30b63, before any error on it was
     # computed, after the five earlier sets had been seen; the experiment reports its errors).
     from gapstudy.costmodel.hardware import get_hardware
     from gapstudy.costmodel.validation import FRAMEWORKS, held_out_6, run_params

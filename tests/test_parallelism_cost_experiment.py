@@ -90,7 +90,7 @@ def test_validation_reports_fit_and_held_out(results):
     assert f"mean {100 * s5['mean_abs_error']:.1f}%, max {100 * s5['max_abs_error']:.1f}%" in md
     assert "## Validation: fifth held-out set" in md and "fms-fsdp Llama 70b, 128 GPUs, FSDP" in md
     assert {"fifth held-out mean abs error", "fifth held-out max abs error"} <= set(parallelism_cost.headline(results))
-    # the sixth held-out set (fixed before it was evaluated, commit aed3b4d) on its own
+    # the sixth held-out set (fixed before it was evaluated, commit 9c30b63) on its own
     h6 = v["held_out_6"]
     assert len(h6) == 3 and {r["source"] for r in h6}.isdisjoint(
         {r["source"] for r in v["fit"] + v["held_out"] + h2 + h3 + h4 + h5})

@@ -724,7 +724,7 @@ BLOOMBERGGPT = ("Wu et al. 2023 (BloombergGPT, arXiv:2303.17564v3), sections 3.1
 # DeepSpeed pipeline engine).
 TINYLLAMA = ("Zhang et al. 2023 (TinyLlama, jzhang38/TinyLlama README.md, version of commit 026587c: Training Details and "
              "'Blazingly Fast'); layout from pretrain/tinyllama.py (commit 01c9c77) and lit_gpt/model.py (commit 09baa9e)")
-# Added in the commit after aed3b4d, still before any model error on this set was computed (no row of it has been
+# Added in the commit after 9c30b63, still before any model error on this set was computed (no row of it has been
 # evaluated), to reach the 1B scale: the same rule, a source used nowhere before, a third framework (Lightning Fabric's
 # FSDP in lit-gpt, no Megatron-LM, no DeepSpeed).
 # Measured: "we achieve a throughput of 24k tokens per second per A100-40G GPU, which translates to 56% model flops

@@ -11,7 +11,7 @@ fixed after the H100 e_max was fitted and before any error on it was computed, a
 (torchtitan's FSDP2 runs on A100-80GB), fixed after the fit of commit 6db8f05 and before any error on it was computed, and
 measurements.HELD_OUT_5 (IBM's fms-fsdp runs on 128 A100s), fixed in commit 5cd1eeb after all four had been seen, and
 measurements.HELD_OUT_6 (OPT-175B with metaseq's FSDP, BloombergGPT with SageMaker's ZeRO-3, TinyLlama with Lightning's
-FSDP), fixed in commit aed3b4d and the next (TinyLlama) after all five had been seen and before any error on it was computed. Errors are of throughput: predicted / measured - 1 (for step times,
+FSDP), fixed in commit 9c30b63 and the next (TinyLlama) after all five had been seen and before any error on it was computed. Errors are of throughput: predicted / measured - 1 (for step times,
 measured / predicted - 1), so a negative error means the model is too slow.
 """
 
@@ -184,7 +184,7 @@ def held_out_5(calibration: Calibration = DEFAULT_CALIBRATION) -> list[Validatio
 def held_out_6(calibration: Calibration = DEFAULT_CALIBRATION) -> list[ValidationRow]:
     """Predicted vs measured on the sixth held-out set (measurements.HELD_OUT_6: OPT-175B on 992 A100-80GB, metaseq's FSDP
     with tensor parallelism, BloombergGPT 50B on 512 A100-40GB, SageMaker's ZeRO-3, and TinyLlama 1.1B on 16 A100-40GB,
-    Lightning's FSDP), fixed in commit aed3b4d (TinyLlama in the next) before any error on it was computed, after all five
+    Lightning's FSDP), fixed in commit 9c30b63 (TinyLlama in the next) before any error on it was computed, after all five
     earlier sets had been seen; never used to fit or to choose a structure."""
     return validate(calibration, _m.HELD_OUT_6)
 
