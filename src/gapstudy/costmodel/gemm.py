@@ -80,6 +80,15 @@ class Calibration:
     # techniques.OVERLAP_FROM_2023): tensor 0, data 0.25, H100 e_max 0.62 (mean 2.9%, max 6.3%: Nemotron-4 15B on 768 GPUs
     # -6.3%, on 2,304 +4.6%); with TP traffic no longer half hidden, a GEMM reaches 62% of H100's peak instead of 58%.
     chip_max_efficiency_2022: tuple[tuple[str, float], ...] = (("h100", 0.62),)
+    # EXPERIMENTAL sharded data parallelism (ZeRO-3 / FSDP) candidates; defaults reproduce the model without them.
+    sharded_bandwidth_efficiency: float = 1.0
+    sharded_layer_latency: bool = False
+    sharded_half_bandwidth_bytes: float = 0.0
+    sharded_layer_overlap: bool = False
+    sharded_overlap: float | None = None
+    sharded_layer_cost_s: float = 0.0
+    sharded_window: float | None = None
+    sharded_latency_scale: float = 1.0
 
     def max_efficiency(self, year: float | None, chip: str | None = None) -> float:
         """e_max of the software of `year` (None: the newest) on `chip` (None: the shared value)."""
