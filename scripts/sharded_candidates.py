@@ -1,9 +1,10 @@
 """Candidate structures for sharded data parallelism (ZeRO-3 / FSDP), scored on measurements.FIT_SHARDED only.
 
-Each candidate is a set of experimental gemm.Calibration fields (sharded_*) read by step.evaluate in the commit that
-added this script; the grid prints each candidate's mean / max absolute error, signed mean and size drift on the fit-side
+Each candidate is a set of experimental gemm.Calibration fields (sharded_*) read by step.evaluate in commit 3dab05f, the
+commit that added this script (the next commit kept only the chosen structure, so run it there: git checkout 3dab05f); the grid prints each candidate's mean / max absolute error, signed mean and size drift on the fit-side
 sharded rows, and a leave-one-source-out check (MPT / fms-fsdp / OPT+BloombergGPT+TinyLlama): each source's rows predicted
-with the constants fitted on the other two. Usage: PYTHONPATH=src python scripts/sharded_candidates.py
+with the constants fitted on the other two. Usage (at commit 3dab05f): PYTHONPATH=src python scripts/sharded_candidates.py. Its output, recorded in the
+parallelism_cost README (round on sharded data parallelism), is what chose the structure now in step.evaluate.
 """
 
 from __future__ import annotations

@@ -321,16 +321,19 @@ def test_second_held_out_set_is_fixed_cited_and_reported():
     # With the 2023+ tensor overlap fitted (0, was 0.5 a priori) and the H100 e_max refitted with it (0.62) on nine H100 fit
     # rows (Nemotron-4 and FlagPerf): mean 6.6%, max 32.0%, drift -10.9; the pure-FSDP H100 rows (no tensor parallelism) only
     # see the higher e_max: 1b +10.9, 3b +16.2, 7b +10.2, 13b +32.0, 30b -3.2, 70b +0.7. A100 rows unchanged.
+    # Fit side since the round on sharded data parallelism (measurements.FIT_SHARDED): these rows fit the ZeRO-3 overlap
+    # rate (0.05) with per-layer collectives; mean 3.1%, max 8.5% (A100-80GB MPT-30B, full recomputation, 21 micro-batches),
+    # drift -6.9; H100 1b +7.8, 3b -0.0, 7b +7.2, 13b -3.0, 30b -3.2, 70b -1.4. Fit-side errors now, pinned from both sides.
     rows = held_out_2()
     s = error_summary(rows)
     assert s["rows"] == 18
-    assert 0.060 <= s["mean_abs_error"] <= 0.072 and 0.30 <= s["max_abs_error"] <= 0.34, s
-    assert -13.0 <= s["size_drift_points"] <= -8.5, s
+    assert 0.025 <= s["mean_abs_error"] <= 0.036 and 0.075 <= s["max_abs_error"] <= 0.095, s
+    assert -9.0 <= s["size_drift_points"] <= -5.0, s
     a100 = [r.error for r in rows if r.chip != "h100"]
     h100 = {r.label.split()[0]: r.error for r in rows if r.chip == "h100"}
-    assert all(abs(e) <= 0.105 for e in a100) and 0.03 <= float(np.mean(np.abs(a100))) <= 0.05, a100
-    assert all(-0.05 <= e <= 0.34 for e in h100.values()) and h100["MPT-13b"] >= 0.30, h100
-    assert h100["MPT-30b"] < 0.0 < h100["MPT-70b"] < 0.02, h100  # the full-recompute H100 rows now within 3.2%
+    assert all(abs(e) <= 0.095 for e in a100) and 0.02 <= float(np.mean(np.abs(a100))) <= 0.04, a100
+    assert all(-0.05 <= e <= 0.09 for e in h100.values()) and -0.05 <= h100["MPT-13b"] <= 0.0, h100
+    assert h100["MPT-30b"] < 0.0 and h100["MPT-70b"] < 0.0, h100
 
 
 def test_h100_fit_rows_pin_the_chip_efficiency_and_data_overlap_from_both_sides():
@@ -439,9 +442,12 @@ def test_third_held_out_set_is_fixed_cited_and_reported():
     # Goal not met. Pinned from both sides.
     # Evaluated once with the model of commit 6db8f05 (H100 e_max 0.58, fitted on six Nemotron-4 rows): 7B -3.7%, 13B +15.3%.
     # With the tensor overlap fitted on nine H100 fit rows (0) and the H100 e_max with it (0.62): 7B +2.4%, 13B +22.7%.
+    # With per-layer ZeRO-3 collectives and the sharded overlap rate 0.05 fitted on measurements.FIT_SHARDED (this set
+    # stays held out, all seen, reported for information): 7B -3.5%, 13B +4.3% (256 micro-batches of one sequence: its
+    # gathers are no longer hidden behind the step's compute).
     rows = {r.label: r.error for r in held_out_3()}
-    assert 0.0 <= rows["OLMo-core 7B, 8 GPUs"] <= 0.05, rows
-    assert 0.20 <= rows["OLMo-core 13B, 8 GPUs"] <= 0.25, rows
+    assert -0.05 <= rows["OLMo-core 7B, 8 GPUs"] <= -0.02, rows
+    assert 0.02 <= rows["OLMo-core 13B, 8 GPUs"] <= 0.06, rows
 
 
 def test_deepspeed_layout_rows_are_reported_not_fitted():
@@ -524,16 +530,19 @@ def test_fourth_held_out_set_is_fixed_cited_and_reported():
     # decided after the errors above were seen, so this set no longer tests it cleanly. Evaluated with the final model
     # (after HELD_OUT_5 was committed, 5cd1eeb): Llama 3 8B op +0.7%, Llama 3 70B full +0.6%, Llama 2 13B none +6.3%,
     # op +8.3%, Llama 2 70B op +18.8%, full +3.1%: mean 6.3%, max 18.8%, drift +11.3 points. Pinned from both sides.
+    # With per-layer ZeRO-3 collectives and the sharded overlap rate 0.05 fitted on measurements.FIT_SHARDED (this set stays
+    # held out, all seen, reported for information): Llama 3 8B op -4.9%, Llama 3 70B full -3.4%, Llama 2 13B none -1.5%,
+    # op +1.6%, Llama 2 70B op +1.1%, full -1.5%: mean 2.3%, max 4.9%, drift +3.1 points.
     rows = held_out_4()
     s = error_summary(rows)
     assert s["rows"] == 6
-    assert 0.055 <= s["mean_abs_error"] <= 0.07 and 0.17 <= s["max_abs_error"] <= 0.21, s
-    assert 9.0 <= s["size_drift_points"] <= 13.5, s
+    assert 0.018 <= s["mean_abs_error"] <= 0.03 and 0.04 <= s["max_abs_error"] <= 0.06, s
+    assert 1.0 <= s["size_drift_points"] <= 5.0, s
     sel = {r.label: r.error for r in rows if r.recompute == "selective"}
     other = [r.error for r in rows if r.recompute != "selective"]
-    assert len(sel) == 3 and all(0.0 <= e <= 0.21 for e in sel.values()), sel
-    assert 0.16 <= sel["torchtitan Llama 2 70B, local batch 1, AC selective op"] <= 0.21, sel
-    assert len(other) == 3 and all(0.0 <= e <= 0.08 for e in other), other
+    assert len(sel) == 3 and all(-0.06 <= e <= 0.03 for e in sel.values()), sel
+    assert 0.0 <= sel["torchtitan Llama 2 70B, local batch 1, AC selective op"] <= 0.03, sel
+    assert len(other) == 3 and all(-0.05 <= e <= 0.0 for e in other), other
     assert all(r.op_recompute_weights is not None for r in runs if "selective op" in r.label)
     assert [round(r.op_recompute_weights, 3) for r in runs if r.op_recompute_weights] == [4.75, 4.7, 4.625]
 
@@ -576,14 +585,16 @@ def test_fifth_held_out_set_is_fixed_cited_and_reported():
     # too fast: pure FSDP with one or two sequences a GPU, as MPT-13B and OLMo 13B on H100), 34b -5.4%, 70b -3.9%
     # (full recomputation, 6-8 sequences: slightly too slow). Mean 14.3%, max 34.8%, drift -85.3 points (over one
     # decade, 6.7B-69B, extrapolated to three). Goal not met. Pinned from both sides.
+    # Fit side since the round on sharded data parallelism (measurements.FIT_SHARDED): with per-layer ZeRO-3 collectives and
+    # the overlap rate 0.05 fitted there, 7b +1.0%, 13b +7.7%, 34b -5.4%, 70b -3.9%: mean 4.5%, max 7.7%, drift -26.4.
     rows = {r.label: r.error for r in held_out_5()}
-    assert 0.10 <= rows["fms-fsdp Llama 7b, 128 GPUs, HSDP"] <= 0.16, rows
-    assert 0.31 <= rows["fms-fsdp Llama 13b, 128 GPUs, HSDP"] <= 0.38, rows
+    assert 0.0 <= rows["fms-fsdp Llama 7b, 128 GPUs, HSDP"] <= 0.03, rows
+    assert 0.06 <= rows["fms-fsdp Llama 13b, 128 GPUs, HSDP"] <= 0.10, rows
     assert -0.08 <= rows["fms-fsdp Llama 34b, 128 GPUs, FSDP"] <= -0.03, rows
     assert -0.06 <= rows["fms-fsdp Llama 70b, 128 GPUs, FSDP"] <= -0.02, rows
     s = error_summary(held_out_5())
-    assert 0.13 <= s["mean_abs_error"] <= 0.16 and 0.31 <= s["max_abs_error"] <= 0.38, s
-    assert -95.0 <= s["size_drift_points"] <= -75.0, s
+    assert 0.035 <= s["mean_abs_error"] <= 0.055 and 0.06 <= s["max_abs_error"] <= 0.10, s
+    assert -35.0 <= s["size_drift_points"] <= -18.0, s
 
 
 def test_sixth_held_out_set_is_fixed_cited_and_well_formed():
@@ -646,3 +657,40 @@ def test_sixth_held_out_set_is_fixed_cited_and_well_formed():
     L, h, s, V = opt.layers, opt.hidden, opt.seq_len, opt.vocab
     per_token = 96.0 * L * h * h * (1 + s / (6 * h) + V / (16 * L * h))  # Megatron formula, recompute counted
     assert 300e9 * per_token / (1024 * opt.value * 1e12) / 86400 == pytest.approx(33.0, abs=0.2)  # the team's 33 days
+
+
+def test_sharded_fit_set_fits_the_overlap_rate_and_per_layer_collectives():
+    """The round on sharded data parallelism: FIT_SHARDED is the rows of held-out sets 2, 5 and 6 (fit side since), the
+    sharded overlap rate is fitted there alone, and ZeRO-3 pays one ring latency per layer collective."""
+    from gapstudy.costmodel.gemm import DEFAULT_CALIBRATION
+    from gapstudy.costmodel.hardware import get_hardware
+    from gapstudy.costmodel.step import evaluate
+    from gapstudy.costmodel.validation import fit_sharded
+    assert measurements.FIT_SHARDED == measurements.HELD_OUT_2 + measurements.HELD_OUT_5 + measurements.HELD_OUT_6
+    assert not {r.label for r in measurements.FIT_SHARDED} & {r.label for r in fit_rows()}  # the 33 rows: no ZeRO-3
+    assert all(r.zero_stage != 3 for r in fit_rows())
+    # the fit: 0.05 (0.06 ties within 0.01 point), 11.1% -> 5.0% mean on the 25 rows; 0 (nothing hidden) 7.1%, 0.2 8.3%
+    r = fit_sharded()
+    assert r["sharded_overlap_rate"] == DEFAULT_CALIBRATION.sharded_overlap_rate == 0.05
+    assert 0.045 <= r["mean_abs_error"] <= 0.055 and r["scores"][0.0] > 0.065 and r["scores"][0.2] > 0.08
+    s = error_summary(validate(rows=measurements.FIT_SHARDED))
+    assert 0.045 <= s["mean_abs_error"] <= 0.055 and 0.35 <= s["max_abs_error"] <= 0.42 and abs(s["size_drift_points"]) <= 4.0
+    worst = max(validate(rows=measurements.FIT_SHARDED), key=lambda row: abs(row.error))
+    assert worst.label == "BloombergGPT 50B, 512 GPUs" and worst.error > 0.3  # EFA, MiCS groups: still too fast
+    # the 33-row fit set does not move (no ZeRO-3 row in it)
+    f = error_summary(validate(rows=fit_rows()))
+    assert f["mean_abs_error"] <= 0.025 and f["max_abs_error"] <= 0.065
+    # per-layer collectives: ZeRO-3's latency term is L/p times that of one collective per phase; stage 2 unchanged
+    hw = get_hardware("a100_80gb")
+    kw = dict(layers=40, hidden=5120, heads=40, seq_len=2048, vocab=50368, global_batch=256, micro_batch=2, tensor=1,
+              pipeline=1, data=128, recompute=0, sequence_parallel=False, interleave=1, hardware=hw, bytes_per_param=16.0)
+    z3 = evaluate(**kw, zero_stage=3)
+    slow = evaluate(**{**kw, "hardware": hw.replace(inter_node_latency_s=2.0 * hw.inter_node_latency_s)}, zero_stage=3)
+    added = float(slow["dp_comm_time"][()] - z3["dp_comm_time"][()])
+    assert added == pytest.approx(3.0 * 1 * 40 * 127 * hw.inter_node_latency_s, rel=1e-9)  # 3m x L collectives
+    # the overlap rate: compute c hides at most rate x c of the ZeRO-3 traffic (full overlap of pure data parallelism)
+    from gapstudy.costmodel.techniques import OVERLAP_FROM_2023
+    raw = evaluate(**kw, zero_stage=3)["dp_comm_time"]
+    hid = evaluate(**kw, zero_stage=3, overlap=OVERLAP_FROM_2023)
+    expect = raw - np.minimum(raw, DEFAULT_CALIBRATION.sharded_overlap_rate * hid["compute_time"])
+    assert float(hid["dp_comm_time"][()]) == pytest.approx(float(expect[()]), rel=1e-9)

@@ -11,7 +11,9 @@ fixed after the H100 e_max was fitted and before any error on it was computed, a
 (torchtitan's FSDP2 runs on A100-80GB), fixed after the fit of commit 6db8f05 and before any error on it was computed, and
 measurements.HELD_OUT_5 (IBM's fms-fsdp runs on 128 A100s), fixed in commit 5cd1eeb after all four had been seen, and
 measurements.HELD_OUT_6 (OPT-175B with metaseq's FSDP, BloombergGPT with SageMaker's ZeRO-3, TinyLlama with Lightning's
-FSDP), fixed in commit 9c30b63 and the next (TinyLlama) after all five had been seen and before any error on it was computed. Errors are of throughput: predicted / measured - 1 (for step times,
+FSDP), fixed in commit 9c30b63 and the next (TinyLlama) after all five had been seen and before any error on it was computed. Since the round on sharded data parallelism, the rows of HELD_OUT_2, HELD_OUT_5 and HELD_OUT_6 are fit side
+(measurements.FIT_SHARDED): they fit the sharded overlap rate (fit_sharded) and no longer judge anything; HELD_OUT, HELD_OUT_3
+and HELD_OUT_4 stay held out (all seen; reported for information). Errors are of throughput: predicted / measured - 1 (for step times,
 measured / predicted - 1), so a negative error means the model is too slow.
 """
 
@@ -326,6 +328,22 @@ def fit_comm_overlap(rows=None, grid_tensor=TENSOR_OVERLAP_GRID, grid=DATA_OVERL
             best = {"tensor": ft, **r}
     return {"tensor": best["tensor"], "data": best["data"], "chip_max_efficiency_2022": best["chip_max_efficiency_2022"],
             "mean_abs_error": best["mean_abs_error"], "scores": scores}
+
+
+# ZeRO-3 collectives' progress rate while compute runs (gemm.Calibration sharded_overlap_rate), 0 to 0.2 in 0.01 steps
+SHARDED_GRID = tuple(round(0.01 * i, 2) for i in range(21))
+
+
+def fit_sharded(rows=None, grid=SHARDED_GRID, calibration: Calibration = DEFAULT_CALIBRATION) -> dict:
+    """Grid fit of the sharded-data-parallel overlap rate (gemm.Calibration sharded_overlap_rate) on `rows` (default
+    measurements.FIT_SHARDED, the sharded rows of the second, fifth and sixth held-out sets, fit side since the round
+    that defined it; the 33 rows of fit_rows() have no ZeRO-3 run, so they do not depend on it): the value with the
+    smallest mean absolute error (the first on a tie). Returns {"sharded_overlap_rate": r, "mean_abs_error": err,
+    "scores": {r: err}}."""
+    rows = _m.FIT_SHARDED if rows is None else rows
+    scores = {r: error_summary(validate(calibration.replace(sharded_overlap_rate=r), rows))["mean_abs_error"] for r in grid}
+    best = min(grid, key=lambda r: (round(scores[r], 12), grid.index(r)))
+    return {"sharded_overlap_rate": best, "mean_abs_error": scores[best], "scores": scores}
 
 
 def fit_rows() -> tuple:
