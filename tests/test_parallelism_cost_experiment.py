@@ -98,6 +98,16 @@ def test_validation_reports_fit_and_held_out(results):
     assert f"mean {100 * s6['mean_abs_error']:.1f}%, max {100 * s6['max_abs_error']:.1f}%" in md
     assert "## Validation: sixth held-out set" in md and "BloombergGPT 50B, 512 GPUs" in md
     assert {"sixth held-out mean abs error", "sixth held-out max abs error"} <= set(parallelism_cost.headline(results))
+    # since the round on sharded data parallelism, sets 2, 5 and 6 are fit side (measurements.FIT_SHARDED), said so
+    fs = v["fit_sharded"]
+    assert len(fs) == 25 and {r["label"] for r in fs} == {r["label"] for r in h2 + h5 + h6}
+    sfs = v["fit_sharded_summary"]
+    assert f"25 rows, mean {100 * sfs['mean_abs_error']:.1f}%, max {100 * sfs['max_abs_error']:.1f}%" in md
+    for nth in ("second", "fifth", "sixth"):
+        assert f"## Validation: {nth} held-out set (fixed before it was first evaluated; fit side since" in md
+    for nth in ("third", "fourth"):
+        assert f"## Validation: {nth} held-out set (fixed before it was evaluated; never used to fit)" in md
+    assert "sharded fit-side mean abs error" in parallelism_cost.headline(results)
 
 
 def test_every_assumption_is_recorded(results):

@@ -621,7 +621,8 @@ FMS_FSDP = ("IBM 2024 (foundation-model-stack/fms-fsdp README.md, training throu
 # 1024 / 768; sequence length 4096 (the README's "4k context length"). Sharding: "FSDP" (34b, 70b) = FULL_SHARD over all
 # 128 GPUs -> zero_stage 3; "HSDP" (7b, 13b) shards within each 8-GPU node and replicates across nodes, which the model
 # has no option for: modelled as zero_stage 3 over 128 GPUs (more cross-node traffic than HSDP's; pure data-parallel
-# traffic is hidden behind compute in the model up to the compute time, techniques.Overlap data_parallel_only).
+# traffic is hidden behind compute in the model up to the compute time, techniques.Overlap data_parallel_only; since the
+# round on sharded data parallelism, ZeRO-3 traffic only up to gemm.Calibration sharded_overlap_rate x the compute time).
 # Activation checkpointing True (with selective_checkpointing 1: "checkpoint every block") -> full recomputation;
 # False -> none. bf16 mixed precision, 16 bytes/param. Chip memory not stated: A100-80GB assumed (IBM's Vela nodes carry
 # eight 80GB A100s, IBM Research blog "Why we built an AI supercomputer in the cloud", 2023; that this table ran there

@@ -122,7 +122,10 @@ OVERLAP_BEFORE_2023 = Overlap(data_parallel_only=1.0, data=0.0, tensor=0.0, pipe
 # replicas at fixed per-GPU work, which only exposed data-parallel traffic can produce. Was 1.0 (a priori) until commit 6db8f05.
 # Refitted on nine H100 rows (the six above and FlagPerf's three Llama 3 rows, measurements.FLAGPERF): 0.25 again, grid mean
 # error 3.8 / 3.5 / 5.5 / 8.3 / 11.7% with the a priori tensor overlap 0.5, and 3.5 / 2.9 / 2.9 / 5.3 / 8.3% with the fitted 0.
-# Pure data-parallel runs (`data_parallel_only`: PyTorch DDP / FSDP) keep full overlap: no fit row tests it otherwise.
+# Pure data-parallel runs (`data_parallel_only`: PyTorch DDP / FSDP) keep full overlap of their traffic, bounded by compute;
+# for ZeRO-3 / FSDP the bound is gemm.Calibration sharded_overlap_rate x compute (0.05, fitted on measurements.FIT_SHARDED,
+# the round on sharded data parallelism: the sharded collectives are hardly hidden at all). DDP's all-reduce (stages 0-1)
+# keeps the whole compute as its bound: no fit row tests it otherwise.
 OVERLAP_FROM_2023 = Overlap(data_parallel_only=1.0, data=0.25, tensor=0.0, pipeline=1.0)
 
 
