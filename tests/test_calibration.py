@@ -182,3 +182,9 @@ def test_bundled_table_covers_every_test_null_and_size():
     assert {r["test"] for r in table["power"]} == set(calibrate.TESTS)
     hit = calibrate.lookup_size("deficit", 49, "normal", True)
     assert hit.n_table == 60 and hit.covered
+
+
+def test_silverman_rejects_refuses_an_unknown_lambda_rule():
+    xs = np.sort(np.random.default_rng(0).normal(size=(3, 40)), axis=1)
+    with pytest.raises(GapstudyError, match="lam must be"):
+        calibrate.silverman_rejects(xs, alpha=0.05, rng=np.random.default_rng(1), lam="hall_york")

@@ -48,7 +48,7 @@ def _window(cfg) -> tuple[float, float]:
 TESTS: dict[str, GapTest] = {
     t.name: t
     for t in (
-        GapTest("dip", "unimodal? (Hartigan dip, calibrated against a data-like unimodal reference)",
+        GapTest("dip", "unimodal? (Hartigan dip against a data-like unimodal reference, p calibrated for n)",
                 lambda x, c, r, b, s: stats.dip_test(x, n_boot=b, jitter="log10", rng=r), 4),
         GapTest("silverman", "more than one mode in the central 90%? (Silverman, lambda calibrated for n)",
                 lambda x, c, r, b, s: stats.silverman_test(x, n_boot=b, jitter="log10", rng=r), 4),

@@ -108,6 +108,8 @@ def silverman_rejects(xs, *, alpha, rng, n_boot=INNER_B, central: float | None =
         if np.any(hcrit <= 0):
             raise GapstudyError("a sample's central part never shows two modes; silverman needs spread-out data")
         q = np.quantile(xs, [(1 - central) / 2, (1 + central) / 2], axis=1)
+    if lam not in ("calibrated", "hall-york"):
+        raise GapstudyError(f"lam must be 'calibrated' or 'hall-york'; got {lam!r}")
     lam = finite_sample_lambda(n, alpha) if lam == "calibrated" else hall_york_lambda(alpha)
     mean, var = xs.mean(axis=1), xs.var(axis=1)
     shrink = 1.0 / np.sqrt(1.0 + hcrit**2 / var)
