@@ -770,7 +770,21 @@ HELD_OUT_6: tuple[Run, ...] = (
 # GPUs): with that setting the packed micro-batch keeps each document's boundaries (cu_seqlens per document, varlen
 # FlashAttention), so the attention work depends on the data's document lengths, which are not stated; the FLOPS tables
 # below were run with pack_sample_into_one=True "to ensure constant FLOPS" and are used instead. (Their zero1=-1 and tp=2
-# rows would have been the only plain-ZeRO-1 and tensor-parallel rows; they are not used.)
+# rows would have been the only plain-ZeRO-1 and tensor-parallel rows; they are not used.) InternLM/InternEvo
+# doc/en/train_performance.md (commit 3a665e8) repeats the same tables: the same source, not a second one.
+# Sharded-data-parallel (ZeRO-2/3, FSDP) sources were looked for and none was usable here: Alibaba's Megatron-LLaMA
+# README (commit 46ae7dd: LLaMA-13B on 32 A100-80GB, "DeepSpeed (HF)" 146 against Megatron-LLaMA 180 model TFLOPS, and
+# tokens per GPU per second on 256 / 512 A100s) names no ZeRO stage for the DeepSpeed run, no model for the 256 / 512-GPU
+# table and no layout in the README (its example launch script is not stored here); Colossal-AI's LLaMA-2 example
+# (examples/language/llama2/README.md, commit 068372a) measured on A800, not in the catalogue; the
+# ColossalAI-Pytorch-lightning GPT benchmark (benchmark/gpt/README.md: DeepSpeed ZeRO-3, GPT-2-style 12B on 8 A100-40GB,
+# 9.06 s a step) times 3 steps of Hugging Face's eager GPT-2 attention, and the stored callback does not show how the
+# step time was taken; Lightning's minGPT FSDP benchmark (sequence length 128; its TFLOP/s column does not follow from
+# its iteration times); fmengine's scaling page (charts only, no numbers in the text); a lit-llama FSDP benchmark folder
+# (Llama 7B, batch 1-8 on 8 A100-80GB) whose result files and repository could not be located; Stability AI's model cards
+# (StableLM-3B-4E1T on 256 A100-40GB, "approximately 30 days": wall-clock only, with restarts, in GPT-NeoX); the PyTorch
+# FSDP paper (Zhao et al. 2023) and PyTorch's 2022 "1 trillion parameter" FSDP-on-AWS post, whose tables and figures are
+# not readable here (only their opening text is stored); nanotron's README (no throughput table).
 
 INTERNLM = ("Shanghai AI Laboratory 2023 (InternLM/InternLM doc/en/train_performance.md, version of commit 20fe5ac, and "
             "doc/train_performance.md, commit 85706ef, same numbers: 'FLOPS Testing' tables; model from configs/7B_sft.py, "
