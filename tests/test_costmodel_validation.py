@@ -694,3 +694,62 @@ def test_sharded_fit_set_fits_the_overlap_rate_and_per_layer_collectives():
     hid = evaluate(**kw, zero_stage=3, overlap=OVERLAP_FROM_2023)
     expect = raw - np.minimum(raw, DEFAULT_CALIBRATION.sharded_overlap_rate * hid["compute_time"])
     assert float(hid["dp_comm_time"][()]) == pytest.approx(float(expect[()]), rel=1e-9)
+
+
+def test_seventh_held_out_set_is_fixed_cited_and_well_formed():
+    # Structure only: this test never predicts a row of the set (it was committed, 3d0caf9, before any error on it was
+    # computed, after the six earlier sets had been seen; the experiment reports its errors).
+    from gapstudy.costmodel.hardware import get_hardware
+    from gapstudy.costmodel.validation import FRAMEWORKS, held_out_7, run_params
+    runs = measurements.HELD_OUT_7
+    assert held_out_7.__module__ == "gapstudy.costmodel.validation"  # reported like the earlier sets (not called here)
+    assert len(runs) == 22 and {r.source for r in runs} == {measurements.INTERNLM}
+    # cited: the page, its versions (commits) and the config the shape was read from
+    assert "train_performance.md" in measurements.INTERNLM and "FLOPS Testing" in measurements.INTERNLM
+    assert "commit 20fe5ac" in measurements.INTERNLM and "commit 85706ef" in measurements.INTERNLM
+    assert "configs/7B_sft.py" in measurements.INTERNLM
+    # a source used nowhere else: not fitted on, in no earlier held-out set, not among the reported-only rows
+    earlier = (fit_rows() + measurements.HELD_OUT + measurements.HELD_OUT_2 + measurements.HELD_OUT_3
+               + measurements.HELD_OUT_4 + measurements.HELD_OUT_5 + measurements.HELD_OUT_6
+               + measurements.DEEPSPEED_LAYOUTS + measurements.FLASH_BASELINES + measurements.MEGASCALE_BASELINE)
+    assert measurements.INTERNLM not in {r.source for r in earlier}
+    # no row shared with any other set, by label or by shape and layout
+    key = lambda r: (r.layers, r.hidden, r.heads, r.seq_len, r.vocab, r.tensor, r.pipeline, r.data, r.global_batch)
+    assert {r.label for r in runs}.isdisjoint({r.label for r in earlier}) and len({r.label for r in runs}) == len(runs)
+    assert {key(r) for r in runs}.isdisjoint({key(r) for r in earlier})
+    # chip in the catalogue; shapes and layouts consistent (what step.evaluate would reject, checked here by hand)
+    for r in runs:
+        hw = get_hardware(r.chip)
+        assert all(hasattr(hw, k) for k in r.hardware_changes)
+        assert r.hidden % r.heads == 0 and r.heads % r.tensor == 0 and r.hidden % r.tensor == 0 and r.vocab % r.tensor == 0
+        assert r.layers % r.pipeline == 0 and r.interleaves == (1,)
+        assert all(r.global_batch % (r.data * b) == 0 for b in r.micro_batches)
+        assert r.framework in FRAMEWORKS and r.metric == "step_time" and r.value > 0
+        assert r.op_recompute_weights is None and r.timed_layers is None and not r.sequence_parallel
+        # InternLM 7B (configs/7B_sft.py): 32 x 4096, 32 heads, SwiGLU 11008, V 103,168 untied, 2048 tokens
+        assert (r.layers, r.hidden, r.heads, r.seq_len, r.vocab) == (32, 4096, 32, 2048, 103168)
+        assert r.layer_weights == pytest.approx(4 + 3 * 11008 / 4096) and r.embedding_params == 2 * 103168 * 4096
+        # pure data parallelism over every GPU with the node-local hybrid ZeRO-1 as ZeRO-1 over all, bf16, FlashAttention,
+        # 4 x 100 Gb RoCE per 8-GPU node
+        assert (r.chip, r.year, r.tensor, r.pipeline, r.zero_stage, r.bytes_per_param) == ("a100_80gb", 2023, 1, 1, 1, 16.0)
+        assert r.flash_attention and r.hardware_changes == {"inter_node_bandwidth_gbs": 4 * 100 / 8 / 8}
+        assert len(r.micro_batches) == 1 and r.recompute in ("full", "none")
+    assert run_params(runs[0]) / 1e9 == pytest.approx(7.32, rel=0.005)
+    # the tables: GPU Num, Micro Bsz, Micro Num, Global Bsz (tokens, M = 2^20), TGS
+    ckpt = [(8, 8, 1, 0.125, 3314), (16, 8, 1, 0.25, 3268), (32, 8, 1, 0.5, 3323), (64, 8, 1, 1, 3217),
+            (128, 8, 1, 2, 3260), (256, 8, 1, 4, 3215), (512, 8, 1, 8, 3199), (1024, 8, 1, 16, 3163),
+            (512, 4, 1, 4, 2963), (1024, 2, 1, 4, 2341), (1024, 4, 1, 8, 2796)]
+    nockpt = [(8, 2, 4, 0.125, 4103), (16, 2, 4, 0.25, 3939), (32, 2, 4, 0.5, 3919), (64, 2, 4, 1, 3944),
+              (128, 2, 4, 2, 3928), (256, 2, 4, 4, 3920), (512, 2, 4, 8, 3900), (1024, 2, 4, 16, 3625),
+              (512, 2, 2, 4, 3084), (1024, 2, 1, 4, 2346), (1024, 2, 2, 8, 2817)]
+    for r, (gpus, mb, mn, mtok, tgs), ac in zip(runs, ckpt + nockpt, [True] * 11 + [False] * 11):
+        assert (r.data, r.micro_batches, r.recompute) == (gpus, (mb,), "full" if ac else "none")
+        assert r.global_batch == gpus * mb * mn and r.global_batch * r.seq_len == mtok * 2**20
+        assert r.value == pytest.approx(mb * mn * 2048 / tgs)
+        assert r.label == f"InternLM 7B, {gpus} GPUs, micro-batch {mb} x {mn}, AC {'on' if ac else 'off'}"
+    # the checkpointed table's TFLOPS column against TGS x the Megatron count with recomputation (a check of the shape)
+    L, h, s, V = 32, 4096, 2048, 103168
+    per_token = 96.0 * L * h * h * (1 + s / (6 * h) + V / (16 * L * h))
+    tflops = [193, 191, 188, 188, 187, 187, 186, 184, 173, 136, 160]
+    ratios = [tgs * per_token / 1e12 / t - 1 for (_, _, _, _, tgs), t in zip(ckpt, tflops)]
+    assert sum(abs(x) < 0.005 for x in ratios) == 8 and max(abs(x) for x in ratios) < 0.035

@@ -108,6 +108,14 @@ def test_validation_reports_fit_and_held_out(results):
     for nth in ("third", "fourth"):
         assert f"## Validation: {nth} held-out set (fixed before it was evaluated; never used to fit)" in md
     assert "sharded fit-side mean abs error" in parallelism_cost.headline(results)
+    # the seventh held-out set (fixed before it was evaluated, commit 3d0caf9) on its own
+    h7 = v["held_out_7"]
+    assert len(h7) == 22 and {r["source"] for r in h7}.isdisjoint(
+        {r["source"] for r in v["fit"] + v["held_out"] + h2 + h3 + h4 + h5 + h6})
+    s7 = v["held_out_7_summary"]
+    assert f"mean {100 * s7['mean_abs_error']:.1f}%, max {100 * s7['max_abs_error']:.1f}%" in md
+    assert "## Validation: seventh held-out set" in md and "InternLM 7B, 1024 GPUs, micro-batch 2 x 1, AC on" in md
+    assert {"seventh held-out mean abs error", "seventh held-out max abs error"} <= set(parallelism_cost.headline(results))
 
 
 def test_every_assumption_is_recorded(results):

@@ -11,9 +11,12 @@ fixed after the H100 e_max was fitted and before any error on it was computed, a
 (torchtitan's FSDP2 runs on A100-80GB), fixed after the fit of commit 6db8f05 and before any error on it was computed, and
 measurements.HELD_OUT_5 (IBM's fms-fsdp runs on 128 A100s), fixed in commit 5cd1eeb after all four had been seen, and
 measurements.HELD_OUT_6 (OPT-175B with metaseq's FSDP, BloombergGPT with SageMaker's ZeRO-3, TinyLlama with Lightning's
-FSDP), fixed in commit 9c30b63 and the next (TinyLlama) after all five had been seen and before any error on it was computed. Since the round on sharded data parallelism, the rows of HELD_OUT_2, HELD_OUT_5 and HELD_OUT_6 are fit side
-(measurements.FIT_SHARDED): they fit the sharded overlap rate (fit_sharded) and no longer judge anything; HELD_OUT, HELD_OUT_3
-and HELD_OUT_4 stay held out (all seen; reported for information). Errors are of throughput: predicted / measured - 1 (for step times,
+FSDP), fixed in commit 9c30b63 and the next (TinyLlama) after all five had been seen and before any error on it was computed, and
+measurements.HELD_OUT_7 (InternLM 7B on 8-1024 A100-80GB, InternLM's hybrid ZeRO-1), fixed in commit 3d0caf9 after all six
+had been seen and before any error on it was computed. Since the round on sharded data parallelism, the rows of HELD_OUT_2,
+HELD_OUT_5 and HELD_OUT_6 are fit side (measurements.FIT_SHARDED): they fit the sharded overlap rate (fit_sharded) and no
+longer judge anything; HELD_OUT, HELD_OUT_3 and HELD_OUT_4 stay held out (all seen; reported for information), and
+HELD_OUT_7 judges that round. Errors are of throughput: predicted / measured - 1 (for step times,
 measured / predicted - 1), so a negative error means the model is too slow.
 """
 
@@ -189,6 +192,14 @@ def held_out_6(calibration: Calibration = DEFAULT_CALIBRATION) -> list[Validatio
     Lightning's FSDP), fixed in commit 9c30b63 (TinyLlama in the next) before any error on it was computed, after all five
     earlier sets had been seen; never used to fit or to choose a structure."""
     return validate(calibration, _m.HELD_OUT_6)
+
+
+def held_out_7(calibration: Calibration = DEFAULT_CALIBRATION) -> list[ValidationRow]:
+    """Predicted vs measured on the seventh held-out set (measurements.HELD_OUT_7: InternLM 7B on 8-1024 A100-80GB over
+    RoCE, InternLM's hybrid ZeRO-1, with and without activation checkpointing at several micro-batch sizes), fixed in
+    commit 3d0caf9 before any error on it was computed, after all six earlier sets had been seen; never used to fit or
+    to choose a structure."""
+    return validate(calibration, _m.HELD_OUT_7)
 
 
 def size_drift(rows: list[ValidationRow]) -> float:
