@@ -194,7 +194,7 @@ def evaluate(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch
     # ZeRO-3 / FSDP gathers and reduce-scatters block by block (FSDP's unit of wrapping, DeepSpeed's per-module hooks), so
     # its 3m collectives' worth of bytes is paid in 3m x L/p collectives, each a ring of d - 1 steps paying the link
     # latency (the hardware's: no fitted constant). Chosen on measurements.FIT_SHARDED with the overlap rate below
-    # (scripts/sharded_candidates.py: mean error 6.4% with the rate alone, 5.0% with both).
+    # (scripts/sharded_candidates.py of commit 3dab05f: mean error 6.4% with the rate alone, 5.0% with both).
     n_lat = np.where(zero == 3, n_coll * layers_per_stage, n_coll)
     dp_time = np.where(d > 1, n_coll * (d - 1.0) / d * PARAM_GRAD_BYTES * psi / dp_bw + n_lat * (d - 1.0) * dp_lat, 0.0)
 
