@@ -196,6 +196,8 @@ def evaluate(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch
     # latency (the hardware's: no fitted constant). Chosen on measurements.FIT_SHARDED with the overlap rate below
     # (scripts/sharded_candidates.py of commit 3dab05f: mean error 6.4% with the rate alone, 5.0% with both).
     n_lat = np.where(zero == 3, n_coll * layers_per_stage, n_coll)
+    if cal.dp_bandwidth_fraction != 1.0:  # candidate (3) of the width round (gemm.Calibration)
+        dp_bw = np.where(dp_cross, cal.dp_bandwidth_fraction * dp_bw, dp_bw)
     dp_time = np.where(d > 1, n_coll * (d - 1.0) / d * PARAM_GRAD_BYTES * psi / dp_bw + n_lat * (d - 1.0) * dp_lat, 0.0)
 
     # ---- optimizer: read and write the local optimizer state once at HBM speed ------------
@@ -205,7 +207,12 @@ def evaluate(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch
     if overlap is not None:
         pure_dp = (t == 1) & (p == 1)
         f_dp = np.where(pure_dp, overlap.data_parallel_only, overlap.data)
-        hide = mb_compute * np.where(zero >= 2, m, 1.0)
+        bound = mb_compute
+        if cal.dp_hide_backward_only:  # candidate (1b): the all-reduce hides only behind the last backward pass
+            bound = np.where(zero <= 1, mb_compute - layers_per_stage * fwd - logits / 3.0, mb_compute)
+        hide = bound * np.where(zero >= 2, m, 1.0)
+        if cal.dp_overlap_rate != 1.0:  # (1a): pure data parallelism's stage 0-2 traffic progresses at a fraction
+            hide = np.where((zero <= 2) & pure_dp, cal.dp_overlap_rate * hide, hide)
         # ZeRO-3's collectives progress alongside compute at only a fraction of their stand-alone speed (Calibration
         # sharded_overlap_rate, fitted): compute of length c hides at most rate x c of them; the rest is exposed
         hide = np.where(zero == 3, cal.sharded_overlap_rate * hide, hide)
@@ -214,7 +221,12 @@ def evaluate(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch
         tp_time = tp_time - tp_hidden
         bubble_time = bubble_time - overlap.tensor * bubble_mb * mb_tp
         pp_time = (1.0 - overlap.pipeline) * pp_time
+    if cal.dp_latency_log2_seconds or cal.dp_latency_linear_seconds:  # candidate (2) of the width round
+        dp_time = dp_time + np.where(dp_cross & (d > 1), cal.dp_latency_log2_seconds * np.log2(np.maximum(d, 1.0))
+                                     + cal.dp_latency_linear_seconds * d, 0.0)
     step_time = compute_time + bubble_time + tp_time + pp_time + dp_time + opt_time
+    if cal.step_fixed_seconds:  # candidate (4) of the width round: a fixed cost per step
+        step_time = step_time + cal.step_fixed_seconds
     framework_time = 0.0  # no array work on the search's path when the framework adds nothing
     if step_overhead_per_param is not None:
         framework_time = _f(step_overhead_per_param) * psi

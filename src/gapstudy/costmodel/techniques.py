@@ -125,7 +125,9 @@ OVERLAP_BEFORE_2023 = Overlap(data_parallel_only=1.0, data=0.0, tensor=0.0, pipe
 # Pure data-parallel runs (`data_parallel_only`: PyTorch DDP / FSDP) keep full overlap of their traffic, bounded by compute;
 # for ZeRO-3 / FSDP the bound is gemm.Calibration sharded_overlap_rate x compute (0.05, fitted on measurements.FIT_SHARDED,
 # the round on sharded data parallelism: the sharded collectives are hardly hidden at all). DDP's all-reduce (stages 0-1)
-# keeps the whole compute as its bound: no fit row tests it otherwise.
+# kept the whole compute as its bound until the round on the per-step cost of data parallelism: since then pure data
+# parallelism's stage 0-2 traffic is bounded by gemm.Calibration dp_overlap_rate x compute (0.02, fitted on
+# measurements.FIT_WIDTH: InternLM 7B's ZeRO-1 rows on 8-1,024 A100s expose nearly all of their all-reduce across nodes).
 OVERLAP_FROM_2023 = Overlap(data_parallel_only=1.0, data=0.25, tensor=0.0, pipeline=1.0)
 
 

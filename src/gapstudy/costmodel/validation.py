@@ -16,7 +16,9 @@ measurements.HELD_OUT_7 (InternLM 7B on 8-1024 A100-80GB, InternLM's hybrid ZeRO
 had been seen and before any error on it was computed. Since the round on sharded data parallelism, the rows of HELD_OUT_2,
 HELD_OUT_5 and HELD_OUT_6 are fit side (measurements.FIT_SHARDED): they fit the sharded overlap rate (fit_sharded) and no
 longer judge anything; HELD_OUT, HELD_OUT_3 and HELD_OUT_4 stay held out (all seen; reported for information), and
-HELD_OUT_7 judges that round. Errors are of throughput: predicted / measured - 1 (for step times,
+HELD_OUT_7 judged that round once. Since the round on the per-step cost of data parallelism, the rows of HELD_OUT_7 are
+fit side too (measurements.FIT_WIDTH, with MegaScale's Megatron-LM baseline): they fit the data-parallel overlap rate of pure
+data-parallel runs (fit_width) and no longer judge anything. Errors are of throughput: predicted / measured - 1 (for step times,
 measured / predicted - 1), so a negative error means the model is too slow.
 """
 
@@ -197,8 +199,8 @@ def held_out_6(calibration: Calibration = DEFAULT_CALIBRATION) -> list[Validatio
 def held_out_7(calibration: Calibration = DEFAULT_CALIBRATION) -> list[ValidationRow]:
     """Predicted vs measured on the seventh held-out set (measurements.HELD_OUT_7: InternLM 7B on 8-1024 A100-80GB over
     RoCE, InternLM's hybrid ZeRO-1, with and without activation checkpointing at several micro-batch sizes), fixed in
-    commit 3d0caf9 before any error on it was computed, after all six earlier sets had been seen; never used to fit or
-    to choose a structure."""
+    commit 3d0caf9 before any error on it was computed, after all six earlier sets had been seen, and evaluated once as
+    held out; fit side since the round on the per-step cost of data parallelism (measurements.FIT_WIDTH, fit_width)."""
     return validate(calibration, _m.HELD_OUT_7)
 
 
@@ -355,6 +357,24 @@ def fit_sharded(rows=None, grid=SHARDED_GRID, calibration: Calibration = DEFAULT
     scores = {r: error_summary(validate(calibration.replace(sharded_overlap_rate=r), rows))["mean_abs_error"] for r in grid}
     best = min(grid, key=lambda r: (round(scores[r], 12), grid.index(r)))
     return {"sharded_overlap_rate": best, "mean_abs_error": scores[best], "scores": scores}
+
+
+# pure data parallelism's stage 0-2 gradient traffic: progress rate while compute runs (gemm.Calibration dp_overlap_rate),
+# 0 to 0.1 in 0.01 steps, then coarser up to 1 (the model before the round on the per-step cost of data parallelism)
+WIDTH_GRID = tuple(round(0.01 * i, 2) for i in range(11)) + (0.2, 0.3, 0.5, 1.0)
+
+
+def fit_width(rows=None, grid=WIDTH_GRID, calibration: Calibration = DEFAULT_CALIBRATION) -> dict:
+    """Grid fit of the data-parallel overlap rate of pure data-parallel runs (gemm.Calibration dp_overlap_rate) on `rows`
+    (default measurements.FIT_WIDTH: the rows of the seventh held-out set, InternLM 7B, and MegaScale's Megatron-LM baseline,
+    fit side since the round on the per-step cost of data parallelism; the only fit rows with pure data parallelism across
+    nodes): the value with the smallest mean absolute error (the first on a tie). The 33 rows of fit_rows() are one-node
+    pure data parallelism (Dao 2023) or model-parallel, so they hardly depend on it (reported, not fitted). Returns
+    {"dp_overlap_rate": r, "mean_abs_error": err, "scores": {r: err}}."""
+    rows = _m.FIT_WIDTH if rows is None else rows
+    scores = {r: error_summary(validate(calibration.replace(dp_overlap_rate=r), rows))["mean_abs_error"] for r in grid}
+    best = min(grid, key=lambda r: (round(scores[r], 12), grid.index(r)))
+    return {"dp_overlap_rate": best, "mean_abs_error": scores[best], "scores": scores}
 
 
 def fit_rows() -> tuple:
