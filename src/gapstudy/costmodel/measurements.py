@@ -22,7 +22,9 @@ metaseq's FSDP + tensor parallelism, 2021, BloombergGPT 50B on 512 A100-40GB wit
 structure and constants it judges (FlagPerf's H100 rows, the fitted tensor-parallel overlap) were decided without it.
 DEEPSPEED_LAYOUTS (BigScience's Megatron-DeepSpeed topology benchmarks) are reported, neither fitted nor held out, and so
 are MEGASCALE_BASELINE (MegaScale's Megatron-LM baseline, GPT-3 175B on 256-12,288 A100s: data-parallel width at a fixed
-model-parallel layout), fit-side rows that decided not to add a width term.
+model-parallel layout), fit-side rows that decided not to add a width term. Since the round on the per-step cost of data
+parallelism they and HELD_OUT_7's rows (evaluated once as held out) are FIT_WIDTH, on which the overlap rate of pure data
+parallelism's gradient traffic is fitted (validation.fit_width; MegaScale's rows run without overlap and do not move).
 Shapes and layouts are the papers' own; where a paper leaves a choice open (micro-batch,
 interleave, recomputation) the model takes the best that fits, as the authors tuned theirs.
 """
@@ -281,7 +283,8 @@ FIT_H100: tuple[Run, ...] = (
 
 MEGASCALE = ("Jiang et al. 2024 (MegaScale, NSDI '24, arXiv:2402.15627), section 6.1, Tables 1-3: the Megatron-LM baseline (read "
              "through a transcription of the paper; see below)")
-# Fit-side rows for data-parallel width at a fixed model-parallel layout (issue 11, gap b), reported, NO constant fitted on them
+# Fit-side rows for data-parallel width at a fixed model-parallel layout (issue 11, gap b; in FIT_WIDTH since the round on the
+# per-step cost of data parallelism, where no candidate the other fit rows tolerate moved them), NO constant fitted on them
 # (neither in the fit set's summary nor held out): the Megatron-LM baseline that MegaScale compares against, GPT-3 175B on
 # 256 to 12,288 GPUs. They decide one structural question: whether the model needs a data-parallel term that grows with width. Measured: Table 2 ("strong-scaling training performance for the 175B
 # model", 300B tokens), the Megatron-LM rows' iteration time: batch 768 on 256 / 512 / 768 / 1,024 GPUs 40.0 / 21.2 / 15.2 /
