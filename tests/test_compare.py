@@ -425,3 +425,23 @@ def test_other_dataset_variants_run_only_beside_the_suites_own_data(tmp_path, ep
     snap_entry, dense_entry = doc["robustness"]
     assert "another dataset" in snap_entry["skipped"] and "ranking" in dense_entry
     assert any("robustness variants skipped: another dataset than your own data file" in line for line in compare.verdict(doc))
+
+
+def test_robustness_verdict_counts_selection_variants_and_other_datasets_apart():
+    """A variant with no file of its own reselects the same data; one with a file is other data: the verdict
+    counts the two kinds apart and tags each dissenting variant with its kind."""
+    from gapstudy.experiments.compare_report import _robust_lines
+
+    def ranking(first, second):
+        return [{"hypothesis": first, "bic": 1.0, "status": "ok"}, {"hypothesis": second, "bic": 2.0, "status": "ok"}]
+
+    results = {"robustness": [
+        {"name": "dense only", "path": None, "ranking": ranking("notch", "H0")},
+        {"name": "notable only", "path": None, "ranking": ranking("H0", "notch")},
+        {"name": "2022-09 snapshot", "path": "snap.csv", "ranking": ranking("notch", "H0")},
+        {"name": "2023-06 snapshot", "path": "snap2.csv", "skipped": "skipped: no snapshot folder configured"},
+    ]}
+    lines = _robust_lines(results, "notch")
+    assert lines[0].startswith("1 of 4 robustness variants skipped")
+    assert lines[1] == ("Robustness: BIC ranks notch first in 1 of 2 selection variants of these data and 1 of 1 other "
+                        "datasets; elsewhere H0 in notable only (selection).")

@@ -389,11 +389,16 @@ def h1_bin_effect(cfg, table: pd.DataFrame, main: dict) -> dict | None:
     y = np.log10(table["parameters"].to_numpy(float))
     others = {n: r["bic"] for n, r in rows.items() if n != "H1" and r.get("bic") is not None and not r.get("same_as")}
 
+    configured = float(_options(cfg, "H1").get("bin", P.BIN))
+
     def compute():
         out = []
         for width in P.BIN_WIDTHS:
-            opts = {**_options(cfg, "H1"), "bin": float(width)}
-            fits = H.engine.fit_all(H.engine.specs(["H1"], {"H1": opts}), t, y, seed=cfg.seed, context=f"h1-bin {width:g}")
+            if float(width) == configured and "H1" in main.get("_fits", {}):
+                fits = {"H1": main["_fits"]["H1"]}  # the main run's fit at this width: no second fit
+            else:
+                opts = {**_options(cfg, "H1"), "bin": float(width)}
+                fits = H.engine.fit_all(H.engine.specs(["H1"], {"H1": opts}), t, y, seed=cfg.seed, context=f"h1-bin {width:g}")
             r = H.engine.in_sample(fits, t, y)["H1"]
             if r["status"] != "ok":
                 out.append({"bin": float(width), "status": r["status"]})
@@ -500,8 +505,8 @@ def run(cfg) -> dict:
         rec = recovery(cfg, ds.table, main)
     cf = h2_counterfactual(main["_fits"], decimal_year(pd.to_datetime(ds.table["date"])),
                            np.log10(float(cfg.gap.lower)), np.log10(float(cfg.gap.upper)))
-    main.pop("_fits")
     h1_bins = h1_bin_effect(cfg, ds.table, main)
+    main.pop("_fits")
     dsel = depth_selection(selection_from(cfg))
     main["depth_by_year"] = depth(cfg, load_dataset(cfg.data.source, cfg.data.path, dsel, cfg.data.get("snapshots_dir")).table,
                                   selection_from(cfg))

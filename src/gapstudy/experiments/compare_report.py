@@ -297,14 +297,21 @@ def _robust_lines(results, main_best) -> list[str]:
                    + "; ".join(f"{k} ({', '.join(names)})" for k, names in reasons.items()) + ".")
     robust = [v for v in variants if "ranking" in v]
     if robust:
-        firsts = {}
+        # two kinds that answer different questions: the same data selected otherwise (no file of its own), and
+        # other datasets (another snapshot or file): "does the choice of models matter" / "do other data agree"
+        kinds = {"selection": "selection variants of these data", "other": "other datasets"}
+        firsts, counts, same = {}, dict.fromkeys(kinds, 0), dict.fromkeys(kinds, 0)
         for v in robust:
+            kind = "selection" if v.get("path") is None else "other"
+            counts[kind] += 1
             b = sorted(_ok(v["ranking"], "bic"), key=lambda r: r["bic"])
             if b:
-                firsts.setdefault(b[0]["hypothesis"], []).append(v["name"])
-        same = len(firsts.get(main_best, []))
-        out.append(f"Robustness: BIC ranks {main_best} first in {same} of {len(robust)} variants run"
-                   + ("" if same == len(robust) else "; elsewhere " + "; ".join(f"{k} in {', '.join(v)}" for k, v in firsts.items() if k != main_best)) + ".")
+                same[kind] += b[0]["hypothesis"] == main_best
+                firsts.setdefault(b[0]["hypothesis"], []).append(f"{v['name']} ({'selection' if kind == 'selection' else 'other data'})")
+        parts = [f"{same[k]} of {counts[k]} {kinds[k]}" for k in kinds if counts[k]]
+        total = sum(same.values())
+        out.append(f"Robustness: BIC ranks {main_best} first in " + " and ".join(parts)
+                   + ("" if total == len(robust) else "; elsewhere " + "; ".join(f"{k} in {', '.join(v)}" for k, v in firsts.items() if k != main_best)) + ".")
     return out
 
 

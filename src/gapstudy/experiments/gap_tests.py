@@ -146,7 +146,8 @@ def _summary_of(name: str, res) -> dict:
     """The numbers of one test result worth keeping (plain floats)."""
     out = {"statistic": float(res.statistic), "pvalue": float(res.pvalue)}
     if name == "dip":
-        out.update(raw_statistic=float(res.raw_statistic), raw_pvalue=float(res.raw_pvalue))
+        out.update(raw_statistic=float(res.raw_statistic), raw_pvalue=float(res.raw_pvalue),
+                   data_like_pvalue=float(res.data_like_pvalue))
     elif name in ("silverman", "silverman_whole_line"):
         out.update(h_crit=float(res.statistic), lam=float(res.lam))
     elif name in ("mixture", "mixture_hv"):

@@ -17,7 +17,10 @@ SHAPE_ZERO = 1e-6
 
 def _detail(name: str, r: dict) -> str:
     if name == "dip":
-        return f"dip of the sizes as written {fmt(r['raw_statistic'])} (p {fmt(r['raw_pvalue'])}), before the tie-breaking draw"
+        mapped = (f"; p {fmt(r['data_like_pvalue'])} before its calibration for n" if "data_like_pvalue" in r
+                  and r["data_like_pvalue"] != r["pvalue"] else "")  # older results have no data_like_pvalue
+        return (f"dip of the sizes as written {fmt(r['raw_statistic'])} (p {fmt(r['raw_pvalue'])}), before the tie-breaking "
+                f"draw{mapped}")
     if name in ("silverman", "silverman_whole_line"):
         source = "for this n" if name == "silverman" else "Hall & York's asymptotic"
         return f"h_crit {fmt(r['h_crit'])} decades, lambda {fmt(r['lam'], 4)} ({source})"
