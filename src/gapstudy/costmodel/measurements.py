@@ -893,7 +893,12 @@ HELD_OUT_7: tuple[Run, ...] = tuple(
 # batch "max" with no micro-batch; benchmark/deepspeed/old_backup/3d-parallelism.md: Titan X, not in the catalogue.
 # NVIDIA DeepLearningExamples BERT README (the stored version, commit 0663b67): TensorFlow BERT on one V100 node, not a
 # decoder LLM, no wide data parallelism. A Jean-Zay parallelism search (BigScience-era Megatron-DeepSpeed on A100): its
-# throughputs are in a plot only.
+# throughputs are in a plot only. NVIDIA ADLR's "MegatronLM's Supercharged V1.0" page (nv-adlr.github.io/MegatronLMV1:
+# 1.2B-8.7B with 1-8-way model parallelism on DGX-2H, iteration times at batch 8): the 2.0B and 8.7B shapes are not
+# stated there, and it repeats the 2019 study's kind of rows on other software. Wang et al. 2025 ("Memory and Bandwidth
+# are All You Need for Fully Sharded Data Parallel", arXiv:2504.03655): only the abstract is readable here. Shoeybi et al.
+# 2019's Table 2 epoch times (wall-clock, evaluation and checkpoints included) and its BERT runs (Table 4: no
+# throughput): used only as the counting check below, not as rows.
 
 DEEPSPEED_AZURE = ("Microsoft DeepSpeed team 2022 ('Azure empowers easy-to-use, high-performance, and hyperscale model "
                    "training using DeepSpeed', microsoft/DeepSpeed docs/_posts/2022-07-26-deepspeed-azure.md, version of "
