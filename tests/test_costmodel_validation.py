@@ -800,3 +800,71 @@ def test_width_fit_set_fits_the_data_parallel_overlap_rate():
     hid_t = evaluate(**kw, tensor=2, data=512, overlap=OVERLAP_FROM_2023)
     expect_t = raw_t - np.minimum(0.25 * raw_t, hid_t["compute_time"] / float(hid_t["micro_batches"][()]))
     assert float(hid_t["dp_comm_time"][()]) == pytest.approx(float(expect_t[()]), rel=1e-9)
+
+
+def test_eighth_held_out_set_is_fixed_cited_and_well_formed():
+    # Structure only: this test never predicts a row of the set (it was committed after the seven earlier sets had been
+    # seen and before any error on it was computed; the experiment reports its errors).
+    from gapstudy.costmodel.hardware import get_hardware
+    from gapstudy.costmodel.validation import FRAMEWORKS, held_out_8, run_params
+    runs = measurements.HELD_OUT_8
+    assert held_out_8.__module__ == "gapstudy.costmodel.validation"  # reported like the earlier sets (not called here)
+    azure = [r for r in runs if r.source == measurements.DEEPSPEED_AZURE]
+    meg = [r for r in runs if r.source == measurements.MEGATRON_2019]
+    assert len(runs) == 16 and len(azure) == 3 and len(meg) == 13
+    # cited: the post, its versions (commits) and the recipe the layout was read from; the paper and its tables
+    assert "2022-07-26-deepspeed-azure.md" in measurements.DEEPSPEED_AZURE and "commit 1db802d" in measurements.DEEPSPEED_AZURE
+    assert "2022-07-18-deepspeed-azure.md" in measurements.DEEPSPEED_AZURE and "commit 0108579" in measurements.DEEPSPEED_AZURE
+    assert "examples/azure/run-benchmark-model.sh" in measurements.DEEPSPEED_AZURE and "commit 62bc456" in measurements.DEEPSPEED_AZURE
+    assert "arXiv:1909.08053v4" in measurements.MEGATRON_2019 and "Figure 5" in measurements.MEGATRON_2019
+    assert "Tables 7-8" in measurements.MEGATRON_2019 and "Table 1" in measurements.MEGATRON_2019
+    # sources used nowhere else: not fitted on, in no earlier held-out set, not among the reported-only rows
+    earlier = (fit_rows() + measurements.HELD_OUT + measurements.HELD_OUT_2 + measurements.HELD_OUT_3
+               + measurements.HELD_OUT_4 + measurements.HELD_OUT_5 + measurements.HELD_OUT_6 + measurements.HELD_OUT_7
+               + measurements.DEEPSPEED_LAYOUTS + measurements.FLASH_BASELINES + measurements.MEGASCALE_BASELINE)
+    assert {measurements.DEEPSPEED_AZURE, measurements.MEGATRON_2019}.isdisjoint({r.source for r in earlier})
+    # no row shared with any other set, by label or by shape and layout; none repeated within the set
+    key = lambda r: (r.layers, r.hidden, r.heads, r.seq_len, r.vocab, r.tensor, r.pipeline, r.data, r.global_batch)
+    assert {r.label for r in runs}.isdisjoint({r.label for r in earlier}) and len({r.label for r in runs}) == len(runs)
+    assert {key(r) for r in runs}.isdisjoint({key(r) for r in earlier}) and len({key(r) for r in runs}) == len(runs)
+    # chips in the catalogue; shapes and layouts consistent (what step.evaluate would reject, checked here by hand)
+    for r in runs:
+        hw = get_hardware(r.chip)
+        assert all(hasattr(hw, k) for k in r.hardware_changes)
+        assert r.hidden % r.heads == 0 and r.heads % r.tensor == 0 and r.hidden % r.tensor == 0 and r.vocab % r.tensor == 0
+        assert r.layers % r.pipeline == 0 and r.pipeline == 1 and r.interleaves == (1,)
+        assert all(r.global_batch % (r.data * b) == 0 for b in r.micro_batches)
+        assert r.framework == "megatron" and r.framework in FRAMEWORKS and r.metric == "tflops" and r.value > 0
+        assert r.op_recompute_weights is None and r.timed_layers is None and not r.sequence_parallel
+        # GPT-2-style blocks: 4h MLP, learned positions, tied embeddings (the defaults); full recomputation; no FlashAttention
+        assert r.layer_weights is None and r.embedding_params is None and r.recompute == "full" and not r.flash_attention
+        # no accumulation: one micro-batch per replica a step
+        assert len(r.micro_batches) == 1 and r.global_batch == r.data * r.micro_batches[0]
+    # DeepSpeed on Azure: ZeRO-3 data parallelism over every GPU (TP = PP = 1), FP16, GPT-2 BPE padded to 50,304, NDm A100 v4
+    # (one 200 Gb/s HDR link per GPU: the catalogue's a100_80gb, unchanged), software of 2022
+    for r in azure:
+        assert (r.chip, r.year, r.tensor, r.zero_stage, r.bytes_per_param, r.vocab) == ("a100_80gb", 2022, 1, 3, 16.0, 50304)
+        assert r.hardware_changes == {}
+    # Table 2 shapes and the post's stated peaks: (layers, hidden, heads, sequence, GPUs, micro-batch, TFLOP/s per GPU)
+    table = [(96, 12288, 96, 512, 256, 32, 204.49), (128, 25600, 160, 1024, 1024, 8, 165.36),
+             (160, 32768, 128, 1024, 1024, 8, 157.0)]
+    for r, (L, h, a, s, gpus, mb, tflops) in zip(azure, table):
+        assert (r.layers, r.hidden, r.heads, r.seq_len, r.data, r.micro_batches, r.value) == (L, h, a, s, gpus, (mb,), tflops)
+    assert [round(run_params(r) / 1e9, -1) for r in azure] == [170.0, 1010.0, 2060.0]
+    # Megatron-LM 2019: V100-32GB in 16-GPU DGX-2H servers (100 GB/s between servers, 130 TFLOP/s peak per the paper's 39 =
+    # 30%), Megatron's defaults (18 bytes per parameter, no ZeRO), vocabulary 51,200, sequence 1024, 8 sequences per replica
+    for r in meg:
+        assert (r.chip, r.year, r.zero_stage, r.bytes_per_param, r.vocab, r.seq_len) == ("v100_32gb", 2019, 0, 18.0, 51200, 1024)
+        assert r.hardware_changes == {"chips_per_node": 16, "inter_node_bandwidth_gbs": 100 / 16, "peak_flops": 130e12}
+        assert r.micro_batches == (8,) and r.data in (1, 64) and r.tensor in (1, 2, 4, 8)
+    shapes = {"1.2B": (40, 1536, 16), "2.5B": (54, 1920, 20), "4.2B": (64, 2304, 24), "8.3B": (72, 3072, 32)}
+    # (model, heads if not Table 1's, tensor, data, efficiency against the 39 TFLOP/s single-GPU baseline)
+    rows = [("1.2B", None, 1, 1, 1.00), ("2.5B", None, 2, 1, 0.95), ("4.2B", None, 4, 1, 0.82), ("8.3B", None, 8, 1, 0.77),
+            ("1.2B", None, 1, 64, 0.96), ("2.5B", None, 2, 64, 0.83), ("4.2B", None, 4, 64, 0.79), ("8.3B", None, 8, 64, 0.74),
+            ("8.3B", 16, 8, 1, 0.82), ("8.3B", 24, 8, 1, 0.80),
+            ("1.2B", None, 2, 1, 1.64 / 2), ("1.2B", None, 4, 1, 2.34 / 4), ("1.2B", None, 8, 1, 2.98 / 8)]
+    for r, (name, heads, t, d, eff) in zip(meg, rows):
+        L, h, a = shapes[name]
+        assert (r.layers, r.hidden, r.heads, r.tensor, r.data, r.global_batch) == (L, h, heads or a, t, d, 8 * d)
+        assert r.value == pytest.approx(39.0 * eff) and name in r.label
+    assert [round(run_params(r) / 1e9, 1) for r in meg[:4]] == [1.2, 2.5, 4.2, 8.3]

@@ -13,7 +13,10 @@ measurements.HELD_OUT_5 (IBM's fms-fsdp runs on 128 A100s), fixed in commit 5cd1
 measurements.HELD_OUT_6 (OPT-175B with metaseq's FSDP, BloombergGPT with SageMaker's ZeRO-3, TinyLlama with Lightning's
 FSDP), fixed in commit 9c30b63 and the next (TinyLlama) after all five had been seen and before any error on it was computed, and
 measurements.HELD_OUT_7 (InternLM 7B on 8-1024 A100-80GB, InternLM's hybrid ZeRO-1), fixed in commit 3d0caf9 after all six
-had been seen and before any error on it was computed. Since the round on sharded data parallelism, the rows of HELD_OUT_2,
+had been seen and before any error on it was computed, and measurements.HELD_OUT_8 (the DeepSpeed team's ZeRO-3 runs of
+175B-2T models on 256-1,024 A100-80GB, 2022, and Megatron-LM's 2019 scaling study on 1-512 V100-32GB), fixed after all
+seven had been seen and before any error on it was computed.
+Since the round on sharded data parallelism, the rows of HELD_OUT_2,
 HELD_OUT_5 and HELD_OUT_6 are fit side (measurements.FIT_SHARDED): they fit the sharded overlap rate (fit_sharded) and no
 longer judge anything; HELD_OUT, HELD_OUT_3 and HELD_OUT_4 stay held out (all seen; reported for information), and
 HELD_OUT_7 judged that round once. Since the round on the per-step cost of data parallelism, the rows of HELD_OUT_7 are
@@ -202,6 +205,15 @@ def held_out_7(calibration: Calibration = DEFAULT_CALIBRATION) -> list[Validatio
     commit 3d0caf9 before any error on it was computed, after all six earlier sets had been seen, and evaluated once as
     held out; fit side since the round on the per-step cost of data parallelism (measurements.FIT_WIDTH, fit_width)."""
     return validate(calibration, _m.HELD_OUT_7)
+
+
+def held_out_8(calibration: Calibration = DEFAULT_CALIBRATION) -> list[ValidationRow]:
+    """Predicted vs measured on the eighth held-out set (measurements.HELD_OUT_8: the DeepSpeed team's 2022 Azure
+    benchmarks, ZeRO-3 data parallelism without tensor or pipeline parallelism, 175B on 256 and 1T / 2T on 1,024
+    A100-80GB; Shoeybi et al. 2019's Megatron-LM scaling study, tensor parallelism 1-8 with and without 64-way data
+    parallelism on 1-512 V100-32GB), fixed before any error on it was computed, after all seven earlier sets had been seen; never used to fit
+    or to choose a structure."""
+    return validate(calibration, _m.HELD_OUT_8)
 
 
 def size_drift(rows: list[ValidationRow]) -> float:
