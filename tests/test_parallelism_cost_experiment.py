@@ -124,6 +124,12 @@ def test_validation_reports_fit_and_held_out(results):
     assert f"mean {100 * s8['mean_abs_error']:.1f}%, max {100 * s8['max_abs_error']:.1f}%" in md
     assert "## Validation: eighth held-out set" in md and "DeepSpeed Azure 2T, 1024 GPUs, micro-batch 8, seq 1024" in md
     assert {"eighth held-out mean abs error", "eighth held-out max abs error"} <= set(parallelism_cost.headline(results))
+    # since the V100 round its Megatron-LM 2019 rows are fit side (measurements.FIT_V100), reported on their own too
+    fv = v["fit_v100_summary"]
+    assert fv["rows"] == 13 and [r["label"] for r in v["fit_v100"]] == [r["label"] for r in h8 if r["chip"] == "v100_32gb"]
+    assert f"13 rows, mean {100 * fv['mean_abs_error']:.1f}%, max {100 * fv['max_abs_error']:.1f}%" in md
+    assert "its Megatron-LM 2019 rows fit side since the V100 round" in md
+    assert {"V100 fit-side mean abs error", "V100 fit-side max abs error"} <= set(parallelism_cost.headline(results))
 
 
 def test_every_assumption_is_recorded(results):

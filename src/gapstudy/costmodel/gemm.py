@@ -10,7 +10,7 @@ import numpy as np
 @dataclass(frozen=True)
 class Calibration:
     """The few global constants of the step-time model; never set per row, per chip only through
-    chip_max_efficiency_2022 (fitted on that chip's own fit rows).
+    chip_max_efficiency_2022 and chip_max_efficiency_before_2022 (fitted on that chip's own fit rows).
 
     The first three are fitted jointly on a coarse grid (0.01 / 0.1 / 0.25 steps) minimising the
     mean absolute error over the ten rows of Narayanan et al. (2021) Table 1 (A100-80GB, 2021
@@ -93,6 +93,21 @@ class Calibration:
     # rejected (a lower achievable network bandwidth, a layer's gather hidden only behind one layer's compute, small-message
     # bandwidth loss, a fixed cost per layer and micro-batch) are listed with their errors in the parallelism_cost README.
     sharded_overlap_rate: float = 0.05
+    # e_max of the software before 2022 on particular chips, as (chip name, value) pairs, as chip_max_efficiency_2022 is for
+    # the 2022+ software; a chip not listed uses gemm_max_efficiency (fitted on A100-80GB, Narayanan et al. 2021).
+    # V100: fitted value 0.33 (validation.fit_v100, 0.30-0.70 in 0.01 steps, smallest mean absolute error) on
+    # measurements.FIT_V100 only (Shoeybi et al. 2019's 13 Megatron-LM rows on DGX-2H, the V100 rows of the eighth held-out
+    # set, fit side since the V100 round): mean error 63.6% -> 11.1%, max 136.6% -> 65.9% (0.32: 12.1%, 0.34: 11.2%, the
+    # a priori 0.64: 63.6%). Given to both V100 parts (validation.V100_CHIPS: same GPU). Leave one table out
+    # (validation.v100_leave_one_table_out): fitted on Figure 5's eight weak-scaling rows 0.35, Tables 7-8 then 23.2% mean
+    # (1.2B on 8 GPUs +72%); on Tables 7-8 0.32, Figure 5 then 7.4%; 13.5% over all rows left out. Read as: a big FP16
+    # GEMM inside a 2019 Megatron-LM step on V100 reaches about a third of the 125-130 TFLOP/s peak (the paper: 39 TFLOP/s,
+    # "30% of peak", on one GPU with recomputation counted), half the A100's 0.64 of 2021; the value is pulled below the
+    # one-GPU row's (that row is -13% at 0.33) by the 1.2B strong-scaling rows, whose loss at 4-8-way tensor parallelism
+    # the model does not produce (+28% / +66% at 0.33): not the NVSwitch bandwidth (the catalogue's 150 GB/s each way is
+    # NVIDIA's published figure; a lower one trades those rows against the 8.3B rows, README), not the overlap (2019
+    # Megatron-LM runs with none, validation.run_overlap). Recomputation-free FLOP counting would give 0.50 instead (README).
+    chip_max_efficiency_before_2022: tuple[tuple[str, float], ...] = (("v100_16gb", 0.33), ("v100_32gb", 0.33))
     # The per-step cost of data parallelism (the round on data-parallel width; validation.fit_width on measurements.FIT_WIDTH:
     # InternLM 7B's ZeRO-1 rows on 8-1,024 A100s and MegaScale's Megatron-LM baseline). Each field below is one candidate
     # structure that round scored (scripts/width_candidates.py prints the table); the default of each is the value the
@@ -125,6 +140,9 @@ class Calibration:
     def max_efficiency(self, year: float | None, chip: str | None = None) -> float:
         """e_max of the software of `year` (None: the newest) on `chip` (None: the shared value)."""
         if year is not None and year < 2022:
+            for name, value in self.chip_max_efficiency_before_2022:
+                if name == chip:
+                    return value
             return self.gemm_max_efficiency
         if chip is not None:
             for name, value in self.chip_max_efficiency_2022:

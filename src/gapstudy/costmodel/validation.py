@@ -21,7 +21,9 @@ HELD_OUT_5 and HELD_OUT_6 are fit side (measurements.FIT_SHARDED): they fit the 
 longer judge anything; HELD_OUT, HELD_OUT_3 and HELD_OUT_4 stay held out (all seen; reported for information), and
 HELD_OUT_7 judged that round once. Since the round on the per-step cost of data parallelism, the rows of HELD_OUT_7 are
 fit side too (measurements.FIT_WIDTH, with MegaScale's Megatron-LM baseline): they fit the data-parallel overlap rate of pure
-data-parallel runs (fit_width) and no longer judge anything. Errors are of throughput: predicted / measured - 1 (for step times,
+data-parallel runs (fit_width) and no longer judge anything. Since the V100 round, HELD_OUT_8's Megatron-LM 2019 rows
+are fit side (measurements.FIT_V100): they fit the V100's e_max of the software before 2022 (fit_v100) and no longer
+judge anything; its DeepSpeed Azure rows stay out of every fit. Errors are of throughput: predicted / measured - 1 (for step times,
 measured / predicted - 1), so a negative error means the model is too slow.
 """
 
@@ -211,8 +213,9 @@ def held_out_8(calibration: Calibration = DEFAULT_CALIBRATION) -> list[Validatio
     """Predicted vs measured on the eighth held-out set (measurements.HELD_OUT_8: the DeepSpeed team's 2022 Azure
     benchmarks, ZeRO-3 data parallelism without tensor or pipeline parallelism, 175B on 256 and 1T / 2T on 1,024
     A100-80GB; Shoeybi et al. 2019's Megatron-LM scaling study, tensor parallelism 1-8 with and without 64-way data
-    parallelism on 1-512 V100-32GB), fixed before any error on it was computed, after all seven earlier sets had been seen; never used to fit
-    or to choose a structure."""
+    parallelism on 1-512 V100-32GB), fixed before any error on it was computed, after all seven earlier sets had been seen, and
+    evaluated once as held out; its Megatron-LM 2019 rows are fit side since the V100 round (measurements.FIT_V100, fit_v100),
+    its DeepSpeed Azure rows fit nothing."""
     return validate(calibration, _m.HELD_OUT_8)
 
 
@@ -387,6 +390,47 @@ def fit_width(rows=None, grid=WIDTH_GRID, calibration: Calibration = DEFAULT_CAL
     scores = {r: error_summary(validate(calibration.replace(dp_overlap_rate=r), rows))["mean_abs_error"] for r in grid}
     best = min(grid, key=lambda r: (round(scores[r], 12), grid.index(r)))
     return {"dp_overlap_rate": best, "mean_abs_error": scores[best], "scores": scores}
+
+
+# e_max of the software before 2022 on the V100 (gemm.Calibration chip_max_efficiency_before_2022), 0.30-0.70 in 0.01 steps
+V100_GRID = tuple(round(0.30 + 0.01 * i, 2) for i in range(41))
+# the V100 chips the fitted value is given to: the rows are V100-32GB (SXM3 in DGX-2H); the 16GB part is the same GPU
+# (same SMs, tensor cores and 900 GB/s HBM2; NVIDIA V100 datasheet), so it takes the same value
+V100_CHIPS = ("v100_16gb", "v100_32gb")
+
+
+def _with_v100(calibration: Calibration, e: float) -> Calibration:
+    others = tuple(p for p in calibration.chip_max_efficiency_before_2022 if p[0] not in V100_CHIPS)
+    return calibration.replace(chip_max_efficiency_before_2022=tuple(sorted(others + tuple((c, e) for c in V100_CHIPS))))
+
+
+def fit_v100(rows=None, grid=V100_GRID, calibration: Calibration = DEFAULT_CALIBRATION) -> dict:
+    """Grid fit of the V100's e_max of the software before 2022 (gemm.Calibration chip_max_efficiency_before_2022) on
+    `rows` (default measurements.FIT_V100: Shoeybi et al. 2019's 13 Megatron-LM rows on DGX-2H, the V100 rows of the
+    eighth held-out set, fit side since the V100 round; no other fit row is on a V100, so none depends on it): the value
+    with the smallest mean absolute error (the first on a tie). Returns {"e_max": e, "mean_abs_error": err, "scores": {e: err}}."""
+    rows = _m.FIT_V100 if rows is None else rows
+    scores = {e: error_summary(validate(_with_v100(calibration, e), rows))["mean_abs_error"] for e in grid}
+    best = min(grid, key=lambda e: (round(scores[e], 12), grid.index(e)))
+    return {"e_max": best, "mean_abs_error": scores[best], "scores": scores}
+
+
+def v100_leave_one_table_out(rows=None, grid=V100_GRID, calibration: Calibration = DEFAULT_CALIBRATION) -> dict:
+    """fit_v100 on one part of FIT_V100, judged on the other: Figure 5's weak-scaling rows (the eight with the paper's
+    three default head counts, labels without 'heads' whose GPU count is 1 or ends the weak-scaling series) against
+    Tables 7-8 (the 8.3B's 16 / 24 heads and the 1.2B's strong scaling on 2 / 4 / 8 GPUs). Returns per direction the
+    fitted e_max and the error summary on the rows left out, and the mean absolute error over all 13 rows left out."""
+    rows = _m.FIT_V100 if rows is None else rows
+    t78 = tuple(r for r in rows if "heads" in r.label or (r.label.startswith("Megatron-LM 2019 1.2B") and "(t 1," not in r.label))
+    fig5 = tuple(r for r in rows if r not in t78)
+    out, errs = {}, []
+    for name, fit_on, judge in (("figure_5", fig5, t78), ("tables_7_8", t78, fig5)):
+        e = fit_v100(fit_on, grid, calibration)["e_max"]
+        judged = validate(_with_v100(calibration, e), judge)
+        errs += [abs(r.error) for r in judged]
+        out[name] = {"e_max": e, "rows": len(fit_on), "left_out": error_summary(judged)}
+    out["mean_abs_error"] = float(np.mean(errs))
+    return out
 
 
 def fit_rows() -> tuple:
