@@ -358,6 +358,13 @@ def fit_comm_overlap(rows=None, grid_tensor=TENSOR_OVERLAP_GRID, grid=DATA_OVERL
             "mean_abs_error": best["mean_abs_error"], "scores": scores}
 
 
+def _grid_fit(rows, grid, calibration_at) -> tuple[float, dict]:
+    """One constant fitted on a grid: the value whose calibration (calibration_at(value)) gives `rows` the smallest
+    mean absolute error, the first on a tie (errors compared to 12 decimals); and every value's error."""
+    scores = {v: error_summary(validate(calibration_at(v), rows))["mean_abs_error"] for v in grid}
+    return min(grid, key=lambda v: (round(scores[v], 12), grid.index(v))), scores
+
+
 # ZeRO-3 collectives' progress rate while compute runs (gemm.Calibration sharded_overlap_rate), 0 to 0.2 in 0.01 steps
 SHARDED_GRID = tuple(round(0.01 * i, 2) for i in range(21))
 
@@ -368,9 +375,8 @@ def fit_sharded(rows=None, grid=SHARDED_GRID, calibration: Calibration = DEFAULT
     that defined it; the 33 rows of fit_rows() have no ZeRO-3 run, so they do not depend on it): the value with the
     smallest mean absolute error (the first on a tie). Returns {"sharded_overlap_rate": r, "mean_abs_error": err,
     "scores": {r: err}}."""
-    rows = _m.FIT_SHARDED if rows is None else rows
-    scores = {r: error_summary(validate(calibration.replace(sharded_overlap_rate=r), rows))["mean_abs_error"] for r in grid}
-    best = min(grid, key=lambda r: (round(scores[r], 12), grid.index(r)))
+    best, scores = _grid_fit(_m.FIT_SHARDED if rows is None else rows, grid,
+                             lambda r: calibration.replace(sharded_overlap_rate=r))
     return {"sharded_overlap_rate": best, "mean_abs_error": scores[best], "scores": scores}
 
 
@@ -386,9 +392,7 @@ def fit_width(rows=None, grid=WIDTH_GRID, calibration: Calibration = DEFAULT_CAL
     nodes): the value with the smallest mean absolute error (the first on a tie). The 33 rows of fit_rows() are one-node
     pure data parallelism (Dao 2023) or model-parallel, so they hardly depend on it (reported, not fitted). Returns
     {"dp_overlap_rate": r, "mean_abs_error": err, "scores": {r: err}}."""
-    rows = _m.FIT_WIDTH if rows is None else rows
-    scores = {r: error_summary(validate(calibration.replace(dp_overlap_rate=r), rows))["mean_abs_error"] for r in grid}
-    best = min(grid, key=lambda r: (round(scores[r], 12), grid.index(r)))
+    best, scores = _grid_fit(_m.FIT_WIDTH if rows is None else rows, grid, lambda r: calibration.replace(dp_overlap_rate=r))
     return {"dp_overlap_rate": best, "mean_abs_error": scores[best], "scores": scores}
 
 
@@ -409,9 +413,7 @@ def fit_v100(rows=None, grid=V100_GRID, calibration: Calibration = DEFAULT_CALIB
     `rows` (default measurements.FIT_V100: Shoeybi et al. 2019's 13 Megatron-LM rows on DGX-2H, the V100 rows of the
     eighth held-out set, fit side since the V100 round; no other fit row is on a V100, so none depends on it): the value
     with the smallest mean absolute error (the first on a tie). Returns {"e_max": e, "mean_abs_error": err, "scores": {e: err}}."""
-    rows = _m.FIT_V100 if rows is None else rows
-    scores = {e: error_summary(validate(_with_v100(calibration, e), rows))["mean_abs_error"] for e in grid}
-    best = min(grid, key=lambda e: (round(scores[e], 12), grid.index(e)))
+    best, scores = _grid_fit(_m.FIT_V100 if rows is None else rows, grid, lambda e: _with_v100(calibration, e))
     return {"e_max": best, "mean_abs_error": scores[best], "scores": scores}
 
 
