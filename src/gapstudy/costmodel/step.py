@@ -210,12 +210,12 @@ def evaluate(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch
         bound = mb_compute
         if cal.dp_hide_backward_only:  # candidate (1b): the all-reduce hides only behind the last backward pass
             bound = np.where(zero <= 1, mb_compute - layers_per_stage * fwd - logits / 3.0, mb_compute)
-        hide = bound * np.where(zero >= 2, m, 1.0)
-        if cal.dp_overlap_rate != 1.0:  # (1a): pure data parallelism's stage 0-2 traffic progresses at a fraction
-            hide = np.where((zero <= 2) & pure_dp, cal.dp_overlap_rate * hide, hide)
-        # ZeRO-3's collectives progress alongside compute at only a fraction of their stand-alone speed (Calibration
-        # sharded_overlap_rate, fitted): compute of length c hides at most rate x c of them; the rest is exposed
-        hide = np.where(zero == 3, cal.sharded_overlap_rate * hide, hide)
+        # data-parallel traffic progresses alongside compute at only a fraction of its stand-alone speed (fitted
+        # Calibration rates): compute of length c hides at most rate x c of it, the rest is exposed. ZeRO-3's collectives
+        # at sharded_overlap_rate; pure data parallelism's stage 0-2 traffic at dp_overlap_rate (candidate 1a of the
+        # width round); model-parallel runs' stage 0-2 traffic at the whole bound
+        rate = np.where(zero == 3, cal.sharded_overlap_rate, np.where(pure_dp, cal.dp_overlap_rate, 1.0))
+        hide = rate * (bound * np.where(zero >= 2, m, 1.0))
         dp_time = dp_time - np.minimum(f_dp * dp_time, hide)
         tp_hidden = overlap.tensor * tp_time
         tp_time = tp_time - tp_hidden
