@@ -218,8 +218,7 @@ def _scenario(p, seed, cfg, observed_counts, obs_year, obs_x, lower, upper, n_ob
     after = obs_year >= 2023.0
     dens = density.predictive_logpdf(res, (2023.0, 2026.0))
     lp = dens.logpdf(obs_x[after])
-    by_width = {f"{w:g}": float(np.mean(density.predictive_logpdf(res, (2023.0, 2026.0), bandwidth=w).logpdf(obs_x[after])))
-                for w in density.SMOOTHING_WIDTHS} if after.any() else {}
+    by_width = _log_scores_by_width(res, (2023.0, 2026.0), obs_x[after], dens)
     return {
         "name": _name(p), "anchor": p.anchor, "beliefs": p.beliefs, "cost": p.cost,
         "releases": int(len(res)),
@@ -362,8 +361,7 @@ def run(cfg) -> dict:
             "predicted_share_inside": g["pooled"], "predicted_share_inside_q05": g["q05"],
             "predicted_share_inside_q95": g["q95"], "predicted_releases_per_world": g["releases_per_world"],
             "log_score": float(d.logpdf(obs_x[sel]).mean()) if sel.any() else None,
-            "log_score_by_width": {f"{w:g}": float(density.predictive_logpdf(pred, (a, b), bandwidth=w).logpdf(obs_x[sel]).mean())
-                                   for w in density.SMOOTHING_WIDTHS} if sel.any() else {},
+            "log_score_by_width": _log_scores_by_width(pred, (a, b), obs_x[sel], d),
             "h0_log_score": float(h0_pre.logpdf(obs_x[sel], obs_year[sel]).mean()) if sel.any() else None,
         })
     fit_years_rows = []
@@ -407,6 +405,15 @@ def run(cfg) -> dict:
         "h2_likelihood": h2,
         "deploy_sensitivity": sensitivity,
     }
+
+
+def _log_scores_by_width(result, years, x, dens) -> dict:
+    """Mean log density of `x` under the simulated density of `years` at each width of density.SMOOTHING_WIDTHS ({} for
+    no x); `dens`, the density at the rule's width (density.BANDWIDTH), is reused rather than built again."""
+    if not x.size:
+        return {}
+    return {f"{w:g}": float((dens if w == density.BANDWIDTH else density.predictive_logpdf(result, years, bandwidth=w))
+                            .logpdf(x).mean()) for w in density.SMOOTHING_WIDTHS}
 
 
 def smoothing_effect(scenarios: list[dict], prediction: list[dict], h0, obs_year, obs_x) -> dict:
