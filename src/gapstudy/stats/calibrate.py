@@ -13,7 +13,7 @@ from gapstudy.errors import GapstudyError
 from gapstudy.stats import critical, deficit, dip, scan, skewt
 from gapstudy.stats.excess_mass import calibration_density
 from gapstudy.stats.mixture import START_SPLITS, bimodality_lr, sample_two_normals, skewt_lr
-from gapstudy.stats.rounding import jitter_bounds
+from gapstudy.stats.rounding import has_ties, jitter_bounds
 from gapstudy.stats.silverman import CENTRAL, finite_sample_lambda, hall_york_lambda
 from gapstudy.stats.simulate import _wilson
 
@@ -53,10 +53,11 @@ MIXTURE_ELEMENTS = 4_000_000
 TABLE_FILE = "calibration_table.json"
 
 
-def rejection_limit(alpha: float, n_boot: int) -> int:
+def rejection_limit(alpha, n_boot: int):
     """Reject iff fewer than this many inner statistics reach the observed one:
-    (1 + ge) / (1 + B) <= alpha iff ge <= alpha (1 + B) - 1."""
-    return int(math.floor(alpha * (1 + n_boot) - 1 + 1e-9)) + 1
+    (1 + ge) / (1 + B) <= alpha iff ge <= alpha (1 + B) - 1. alpha: one level (an int back) or an array of levels."""
+    limit = np.floor(np.asarray(alpha, dtype=float) * (1 + n_boot) - 1 + 1e-9).astype(np.int64) + 1
+    return int(limit) if limit.ndim == 0 else limit
 
 
 def _sequential(reps: int, exceed, alpha, n_boot: int, tie_rng: np.random.Generator | None = None) -> np.ndarray:
@@ -68,8 +69,8 @@ def _sequential(reps: int, exceed, alpha, n_boot: int, tie_rng: np.random.Genera
     exactly L counts is rejected with probability f, so that the test has size alpha exactly when
     the inner null is exact (P(count < L) = L / (1 + B) for a uniform p-value), as the B = infinity
     test it stands for; rounding the limit instead would test at L / (1 + B)."""
-    total = np.broadcast_to(np.asarray(alpha, dtype=float) * (1 + n_boot), (reps,))
-    limit = np.floor(total + 1e-9).astype(np.int64)  # rejection_limit of each level
+    alpha = np.broadcast_to(np.asarray(alpha, dtype=float), (reps,))
+    total, limit = alpha * (1 + n_boot), rejection_limit(alpha, n_boot)
     frac = np.where(total - limit > 1e-9, total - limit, 0.0)
     if np.any(frac > 0) and tie_rng is None:
         raise GapstudyError(f"alpha (1 + B) = {total[np.argmax(frac)]:.4f} is not an integer: a randomised limit needs tie_rng")
@@ -317,7 +318,7 @@ def rejections(samples, tests, *, alpha, rng_for_test, opts: dict) -> dict[str, 
         raise GapstudyError(f"unknown test(s) {unknown}; choose from {', '.join(TESTS)}")
     b = int(opts.get("inner_boot", INNER_B))
     xs = jittered(samples, rng_for_test("jitter"))
-    tied = np.any(np.diff(np.sort(samples, axis=1), axis=1) == 0, axis=1)  # before the tie-breaking draw
+    tied = has_ties(np.sort(samples, axis=1))  # before the tie-breaking draw
     dens = Densities(xs)
     out = {}
     for name in tests:

@@ -10,7 +10,7 @@ from scipy.special import gammaln
 
 from gapstudy.stats import _checks, kde
 from gapstudy.stats._result import Unpacks
-from gapstudy.stats.rounding import jitter_once
+from gapstudy.stats.rounding import has_ties, jitter_once
 
 # Hartigan & Hartigan (1985) define the dip for n >= 4; `diptest` returns 0 below that.
 MIN_N = 4
@@ -224,7 +224,7 @@ def dip_test(x, *, method: str = "calibrated", n_boot: int = DEFAULT_N_BOOT, jit
         ge = null.size - np.searchsorted(null, value - 1e-12, side="left")
         return float((1.0 + ge) / (1.0 + null.size))
 
-    tied = bool(np.any(np.diff(xs) == 0))
+    tied = bool(has_ties(xs))
 
     def mapped(p: float) -> float:
         if method != "calibrated" or n < CALIBRATED_MIN_N or p >= 1.0:

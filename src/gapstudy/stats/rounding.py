@@ -97,6 +97,11 @@ def jitter(x, mode, *, size: int, rng: np.random.Generator) -> np.ndarray:
     return lo + u * (hi - lo)
 
 
+def has_ties(x_sorted):
+    """Whether a sorted sample has tied values (per row of the last axis for an array of sorted samples)."""
+    return np.any(np.diff(x_sorted, axis=-1) == 0, axis=-1)
+
+
 JITTER_MODES = ("auto", "log10", "decimal")  # the named tie-breaking modes (or a half-width, or None)
 
 
