@@ -29,25 +29,22 @@ LATER_HELD_OUT = (("held_out_2", "second", held_out_2), ("held_out_3", "third", 
                   ("held_out_4", "fourth", held_out_4), ("held_out_5", "fifth", held_out_5),
                   ("held_out_6", "sixth", held_out_6), ("held_out_7", "seventh", held_out_7),
                   ("held_out_8", "eighth", held_out_8))
+# Held-out sets whose rows (or some of them) fit a constant since a later round, and how their section title says so
+_SHARDED_SIDE = "fit side since the sharded-data-parallel round: its rows are in measurements.FIT_SHARDED"
+FIT_SIDE = {
+    "held_out_2": _SHARDED_SIDE, "held_out_5": _SHARDED_SIDE, "held_out_6": _SHARDED_SIDE,
+    "held_out_7": "fit side since the round on the per-step cost of data parallelism: its rows are in measurements.FIT_WIDTH",
+    "held_out_8": ("its Megatron-LM 2019 rows fit side since the V100 round: they are measurements.FIT_V100; its DeepSpeed "
+                   "Azure rows fit nothing"),
+}
 # Held-out sets whose rows fit the sharded-data-parallel constant since the round that defined measurements.FIT_SHARDED
-FIT_SIDE_SINCE_SHARDED = frozenset({"held_out_2", "held_out_5", "held_out_6"})
-# Held-out sets whose rows fit the data-parallel overlap rate since the round that defined measurements.FIT_WIDTH
-FIT_SIDE_SINCE_WIDTH = frozenset({"held_out_7"})
-# Held-out sets whose Megatron-LM 2019 rows fit the V100's e_max since the round that defined measurements.FIT_V100
-FIT_SIDE_SINCE_V100 = frozenset({"held_out_8"})
+FIT_SIDE_SINCE_SHARDED = frozenset(k for k, why in FIT_SIDE.items() if why == _SHARDED_SIDE)
 
 
 def _later_title(key: str, nth: str) -> str:
-    """Section title of a later held-out set: still held out, or fit side since the sharded round."""
-    if key in FIT_SIDE_SINCE_SHARDED:
-        return (f"{nth} held-out set (fixed before it was first evaluated; fit side since the sharded-data-parallel round: "
-                f"its rows are in measurements.FIT_SHARDED)")
-    if key in FIT_SIDE_SINCE_WIDTH:
-        return (f"{nth} held-out set (fixed before it was first evaluated; fit side since the round on the per-step cost of "
-                f"data parallelism: its rows are in measurements.FIT_WIDTH)")
-    if key in FIT_SIDE_SINCE_V100:
-        return (f"{nth} held-out set (fixed before it was first evaluated; its Megatron-LM 2019 rows fit side since the V100 "
-                f"round: they are measurements.FIT_V100; its DeepSpeed Azure rows fit nothing)")
+    """Section title of a later held-out set: still held out, or fit side since a later round (FIT_SIDE)."""
+    if key in FIT_SIDE:
+        return f"{nth} held-out set (fixed before it was first evaluated; {FIT_SIDE[key]})"
     return f"{nth} held-out set (fixed before it was evaluated; never used to fit)"
 
 
@@ -234,14 +231,10 @@ def headline(results) -> dict:
     for key, nth in (("held_out", ""), *((k, f"{n} ") for k, n, _ in LATER_HELD_OUT)):
         v = val[f"{key}_summary"]
         out[f"{nth}held-out mean abs error"], out[f"{nth}held-out max abs error"] = v["mean_abs_error"], v["max_abs_error"]
-    out["sharded fit-side mean abs error"] = val["fit_sharded_summary"]["mean_abs_error"]
-    out["sharded fit-side max abs error"] = val["fit_sharded_summary"]["max_abs_error"]
-    if "fit_width_summary" in val:  # results written before the round on the per-step cost of data parallelism lack it
-        out["width fit-side mean abs error"] = val["fit_width_summary"]["mean_abs_error"]
-        out["width fit-side max abs error"] = val["fit_width_summary"]["max_abs_error"]
-    if "fit_v100_summary" in val:  # results written before the V100 round lack it
-        out["V100 fit-side mean abs error"] = val["fit_v100_summary"]["mean_abs_error"]
-        out["V100 fit-side max abs error"] = val["fit_v100_summary"]["max_abs_error"]
+    for key, name in (("fit_sharded", "sharded"), ("fit_width", "width"), ("fit_v100", "V100")):
+        if f"{key}_summary" in val:  # results written before the round that defined the set lack it
+            v = val[f"{key}_summary"]
+            out[f"{name} fit-side mean abs error"], out[f"{name} fit-side max abs error"] = v["mean_abs_error"], v["max_abs_error"]
     return {**out,
             "years with a band at the range's middle": sum(1 for y in results["years"] if y["band_mid"]),
             "layouts evaluated": results["layouts_evaluated"]}
@@ -347,26 +340,15 @@ def _width_sentence(v) -> str:
             f"(measurements.MEGASCALE_BASELINE).")
 
 
-def _fit_width_sentence(v) -> str:
-    """The data-parallel-width fit-side set in words ('' in results written before it existed)."""
-    fw = v.get("fit_width_summary")
-    if fw is None:
+def _fit_side_sentence(v, key: str, what: str, inside: str, drift: bool = False) -> str:
+    """A fit-side set (results key `key`: FIT_SHARDED, FIT_WIDTH, FIT_V100) in words ('' in results written before it
+    existed): `what` it fits, `inside` the parenthesis saying which rows and which constant."""
+    s = v.get(f"{key}_summary")
+    if s is None:
         return ""
-    return (f"Data-parallel step cost, fit side since the round that defined it (measurements.FIT_WIDTH: the seventh "
-            f"held-out set's rows and MegaScale's Megatron-LM baseline, both seen before; they fit the overlap rate of pure "
-            f"data parallelism's gradient traffic, gemm.Calibration dp_overlap_rate): {fw['rows']} rows, mean "
-            f"{100 * fw['mean_abs_error']:.1f}%, max {100 * fw['max_abs_error']:.1f}% ({_signed_range(v['fit_width'])}). ")
-
-
-def _fit_v100_sentence(v) -> str:
-    """The V100 fit-side set in words ('' in results written before it existed)."""
-    fv = v.get("fit_v100_summary")
-    if fv is None:
-        return ""
-    return (f"V100 GEMM efficiency, fit side since the round that defined it (measurements.FIT_V100: the eighth held-out "
-            f"set's Megatron-LM 2019 rows on DGX-2H, seen before; they fit the V100's e_max of the software before 2022, "
-            f"gemm.Calibration chip_max_efficiency_before_2022): {fv['rows']} rows, mean "
-            f"{100 * fv['mean_abs_error']:.1f}%, max {100 * fv['max_abs_error']:.1f}% ({_signed_range(v['fit_v100'])}). ")
+    return (f"{what}, fit side since the round that defined it ({inside}): {s['rows']} rows, mean "
+            f"{100 * s['mean_abs_error']:.1f}%, max {100 * s['max_abs_error']:.1f}%"
+            + (f", drift {s['size_drift_points']:+.1f} points" if drift else "") + f" ({_signed_range(v[key])}). ")
 
 
 def _summary_lines(results) -> list[str]:
@@ -375,7 +357,6 @@ def _summary_lines(results) -> list[str]:
     h4 = v["held_out_4_summary"]
     h5 = v["held_out_5_summary"]
     h6 = v["held_out_6_summary"]
-    fs = v["fit_sharded_summary"]
     h7 = v["held_out_7_summary"]
     h8 = v["held_out_8_summary"]
     a = results["assumptions"]
@@ -389,10 +370,9 @@ def _summary_lines(results) -> list[str]:
         f"{f['size_drift_points']:+.1f} points, held out {h['size_drift_points']:+.1f} (sizes "
         f"{params_label(min(r['params_b'] for r in v['held_out']) * 1e9)}-{params_label(max(r['params_b'] for r in v['held_out']) * 1e9)}), "
         f"all rows {v['all_summary']['size_drift_points']:+.1f}. "
-        f"Sharded data parallelism (ZeRO-3 / FSDP), fit side since the round that defined it (measurements.FIT_SHARDED: the "
-        f"rows of the second, fifth and sixth held-out sets, all seen before; they fit the sharded overlap rate, "
-        f"gemm.Calibration sharded_overlap_rate): {fs['rows']} rows, mean {100 * fs['mean_abs_error']:.1f}%, max "
-        f"{100 * fs['max_abs_error']:.1f}%, drift {fs['size_drift_points']:+.1f} points ({_signed_range(v['fit_sharded'])}). "
+        + _fit_side_sentence(v, "fit_sharded", "Sharded data parallelism (ZeRO-3 / FSDP)",
+                             "measurements.FIT_SHARDED: the rows of the second, fifth and sixth held-out sets, all seen "
+                             "before; they fit the sharded overlap rate, gemm.Calibration sharded_overlap_rate", drift=True) +
         f"Second held-out set (fit side since that round), fixed before it was evaluated because the first informed a structural choice "
         f"({h2['rows']} rows: {_held_out_names(v['held_out_2'])}): mean {100 * h2['mean_abs_error']:.1f}%, "
         f"max {100 * h2['max_abs_error']:.1f}%, drift {h2['size_drift_points']:+.1f} points (sizes "
@@ -411,7 +391,14 @@ def _summary_lines(results) -> list[str]:
         f"Sixth held-out set (fit side since the sharded round), fixed before it was evaluated because the first five had been seen ({h6['rows']} rows: "
         f"{_held_out_names(v['held_out_6'])}): mean {100 * h6['mean_abs_error']:.1f}%, max {100 * h6['max_abs_error']:.1f}% "
         f"({_signed_range(v['held_out_6'])}). "
-        + _fit_width_sentence(v) + _fit_v100_sentence(v) +
+        + _fit_side_sentence(v, "fit_width", "Data-parallel step cost",
+                             "measurements.FIT_WIDTH: the seventh held-out set's rows and MegaScale's Megatron-LM baseline, "
+                             "both seen before; they fit the overlap rate of pure data parallelism's gradient traffic, "
+                             "gemm.Calibration dp_overlap_rate")
+        + _fit_side_sentence(v, "fit_v100", "V100 GEMM efficiency",
+                             "measurements.FIT_V100: the eighth held-out set's Megatron-LM 2019 rows on DGX-2H, seen before; "
+                             "they fit the V100's e_max of the software before 2022, gemm.Calibration "
+                             "chip_max_efficiency_before_2022") +
         f"Seventh held-out set (fit side since the round on the per-step cost of data parallelism), fixed before it was "
         f"evaluated because the first six had been seen ({h7['rows']} rows: "
         f"{_held_out_names(v['held_out_7'])}): mean {100 * h7['mean_abs_error']:.1f}%, max {100 * h7['max_abs_error']:.1f}% "
