@@ -597,11 +597,31 @@ def test_fifth_held_out_set_is_fixed_cited_and_reported():
     assert -35.0 <= s["size_drift_points"] <= -18.0, s
 
 
+def _assert_new_rows_well_formed(runs, earlier, metrics):
+    """A later held-out set's rows, by form only (nothing predicted): no label and no shape-and-layout shared with the
+    `earlier` rows, labels unique, chips in the catalogue with known hardware changes, shapes and layouts that
+    step.evaluate accepts (checked by hand), a catalogued framework, a metric of `metrics`, a positive value, and none of
+    the options only earlier sets use. Returns the shape-and-layout key."""
+    from gapstudy.costmodel.hardware import get_hardware
+    from gapstudy.costmodel.validation import FRAMEWORKS
+    key = lambda r: (r.layers, r.hidden, r.heads, r.seq_len, r.vocab, r.tensor, r.pipeline, r.data, r.global_batch)
+    assert {r.label for r in runs}.isdisjoint({r.label for r in earlier}) and len({r.label for r in runs}) == len(runs)
+    assert {key(r) for r in runs}.isdisjoint({key(r) for r in earlier})
+    for r in runs:
+        hw = get_hardware(r.chip)
+        assert all(hasattr(hw, k) for k in r.hardware_changes)
+        assert r.hidden % r.heads == 0 and r.heads % r.tensor == 0 and r.hidden % r.tensor == 0 and r.vocab % r.tensor == 0
+        assert r.layers % r.pipeline == 0 and r.interleaves == (1,)
+        assert all(r.global_batch % (r.data * b) == 0 for b in r.micro_batches)
+        assert r.framework in FRAMEWORKS and r.metric in metrics and r.value > 0
+        assert r.op_recompute_weights is None and r.timed_layers is None and not r.sequence_parallel
+    return key
+
+
 def test_sixth_held_out_set_is_fixed_cited_and_well_formed():
     # Structure only: this test never predicts a row of the set (it was committed, 9c30b63, before any error on it was
     # computed, after the five earlier sets had been seen; the experiment reports its errors).
-    from gapstudy.costmodel.hardware import get_hardware
-    from gapstudy.costmodel.validation import FRAMEWORKS, held_out_6, run_params
+    from gapstudy.costmodel.validation import held_out_6, run_params
     runs = measurements.HELD_OUT_6
     assert held_out_6.__module__ == "gapstudy.costmodel.validation"  # reported like the earlier sets (not called here)
     sources = {measurements.OPT175B, measurements.BLOOMBERGGPT, measurements.TINYLLAMA}
@@ -615,19 +635,7 @@ def test_sixth_held_out_set_is_fixed_cited_and_well_formed():
                + measurements.HELD_OUT_4 + measurements.HELD_OUT_5 + measurements.DEEPSPEED_LAYOUTS
                + measurements.FLASH_BASELINES)
     assert sources.isdisjoint({r.source for r in earlier})
-    # no row shared with any other set, by label or by shape and layout
-    key = lambda r: (r.layers, r.hidden, r.heads, r.seq_len, r.vocab, r.tensor, r.pipeline, r.data, r.global_batch)
-    assert {r.label for r in runs}.isdisjoint({r.label for r in earlier}) and len({r.label for r in runs}) == len(runs)
-    assert {key(r) for r in runs}.isdisjoint({key(r) for r in earlier})
-    # chips in the catalogue; shapes and layouts consistent (what step.evaluate would reject, checked here by hand)
-    for r in runs:
-        hw = get_hardware(r.chip)
-        assert all(hasattr(hw, k) for k in r.hardware_changes)
-        assert r.hidden % r.heads == 0 and r.heads % r.tensor == 0 and r.hidden % r.tensor == 0 and r.vocab % r.tensor == 0
-        assert r.layers % r.pipeline == 0 and r.interleaves == (1,)
-        assert all(r.global_batch % (r.data * b) == 0 for b in r.micro_batches)
-        assert r.framework in FRAMEWORKS and r.metric in ("tflops", "step_time") and r.value > 0
-        assert r.op_recompute_weights is None and r.timed_layers is None and not r.sequence_parallel
+    _assert_new_rows_well_formed(runs, earlier, ("tflops", "step_time"))
     opt, bbg, tiny = runs
     assert [(r.recompute, r.flash_attention) for r in runs] == [("full", False), ("full", False), ("none", True)]
     # OPT-175B: 992 GPUs = TP 8 x 124 replicas, 8 sequences each (the launcher's ddp_bsz for 2M tokens), FSDP without
@@ -699,8 +707,7 @@ def test_sharded_fit_set_fits_the_overlap_rate_and_per_layer_collectives():
 def test_seventh_held_out_set_is_fixed_cited_and_well_formed():
     # Structure only: this test never predicts a row of the set (it was committed, 3d0caf9, before any error on it was
     # computed, after the six earlier sets had been seen; the experiment reports its errors).
-    from gapstudy.costmodel.hardware import get_hardware
-    from gapstudy.costmodel.validation import FRAMEWORKS, held_out_7, run_params
+    from gapstudy.costmodel.validation import held_out_7, run_params
     runs = measurements.HELD_OUT_7
     assert held_out_7.__module__ == "gapstudy.costmodel.validation"  # reported like the earlier sets (not called here)
     assert len(runs) == 22 and {r.source for r in runs} == {measurements.INTERNLM}
@@ -713,19 +720,8 @@ def test_seventh_held_out_set_is_fixed_cited_and_well_formed():
                + measurements.HELD_OUT_4 + measurements.HELD_OUT_5 + measurements.HELD_OUT_6
                + measurements.DEEPSPEED_LAYOUTS + measurements.FLASH_BASELINES + measurements.MEGASCALE_BASELINE)
     assert measurements.INTERNLM not in {r.source for r in earlier}
-    # no row shared with any other set, by label or by shape and layout
-    key = lambda r: (r.layers, r.hidden, r.heads, r.seq_len, r.vocab, r.tensor, r.pipeline, r.data, r.global_batch)
-    assert {r.label for r in runs}.isdisjoint({r.label for r in earlier}) and len({r.label for r in runs}) == len(runs)
-    assert {key(r) for r in runs}.isdisjoint({key(r) for r in earlier})
-    # chip in the catalogue; shapes and layouts consistent (what step.evaluate would reject, checked here by hand)
+    _assert_new_rows_well_formed(runs, earlier, ("step_time",))
     for r in runs:
-        hw = get_hardware(r.chip)
-        assert all(hasattr(hw, k) for k in r.hardware_changes)
-        assert r.hidden % r.heads == 0 and r.heads % r.tensor == 0 and r.hidden % r.tensor == 0 and r.vocab % r.tensor == 0
-        assert r.layers % r.pipeline == 0 and r.interleaves == (1,)
-        assert all(r.global_batch % (r.data * b) == 0 for b in r.micro_batches)
-        assert r.framework in FRAMEWORKS and r.metric == "step_time" and r.value > 0
-        assert r.op_recompute_weights is None and r.timed_layers is None and not r.sequence_parallel
         # InternLM 7B (configs/7B_sft.py): 32 x 4096, 32 heads, SwiGLU 11008, V 103,168 untied, 2048 tokens
         assert (r.layers, r.hidden, r.heads, r.seq_len, r.vocab) == (32, 4096, 32, 2048, 103168)
         assert r.layer_weights == pytest.approx(4 + 3 * 11008 / 4096) and r.embedding_params == 2 * 103168 * 4096
@@ -805,8 +801,7 @@ def test_width_fit_set_fits_the_data_parallel_overlap_rate():
 def test_eighth_held_out_set_is_fixed_cited_and_well_formed():
     # Structure only: this test never predicts a row of the set (it was committed after the seven earlier sets had been
     # seen and before any error on it was computed; the experiment reports its errors).
-    from gapstudy.costmodel.hardware import get_hardware
-    from gapstudy.costmodel.validation import FRAMEWORKS, held_out_8, run_params
+    from gapstudy.costmodel.validation import held_out_8, run_params
     runs = measurements.HELD_OUT_8
     assert held_out_8.__module__ == "gapstudy.costmodel.validation"  # reported like the earlier sets (not called here)
     azure = [r for r in runs if r.source == measurements.DEEPSPEED_AZURE]
@@ -823,19 +818,10 @@ def test_eighth_held_out_set_is_fixed_cited_and_well_formed():
                + measurements.HELD_OUT_4 + measurements.HELD_OUT_5 + measurements.HELD_OUT_6 + measurements.HELD_OUT_7
                + measurements.DEEPSPEED_LAYOUTS + measurements.FLASH_BASELINES + measurements.MEGASCALE_BASELINE)
     assert {measurements.DEEPSPEED_AZURE, measurements.MEGATRON_2019}.isdisjoint({r.source for r in earlier})
-    # no row shared with any other set, by label or by shape and layout; none repeated within the set
-    key = lambda r: (r.layers, r.hidden, r.heads, r.seq_len, r.vocab, r.tensor, r.pipeline, r.data, r.global_batch)
-    assert {r.label for r in runs}.isdisjoint({r.label for r in earlier}) and len({r.label for r in runs}) == len(runs)
-    assert {key(r) for r in runs}.isdisjoint({key(r) for r in earlier}) and len({key(r) for r in runs}) == len(runs)
-    # chips in the catalogue; shapes and layouts consistent (what step.evaluate would reject, checked here by hand)
+    key = _assert_new_rows_well_formed(runs, earlier, ("tflops",))
+    assert len({key(r) for r in runs}) == len(runs)  # none repeated within the set
     for r in runs:
-        hw = get_hardware(r.chip)
-        assert all(hasattr(hw, k) for k in r.hardware_changes)
-        assert r.hidden % r.heads == 0 and r.heads % r.tensor == 0 and r.hidden % r.tensor == 0 and r.vocab % r.tensor == 0
-        assert r.layers % r.pipeline == 0 and r.pipeline == 1 and r.interleaves == (1,)
-        assert all(r.global_batch % (r.data * b) == 0 for b in r.micro_batches)
-        assert r.framework == "megatron" and r.framework in FRAMEWORKS and r.metric == "tflops" and r.value > 0
-        assert r.op_recompute_weights is None and r.timed_layers is None and not r.sequence_parallel
+        assert r.pipeline == 1 and r.framework == "megatron"
         # GPT-2-style blocks: 4h MLP, learned positions, tied embeddings (the defaults); full recomputation; no FlashAttention
         assert r.layer_weights is None and r.embedding_params is None and r.recompute == "full" and not r.flash_attention
         # no accumulation: one micro-batch per replica a step
