@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import time
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Iterator
@@ -69,6 +70,17 @@ def _worker_init() -> None:
             pass
 
 
+def _wait_ended(proc: multiprocessing.process.BaseProcess, timeout: float) -> bool:
+    """True once `proc`'s exit status is known, waiting up to `timeout` seconds. A join alone can
+    report a dead worker alive: the pool's management thread may reap it first and record its
+    status a moment later (seen in about one run in four)."""
+    deadline = time.monotonic() + timeout
+    proc.join(timeout)
+    while proc.exitcode is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return proc.exitcode is not None
+
+
 def _end_workers(pool: ProcessPoolExecutor) -> None:
     """Terminate a pool's worker processes now, without waiting for their tasks."""
     procs = list((getattr(pool, "_processes", None) or {}).values())
@@ -76,8 +88,7 @@ def _end_workers(pool: ProcessPoolExecutor) -> None:
         if proc.is_alive():
             proc.terminate()
     for proc in procs:
-        proc.join(timeout=5)
-        if proc.is_alive():
+        if not _wait_ended(proc, timeout=5):
             proc.kill()
     pool.shutdown(wait=False, cancel_futures=True)
 
