@@ -856,6 +856,84 @@ def test_eighth_held_out_set_is_fixed_cited_and_well_formed():
     assert [round(run_params(r) / 1e9, 1) for r in meg[:4]] == [1.2, 2.5, 4.2, 8.3]
 
 
+def test_ninth_held_out_set_is_fixed_cited_and_well_formed():
+    # Structure only: this test never predicts a row of the set (it was committed after the eight earlier sets had been
+    # seen and before any error on it was computed; held_out_9 reports its errors, later and elsewhere).
+    from gapstudy.costmodel.hardware import get_hardware
+    from gapstudy.costmodel.validation import held_out_9, run_params
+    runs = measurements.HELD_OUT_9
+    assert held_out_9.__module__ == "gapstudy.costmodel.validation"  # reported like the earlier sets (not called here)
+    tr1 = [r for r in runs if r.source == measurements.BIGSCIENCE_TR1]
+    sc = [r for r in runs if r.source == measurements.STARCODER]
+    pax = [r for r in runs if r.source == measurements.PAX]
+    assert (len(runs), len(tr1), len(sc), len(pax)) == (11, 4, 1, 6)
+    # cited: the pages and their versions (commits), the paper and where its text was read, the configs
+    assert "tr1-13B-base/README.md" in measurements.BIGSCIENCE_TR1 and "commit 053adaf" in measurements.BIGSCIENCE_TR1
+    assert "chronicles.md" in measurements.BIGSCIENCE_TR1 and "commit 0f19d3f" in measurements.BIGSCIENCE_TR1
+    assert "experiments/bandwidth/README.md" in measurements.BIGSCIENCE_TR1
+    assert "arXiv:2305.06161" in measurements.STARCODER and "Multi-Node GPU Setup" in measurements.STARCODER
+    assert "commit aeeddc9" in measurements.STARCODER and "model card" in measurements.STARCODER
+    assert "rosetta/rosetta/projects/pax/README.md" in measurements.PAX and "commit 12d19d5" in measurements.PAX
+    assert "configs.py (commit 04516ac)" in measurements.PAX and "model_params.py (commit 0a866a7)" in measurements.PAX
+    # sources used nowhere else: not fitted on, in no earlier held-out set, not among the reported-only rows
+    earlier = (fit_rows() + measurements.HELD_OUT + measurements.HELD_OUT_2 + measurements.HELD_OUT_3
+               + measurements.HELD_OUT_4 + measurements.HELD_OUT_5 + measurements.HELD_OUT_6 + measurements.HELD_OUT_7
+               + measurements.HELD_OUT_8 + measurements.DEEPSPEED_LAYOUTS + measurements.FLASH_BASELINES
+               + measurements.MEGASCALE_BASELINE + measurements.FIT_SHARDED + measurements.FIT_WIDTH + measurements.FIT_V100)
+    sources = {measurements.BIGSCIENCE_TR1, measurements.STARCODER, measurements.PAX}
+    assert sources.isdisjoint({r.source for r in earlier})
+    key = _assert_new_rows_well_formed(runs, earlier, ("step_time",))
+    assert len({(key(r), r.chip) for r in runs}) == len(runs)  # the same layout only on two chips (Pax)
+    assert {r.chip for r in runs} == {"v100_32gb", "a100_80gb", "h100"} and {r.year for r in runs} == {2021, 2023}
+    for r in runs:  # one stated micro-batch each; GPT-2 blocks except StarCoder's multi-query attention
+        assert len(r.micro_batches) == 1 and (r.layer_weights is None) == (r.source != measurements.STARCODER)
+    # tr1-13B: 40 x 5120, 32 heads, s 2048, GPT-2 BPE padded to 128 x TP; TP 2 x PP 4 per replica, micro-batch 1, ZeRO-1,
+    # full recomputation, FP16 at 18 bytes a parameter, DeepSpeed's pipeline engine; Jean Zay's 4-GPU V100 nodes with 400 Gb/s
+    # of Omni-Path a node (the catalogue's 12.5 GB/s a GPU)
+    for r in tr1:
+        assert (r.layers, r.hidden, r.heads, r.seq_len, r.vocab) == (40, 5120, 32, 2048, 50432) and 50432 % (128 * 2) == 0
+        assert (r.chip, r.year, r.tensor, r.pipeline, r.micro_batches, r.recompute) == ("v100_32gb", 2021, 2, 4, (1,), "full")
+        assert (r.zero_stage, r.bytes_per_param, r.framework, r.flash_attention) == (1, 18.0, "deepspeed", False)
+        assert r.hardware_changes == {"chips_per_node": 4} and r.embedding_params is None
+    assert get_hardware("v100_32gb").inter_node_bandwidth_gbs == 400 / 4 / 8
+    # (nodes of 4 GPUs, global batch, seconds per iteration) and micro-batches per replica a step
+    stages = [(4, 64, 17.25), (32, 784, 32.0), (64, 1024, 24.5), (128, 1024, 13.2482)]
+    for r, (nodes, batch, secs) in zip(tr1, stages):
+        assert (r.tensor * r.pipeline * r.data, r.global_batch, r.value) == (4 * nodes, batch, secs)
+    assert [r.global_batch // r.data for r in tr1] == [32, 49, 32, 16]  # "GAS=16 per replica" at 128 nodes
+    assert tr1[0].value == pytest.approx((17.0 + 17.5) / 2) and tr1[2].value == pytest.approx((23 + 26) / 2)
+    assert round(run_params(tr1[0]) / 1e9) == 13
+    # StarCoderBase: TP 4 x PP 4 x DP 32 on 512 A100-80GB, micro-batch 1 x 16 accumulation = 512 x 8192 tokens (4M), MQA
+    # (one key-value head of 48), 4h MLP, learned positions, tied embeddings, FlashAttention; 24 days for 250k steps
+    (s,) = sc
+    assert (s.chip, s.year, s.tensor, s.pipeline, s.data, s.global_batch, s.micro_batches) == ("a100_80gb", 2023, 4, 4, 32,
+                                                                                             512, (1,))
+    assert s.global_batch // (s.data * s.micro_batches[0]) == 16 and s.global_batch * s.seq_len == 512 * 8192
+    assert (s.layers, s.hidden, s.heads, s.seq_len, s.vocab) == (40, 6144, 48, 8192, 49152)
+    assert s.layer_weights == pytest.approx(2 + 2 / 48 + 8) and s.embedding_params is None and s.flash_attention
+    assert (s.zero_stage, s.bytes_per_param, s.framework, s.hardware_changes) == (0, 18.0, "megatron", {})
+    assert s.value == pytest.approx(24 * 86400 / 250_000) and s.recompute == ("none", "selective", "full")
+    assert run_params(s) / 1e9 == pytest.approx(15.5, rel=0.005)
+    assert 250_000 * s.global_batch * s.seq_len / 1e12 == pytest.approx(1.0, rel=0.05)  # "one trillion tokens"
+    # Pax (TE BF16 rows): GPT126M pure data parallelism over 64 GPUs, 5B / 175B FSDP (ZeRO-3) over 256; BS / GPU 4 / 8 / 6,
+    # no accumulation; FP32 state (16 bytes); remat none / dots without batch dims (selective or full, not pinned) / full
+    shapes = {"126M": (12, 768, 12, 50304, 64, 4, 0, "none"), "5B": (24, 4096, 32, 50304, 256, 8, 3, ("selective", "full")),
+              "175B": (96, 12288, 96, 50257, 256, 6, 3, "full")}
+    table = [("a100_80gb", "126M", 2512.2, 0.71), ("a100_80gb", "5B", 586.82, 3.02), ("a100_80gb", "175B", 19.47, 68.49),
+             ("h100", "126M", 4143.21, 0.43), ("h100", "5B", 1066.67, 1.67), ("h100", "175B", 44.01, 30.35)]
+    max_steps = {"126M": 600_000, "5B": 75_000, "175B": 75_000}
+    for r, (chip, size, seqs, days) in zip(pax, table):
+        L, h, a, V, gpus, bs, zero, rc = shapes[size]
+        assert (r.chip, r.layers, r.hidden, r.heads, r.vocab, r.seq_len) == (chip, L, h, a, V, 2048) and size in r.label
+        assert (r.tensor, r.pipeline, r.data, r.global_batch, r.micro_batches) == (1, 1, gpus, gpus * bs, (bs,))
+        assert (r.zero_stage, r.recompute, r.bytes_per_param, r.flash_attention, r.year) == (zero, rc, 16.0, False, 2023)
+        assert r.hardware_changes == {} and r.framework == "megatron" and r.embedding_params is None
+        assert r.value == pytest.approx(r.global_batch / seqs)
+        # the table's estimated walltime is MAX_STEPS steps at this step time: a check of the global batch read
+        assert max_steps[size] * r.value / 86400 == pytest.approx(days, rel=0.005)
+    assert [round(run_params(r) / 1e9, 2) for r in pax[:3]] == [0.13, 5.05, 174.6]
+
+
 def test_v100_fit_set_fits_the_v100_e_max_before_2022():
     """The V100 round: FIT_V100 is the eighth held-out set's Megatron-LM 2019 rows (evaluated once as held out, fit side
     since); the V100's e_max of the software before 2022 is fitted there alone, no other set moves, and HELD_OUT_8 keeps
