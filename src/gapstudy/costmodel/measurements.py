@@ -1106,8 +1106,8 @@ HELD_OUT_9: tuple[Run, ...] = tuple(
 )
 
 STARCODER = ("Li et al. 2023 (StarCoder, arXiv:2305.06161), 'Model Architecture', 'Training Details' and 'Multi-Node GPU Setup' "
-             "(read through public notes on the paper: oraccc/Code-LLM 'StarCoder Note-Taking.md', commit aeeddc9, and "
-             "nl2code.github.io/posts/StarCoder); training time from the bigcode/starcoder model card, section 'Training'")
+             "(read through public notes on the paper: oraccc/Code-LLM 'starcoder paper note-taking.md', commit f035c42, "
+             "and nl2code.github.io/posts/StarCoder); training time from the bigcode/starcoder model card, section 'Training'")
 # StarCoderBase 15.5B: the paper's PDF was not reachable from here; its sections were read through two public notes that
 # quote them (the layout paragraph verbatim in both). Selection rule: the one pre-training run with a stated layout.
 # Measured: the model card's "Pretraining steps: 250k", "GPUs: 512 Tesla A100", "Training time: 24 days" (the paper:
@@ -1120,8 +1120,9 @@ STARCODER = ("Li et al. 2023 (StarCoder, arXiv:2305.06161), 'Model Architecture'
 # capabilities, we used 32-fold data parallelism. To optimize GPU utilization and reduce idle compute bubbles, we maintained
 # a micro-batch size of 1 and accumulated for 16 steps, resulting in a global batch size of 512 (equivalent to 4M
 # tokens)."): TP 4, PP 4 (40 layers: 10 a stage), DP 32, micro-batch 1, global batch 512 sequences of 8,192 tokens.
-# Read as StarCoderBase's layout: the paragraph describes the cluster and batch of "our model", and the batch (4M tokens),
-# GPU count (512) and step count match StarCoderBase's pre-training (a judgement; the notes place it under StarCoder).
+# Read as StarCoderBase's layout: the paragraph describes the cluster and batch of "our model" (the oraccc notes place it in
+# the paper's model-training section beside both models' training details, nl2code's summary under StarCoder), and its
+# batch (4M tokens) and GPU count (512) are StarCoderBase's pre-training ones (a judgement, not stated for that run alone).
 # Shape ('Model Architecture'; the model card): 15.5B parameters, "the same architecture as SantaCoder": 40 layers, hidden
 # 6144, 48 heads of 128, multi-query attention (one key-value head), 4h GELU MLP, learned absolute positions up to 8,192,
 # vocabulary 49,152 (the BPE of 'Tokenizer'; already a multiple of 128 x 4), input and output embeddings tied (GPT-2 style:
