@@ -22,10 +22,10 @@ metaseq's FSDP + tensor parallelism, 2021, BloombergGPT 50B on 512 A100-40GB wit
 structure and constants it judges (FlagPerf's H100 rows, the fitted tensor-parallel overlap) were decided without it.
 HELD_OUT_7 (InternLM 7B, hybrid ZeRO-1 on 8-1,024 A100-80GB) after all six had been seen and HELD_OUT_8 (the DeepSpeed
 team's ZeRO-3 runs of 175B-2T models on 256-1,024 A100-80GB, 2022, and Megatron-LM's 2019 scaling study on 1-512
-V100-32GB) after all seven had been seen, each before any error on it was computed. HELD_OUT_9 (BigScience's tr1-13B on
-16-512 V100-32GB with DeepSpeed's pipeline engine, 2021, StarCoderBase 15.5B on 512 A100-80GB with Megatron-LM, 2023, and
-NVIDIA's Pax benchmarks of GPT 126M-175B on 64-256 A100-80GB and H100, JAX/XLA, 2023) was committed after all eight had
-been seen and before any error on it was computed.
+V100-32GB) after all seven had been seen, each before any error on it was computed. HELD_OUT_9 (BigScience's tr1-13B
+on 16-512 V100-32GB with DeepSpeed's pipeline engine, 2021, StarCoderBase 15.5B on 512 A100-80GB with Megatron-LM, 2023,
+and NVIDIA's Pax benchmarks of GPT 126M-175B on 64-256 A100-80GB and H100, JAX/XLA, 2023) was committed after all eight
+had been seen and before any error on it was computed.
 DEEPSPEED_LAYOUTS (BigScience's Megatron-DeepSpeed topology benchmarks) are reported, neither fitted nor held out, and so
 are MEGASCALE_BASELINE (MegaScale's Megatron-LM baseline, GPT-3 175B on 256-12,288 A100s: data-parallel width at a fixed
 model-parallel layout), fit-side rows that decided not to add a width term. Since the round on the per-step cost of data
@@ -1028,31 +1028,32 @@ HELD_OUT_8 = HELD_OUT_8 + tuple(
 # one held-out evaluation stays reproducible; its three DeepSpeed Azure rows (A100) stay out of every fit.
 FIT_V100: tuple[Run, ...] = tuple(r for r in HELD_OUT_8 if r.source == MEGATRON_2019)
 
-# A ninth held-out set, fixed (committed) before any model error on it was computed: HELD_OUT to HELD_OUT_8 have all been
-# seen (HELD_OUT_8 evaluated once, commit 84f6ffa, and its Megatron-LM 2019 rows fit side since), so the model is judged
-# here once more, later and by someone else. No row below was evaluated by the model (no predicted time, throughput or
-# error was computed or printed) before this set was committed; every selection and mapping rule below was fixed before any
-# model output on these rows existed (the sources' numbers were seen while reading them, short tables and quoted log lines,
-# and no rule was chosen by what a number was). Sources used nowhere before in this suite as measurements: BigScience's tr1-13B run
-# (Megatron-DeepSpeed with DeepSpeed's pipeline engine on V100-32GB, 2021), StarCoderBase (BigCode's Megatron-LM fork on
-# 512 A100-80GB, 2023) and NVIDIA's Pax (JAX/XLA) benchmarks of GPT 126M / 5B / 175B on DGX A100 and DGX H100 (2023):
-# three chips, three frameworks, 126M-175B.
+# A ninth held-out set, fixed (committed) before any model error on it was computed: HELD_OUT to HELD_OUT_8 have all
+# been seen (HELD_OUT_8 evaluated once, commit 84f6ffa, and its Megatron-LM 2019 rows fit side since), so the model is
+# judged here once more, later and by someone else. No row below was evaluated by the model (no predicted time,
+# throughput or error was computed or printed) before this set was committed; every selection and mapping rule below
+# was fixed before any model output on these rows existed (the sources' numbers were seen while reading them, short
+# tables and quoted log lines, and no rule was chosen by what a number was). Sources used nowhere before in this suite
+# as measurements: BigScience's tr1-13B run (Megatron-DeepSpeed with DeepSpeed's pipeline engine on V100-32GB, 2021),
+# StarCoderBase (BigCode's Megatron-LM fork on 512 A100-80GB, 2023) and NVIDIA's Pax (JAX/XLA) benchmarks of GPT 126M
+# / 5B / 175B on DGX A100 and DGX H100 (2023): three chips, three frameworks, 126M-175B.
 #
-# Sources read and left out (the rule, not an error, decides): the ZeRO paper (Rajbhandari et al. 2020): its throughputs
-# are in Figures 2-4 only and its model configurations (Tables 4-10) were not readable here (only summaries of the paper
-# are stored, and those that tabulate Figure 2 disagree with one another): no row. BigScience's
-# tr8-104B (train/tr8-104B-wide, experiments/tr8-104B.md): the tune-up tables were run with a wrong FFN width (the page:
-# "the TFLOPs numbers in this section are incorrect"), the shape changed across experiments (32 x 16384, then 64 x 11600)
-# and the later tables do not say which shape they ran. BigScience's experiments/gpt2.md (Megatron-LM, Megatron-DeepSpeed
-# and ZeRO benchmarks on 16-64 V100-32GB): the page states its numbers are "+/-40% correct" (Jean Zay's network varied
-# through the day) and gives model sizes without their shapes. Falcon (Almazrouei et al. 2023), the Megatron-LM README's
-# H100 weak-scaling figure, NeMo's tables and LLM360: no per-run table with a layout readable here (NeMo's dense H100 rows
-# are FP8, see the sixth set's notes). Turing-NLG (DeepSpeed's 2020 post): no numbers in the stored text. The Pax README's
-# FP8 rows (no FP8 in the model) and its A100 rows without Transformer Engine (see the Pax rule below).
+# Sources read and left out (the rule, not an error, decides): the ZeRO paper (Rajbhandari et al. 2020): its
+# throughputs are in Figures 2-4 only and its model configurations (Tables 4-10) were not readable here (only
+# summaries of the paper are stored, and those that tabulate Figure 2 disagree with one another): no row. BigScience's
+# tr8-104B (train/tr8-104B-wide, experiments/tr8-104B.md): the tune-up tables were run with a wrong FFN width (the
+# page: "the TFLOPs numbers in this section are incorrect"), the shape changed across experiments (32 x 16384, then 64
+# x 11600) and the later tables do not say which shape they ran. BigScience's experiments/gpt2.md (Megatron-LM,
+# Megatron-DeepSpeed and ZeRO benchmarks on 16-64 V100-32GB): the page states its numbers are "+/-40% correct" (Jean
+# Zay's network varied through the day) and gives model sizes without their shapes. Falcon (Almazrouei et al. 2023),
+# the Megatron-LM README's H100 weak-scaling figure, NeMo's tables and LLM360: no per-run table with a layout readable
+# here (NeMo's dense H100 rows are FP8, see the sixth set's notes). Turing-NLG (DeepSpeed's 2020 post): no numbers in
+# the stored text. The Pax README's FP8 rows (no FP8 in the model) and its A100 rows without Transformer Engine (see
+# the Pax rule below).
 
-BIGSCIENCE_TR1 = ("BigScience 2021 (bigscience-workshop/bigscience train/tr1-13B-base/README.md, version of commit 053adaf, and "
-                  "train/tr1-13B-base/chronicles.md, version of commit 0f19d3f: the tr1-13B run's iteration times, layout and "
-                  "memory notes; Jean Zay's network from experiments/bandwidth/README.md, commit 19ba128)")
+BIGSCIENCE_TR1 = ("BigScience 2021 (bigscience-workshop/bigscience train/tr1-13B-base/README.md, version of commit "
+                  "053adaf, and train/tr1-13B-base/chronicles.md, version of commit 0f19d3f: the tr1-13B run's iteration "
+                  "times, layout and memory notes; Jean Zay's network from experiments/bandwidth/README.md, commit 19ba128)")
 # tr1-13B, BigScience's first production run (July-September 2021, 300B tokens of OSCAR): "unmodified Megatron gpt2" in
 # Megatron-DeepSpeed on Jean Zay's V100 partition. Selection rule (fixed before the numbers were transcribed): every
 # iteration time the README and chronicles give for the production layout (TP 2, PP 4, micro-batch 1) with its node count
@@ -1114,7 +1115,7 @@ STARCODER = ("Li et al. 2023 (StarCoder, arXiv:2305.06161), 'Model Architecture'
 # "trained for 250k iterations, with a batch size of 4M tokens, for a total of one trillion tokens"). Compared as a step
 # time: 24 x 86,400 s / 250,000 = 8.294 s. Like Pythia's GPU-hours this is wall-clock time over steps: restarts, evaluation
 # and checkpointing are included, so the measured step is an upper bound on the modelled one; "24 days" is rounded (+-2%).
-# Layout ('Multi-Node GPU Setup', StarCoder section, for the model: "We trained our model on a GPU cluster with 512 A100 80
+# Layout ('Multi-Node GPU Setup', as nl2code quotes it in full: "We trained our model on a GPU cluster with 512 A100 80
 # GB GPUs distributed across 64 nodes. We partitioned the model with a 3D-parallel layout that shards the model with both
 # tensor and pipeline parallelism rank 4, requiring 16 GPUs (two nodes) for one replica. To fully leverage the cluster's
 # capabilities, we used 32-fold data parallelism. To optimize GPU utilization and reduce idle compute bubbles, we maintained
