@@ -1054,7 +1054,8 @@ FIT_V100: tuple[Run, ...] = tuple(r for r in HELD_OUT_8 if r.source == MEGATRON_
 BIGSCIENCE_TR1 = ("BigScience 2021 (bigscience-workshop/bigscience train/tr1-13B-base/README.md, version of commit "
                   "053adaf, and train/tr1-13B-base/chronicles.md, version of commit 0f19d3f: the tr1-13B run's iteration "
                   "times, layout and memory notes; Jean Zay's network from experiments/bandwidth/README.md, commit 19ba128)")
-# tr1-13B, BigScience's first production run (July-September 2021, 300B tokens of OSCAR): "unmodified Megatron gpt2" in
+# tr1-13B, BigScience's first production run (2021, 300B tokens of OSCAR, ended 7 September 2021 by the chronicles):
+# "unmodified Megatron gpt2" in
 # Megatron-DeepSpeed on Jean Zay's V100 partition. Selection rule (fixed before the numbers were transcribed): every
 # iteration time the README and chronicles give for the production layout (TP 2, PP 4, micro-batch 1) with its node count
 # and global batch; for each stage the authors' own stated rate where they state one, the logged time where only a log line
@@ -1173,11 +1174,15 @@ PAX = ("NVIDIA 2023 (NVIDIA/JAX-Toolbox rosetta/rosetta/projects/pax/README.md, 
 # recomputation is possible: the row keeps both ("selective", "full"), the suite's rule for open choices.
 # Attention: Transformer Engine's fused (cuDNN flash) attention is enabled only by NVTE_FUSED_ATTN=1 (default "0" in TE's
 # JAX layers and Praxis' TE helper of 2023), which neither the README nor its launch scripts set: no FlashAttention. Not
-# modelled: TE's fused LayerNorm-GEMM and bias-GELU kernels, XLA's fusions.
+# modelled: TE's fused LayerNorm-GEMM and bias-GELU kernels, XLA's fusions, and the embedding lookup done as a one-hot
+# matmul (EMBEDDING_LOOKUP_STYLE 'matmul' of paxml's c4.py TransformerLmSpmdAdam, which configs.py's configure_gpt3_task
+# applies; CHECKPOINT_POLICY is not overridden there): a further V x h GEMM a token forward and one backward (4 V h FLOPs a
+# token), about 16% of the 126M model's training FLOPs, 2.5% of the 5B's and 0.2% of the 175B's (counted on the shapes).
 # Precision: BF16 compute with FP32 parameters, gradients and Adam state (FPROP_DTYPE bfloat16): 16 bytes per parameter.
 # Overlap: XLA's latency-hiding scheduler with asynchronous all-gather / reduce-scatter / all-reduce (the README's XLA
-# flags, enabled in its run script): the model's own 2023 overlap, nothing set. Clusters: DGX A100 80G (8 x 200 Gb/s HDR)
-# and DGX H100 (8 x 400 Gb/s NDR): the catalogue's a100_80gb and h100 unchanged. Software year 2023. Framework "megatron"
+# flags, enabled in its run script): the model's own 2023 overlap, nothing set. Clusters: "DGX A100 80G and H100 80G
+# nodes"; the README states no network: the DGX systems' standard 8 x 200 Gb/s HDR and 8 x 400 Gb/s NDR per node, the
+# catalogue's a100_80gb and h100 unchanged (an assumption). Software year 2023. Framework "megatron"
 # (no DeepSpeed pipeline engine; the field names that engine's cost only).
 _PAX_SHAPES = {"126M": (12, 768, 12, 50304, 64, 0, 4, "none"), "5B": (24, 4096, 32, 50304, 256, 3, 8, ("selective", "full")),
                "175B": (96, 12288, 96, 50257, 256, 3, 6, "full")}
