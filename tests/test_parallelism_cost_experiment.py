@@ -188,6 +188,17 @@ def test_sections_have_captions_and_units(results):
     assert any("B" in t for s in secs for f in s.figures for t in (f.layout.yaxis.ticktext or ()))
 
 
+def test_validation_legend_marks_every_fit_side_set(results):
+    """Each held-out set that fits a constant since a later round says so in the validation figure's legend, and the
+    sets still held out do not."""
+    fig_val = parallelism_cost._figures(results)[-1]
+    names = {tr.name for tr in fig_val.data}
+    for key, nth, _ in parallelism_cost.LATER_HELD_OUT:
+        tagged = [n for n in names if n.startswith(f"{nth} held out (")]
+        assert bool(tagged) == (key in parallelism_cost.FIT_SIDE), (key, names)
+    assert set(parallelism_cost.FIT_SIDE_LEGEND) == set(parallelism_cost.FIT_SIDE)
+
+
 @pytest.mark.parametrize(
     "override,pattern",
     [

@@ -37,8 +37,12 @@ FIT_SIDE = {
     "held_out_8": ("its Megatron-LM 2019 rows fit side since the V100 round: they are measurements.FIT_V100; its DeepSpeed "
                    "Azure rows fit nothing"),
 }
-# Held-out sets whose rows fit the sharded-data-parallel constant since the round that defined measurements.FIT_SHARDED
-FIT_SIDE_SINCE_SHARDED = frozenset(k for k, why in FIT_SIDE.items() if why == _SHARDED_SIDE)
+# The validation figure's legend tag of each fit-side set (FIT_SIDE says the same at length)
+FIT_SIDE_LEGEND = {
+    **{k: "fit side since the sharded round" for k, why in FIT_SIDE.items() if why == _SHARDED_SIDE},
+    "held_out_7": "fit side since the width round",
+    "held_out_8": "Megatron-LM 2019 rows fit side since the V100 round",
+}
 
 
 def _later_title(key: str, nth: str) -> str:
@@ -503,7 +507,7 @@ def _figures(results):
     fig_val = go.Figure()
     for key, name in (("fit", "fit set"), ("held_out", "held out"), *((k, f"{n} held out") for k, n, _ in LATER_HELD_OUT)):
         rows = results["validation"][key]
-        name = name + (" (fit side since the sharded round)" if key in FIT_SIDE_SINCE_SHARDED else "")
+        name = name + (f" ({FIT_SIDE_LEGEND[key]})" if key in FIT_SIDE_LEGEND else "")
         fig_val.add_trace(go.Scatter(x=[math.log10(r["params_b"] * 1e9) for r in rows], y=[100 * r["error"] for r in rows],
                                      mode="markers", name=name, text=[f"{r['label']} ({r['source']})" for r in rows],
                                      hoverinfo="text+y"))
