@@ -36,6 +36,18 @@ def results():
     return parallelism_cost.run(_cfg())
 
 
+def _set_line(md: str, name: str) -> str:
+    """The row of the 'Validation by set' table for the set called `name`."""
+    table = md.split("## Validation by set", 1)[1].split("\n## ", 1)[0]
+    rows = [ln for ln in table.splitlines() if ln.startswith(f"| {name} |")]
+    assert len(rows) == 1, (name, table)
+    return rows[0]
+
+
+def _errors_cell(s) -> str:
+    return f"| {100 * s['mean_abs_error']:.1f}% | {100 * s['max_abs_error']:.1f}% |"
+
+
 def test_validation_reports_fit_and_held_out(results):
     v = results["validation"]
     # Narayanan 10 + Korthikanti 8 + Dao 2023 FlashAttention 4 + GLM-130B speed test 2 + Nemotron-4 340B (H100) 1
@@ -64,22 +76,22 @@ def test_validation_reports_fit_and_held_out(results):
     h2 = v["held_out_2"]
     assert len(h2) == 18 and {r["source"] for r in h2}.isdisjoint({r["source"] for r in v["fit"] + v["held_out"]})
     s2 = v["held_out_2_summary"]
-    assert f"mean {100 * s2['mean_abs_error']:.1f}%, max {100 * s2['max_abs_error']:.1f}%, drift {s2['size_drift_points']:+.1f} points" in md
+    assert _errors_cell(s2) + f" {s2['size_drift_points']:+.1f} |" in _set_line(md, "second held-out set")
     assert "## Validation: second held-out set" in md and "MPT-70b a100_40gb, 128 GPUs" in md
-    assert "sizes 1.32B-64.9B" in md
+    assert "| 1.32B-64.9B |" in _set_line(md, "second held-out set")
     assert set(parallelism_cost.headline(results)) >= {"second held-out mean abs error", "second held-out max abs error",
                                                        "third held-out mean abs error", "third held-out max abs error"}
     # the third held-out set (fixed before it was evaluated, after the H100 efficiency was fitted) on its own
     h3 = v["held_out_3"]
     assert len(h3) == 2 and {r["source"] for r in h3}.isdisjoint({r["source"] for r in v["fit"] + v["held_out"] + h2})
     s3 = v["held_out_3_summary"]
-    assert f"mean {100 * s3['mean_abs_error']:.1f}%, max {100 * s3['max_abs_error']:.1f}%" in md
+    assert _errors_cell(s3) in _set_line(md, "third held-out set") and "held out, never used to fit" in _set_line(md, "third held-out set")
     assert "## Validation: third held-out set" in md and "OLMo-core 13B, 8 GPUs" in md
     # the fourth held-out set (fixed before it was evaluated, after the H100 fit of commit 6db8f05) on its own
     h4 = v["held_out_4"]
     assert len(h4) == 6 and {r["source"] for r in h4}.isdisjoint({r["source"] for r in v["fit"] + v["held_out"] + h2 + h3})
     s4 = v["held_out_4_summary"]
-    assert f"mean {100 * s4['mean_abs_error']:.1f}%, max {100 * s4['max_abs_error']:.1f}%" in md
+    assert _errors_cell(s4) in _set_line(md, "fourth held-out set")
     assert "## Validation: fourth held-out set" in md and "torchtitan Llama 2 70B, local batch 2, AC full" in md
     assert {"fourth held-out mean abs error", "fourth held-out max abs error"} <= set(parallelism_cost.headline(results))
     # the fifth held-out set (fixed before it was evaluated, commit 5cd1eeb) on its own
@@ -87,7 +99,7 @@ def test_validation_reports_fit_and_held_out(results):
     assert len(h5) == 4 and {r["source"] for r in h5}.isdisjoint(
         {r["source"] for r in v["fit"] + v["held_out"] + h2 + h3 + h4})
     s5 = v["held_out_5_summary"]
-    assert f"mean {100 * s5['mean_abs_error']:.1f}%, max {100 * s5['max_abs_error']:.1f}%" in md
+    assert _errors_cell(s5) in _set_line(md, "fifth held-out set")
     assert "## Validation: fifth held-out set" in md and "fms-fsdp Llama 70b, 128 GPUs, FSDP" in md
     assert {"fifth held-out mean abs error", "fifth held-out max abs error"} <= set(parallelism_cost.headline(results))
     # the sixth held-out set (fixed before it was evaluated, commit 9c30b63) on its own
@@ -95,14 +107,15 @@ def test_validation_reports_fit_and_held_out(results):
     assert len(h6) == 3 and {r["source"] for r in h6}.isdisjoint(
         {r["source"] for r in v["fit"] + v["held_out"] + h2 + h3 + h4 + h5})
     s6 = v["held_out_6_summary"]
-    assert f"mean {100 * s6['mean_abs_error']:.1f}%, max {100 * s6['max_abs_error']:.1f}%" in md
+    assert _errors_cell(s6) in _set_line(md, "sixth held-out set")
     assert "## Validation: sixth held-out set" in md and "BloombergGPT 50B, 512 GPUs" in md
     assert {"sixth held-out mean abs error", "sixth held-out max abs error"} <= set(parallelism_cost.headline(results))
     # since the round on sharded data parallelism, sets 2, 5 and 6 are fit side (measurements.FIT_SHARDED), said so
     fs = v["fit_sharded"]
     assert len(fs) == 25 and {r["label"] for r in fs} == {r["label"] for r in h2 + h5 + h6}
     sfs = v["fit_sharded_summary"]
-    assert f"25 rows, mean {100 * sfs['mean_abs_error']:.1f}%, max {100 * sfs['max_abs_error']:.1f}%" in md
+    assert f"| 25 |" in _set_line(md, "FIT_SHARDED (second, fifth, sixth held-out sets)") and _errors_cell(sfs) in _set_line(
+        md, "FIT_SHARDED (second, fifth, sixth held-out sets)")
     for nth in ("second", "fifth", "sixth"):
         assert f"## Validation: {nth} held-out set (fixed before it was first evaluated; fit side since" in md
     for nth in ("third", "fourth"):
@@ -113,7 +126,7 @@ def test_validation_reports_fit_and_held_out(results):
     assert len(h7) == 22 and {r["source"] for r in h7}.isdisjoint(
         {r["source"] for r in v["fit"] + v["held_out"] + h2 + h3 + h4 + h5 + h6})
     s7 = v["held_out_7_summary"]
-    assert f"mean {100 * s7['mean_abs_error']:.1f}%, max {100 * s7['max_abs_error']:.1f}%" in md
+    assert _errors_cell(s7) in _set_line(md, "seventh held-out set")
     assert "## Validation: seventh held-out set" in md and "InternLM 7B, 1024 GPUs, micro-batch 2 x 1, AC on" in md
     assert {"seventh held-out mean abs error", "seventh held-out max abs error"} <= set(parallelism_cost.headline(results))
     # the eighth held-out set (fixed before it was evaluated, after all seven had been seen) on its own
@@ -121,13 +134,14 @@ def test_validation_reports_fit_and_held_out(results):
     assert len(h8) == 16 and {r["source"] for r in h8}.isdisjoint(
         {r["source"] for r in v["fit"] + v["held_out"] + h2 + h3 + h4 + h5 + h6 + h7})
     s8 = v["held_out_8_summary"]
-    assert f"mean {100 * s8['mean_abs_error']:.1f}%, max {100 * s8['max_abs_error']:.1f}%" in md
+    assert _errors_cell(s8) in _set_line(md, "eighth held-out set")
     assert "## Validation: eighth held-out set" in md and "DeepSpeed Azure 2T, 1024 GPUs, micro-batch 8, seq 1024" in md
     assert {"eighth held-out mean abs error", "eighth held-out max abs error"} <= set(parallelism_cost.headline(results))
     # since the V100 round its Megatron-LM 2019 rows are fit side (measurements.FIT_V100), reported on their own too
     fv = v["fit_v100_summary"]
     assert fv["rows"] == 13 and [r["label"] for r in v["fit_v100"]] == [r["label"] for r in h8 if r["chip"] == "v100_32gb"]
-    assert f"13 rows, mean {100 * fv['mean_abs_error']:.1f}%, max {100 * fv['max_abs_error']:.1f}%" in md
+    assert "| 13 |" in _set_line(md, "FIT_V100 (eighth held-out set's Megatron-LM 2019 rows)") and _errors_cell(fv) in _set_line(
+        md, "FIT_V100 (eighth held-out set's Megatron-LM 2019 rows)")
     assert "its Megatron-LM 2019 rows fit side since the V100 round" in md
     assert {"V100 fit-side mean abs error", "V100 fit-side max abs error"} <= set(parallelism_cost.headline(results))
 
@@ -188,6 +202,17 @@ def test_sections_have_captions_and_units(results):
     assert any("B" in t for s in secs for f in s.figures for t in (f.layout.yaxis.ticktext or ()))
 
 
+def test_validation_legend_marks_every_fit_side_set(results):
+    """Each held-out set that fits a constant since a later round says so in the validation figure's legend, and the
+    sets still held out do not."""
+    fig_val = parallelism_cost._figures(results)[-1]
+    names = {tr.name for tr in fig_val.data}
+    for key, nth, _ in parallelism_cost.LATER_HELD_OUT:
+        tagged = [n for n in names if n.startswith(f"{nth} held out (")]
+        assert bool(tagged) == (key in parallelism_cost.FIT_SIDE), (key, names)
+    assert set(parallelism_cost.FIT_SIDE_LEGEND) == set(parallelism_cost.FIT_SIDE)
+
+
 @pytest.mark.parametrize(
     "override,pattern",
     [
@@ -209,3 +234,24 @@ def test_hardware_group_is_accepted():
     # `hardware=h100` is listed by --help; it now makes every year use that chip
     s = parallelism_cost._settings(_cfg("hardware=h100"))
     assert all(s["assumptions"].chip(y) == "h100" for y in sc.YEARS)
+
+
+def test_never_fitted_rows_are_the_held_out_rows_outside_every_fit_side_set(results):
+    """The pooled verdict is on exactly the held-out rows no constant was fitted on, and says met / not met by the goal."""
+    v = results["validation"]
+    held = v["held_out"] + [r for key, _, _ in parallelism_cost.LATER_HELD_OUT for r in v[key]]
+    fit_side = {(r["source"], r["label"]) for key in ("fit_sharded", "fit_width", "fit_v100") for r in v[key]}
+    expected = [(r["source"], r["label"]) for r in held if (r["source"], r["label"]) not in fit_side]
+    assert [(r["source"], r["label"]) for r in v["never_fitted"]] == expected and expected
+    assert not fit_side & {(r["source"], r["label"]) for r in v["fit"]}
+    s = v["never_fitted_summary"]
+    assert s["rows"] == len(expected)
+    assert abs(s["mean_abs_error"] - sum(abs(r["error"]) for r in v["never_fitted"]) / len(expected)) < 1e-12
+    met = s["mean_abs_error"] <= 0.05 and s["max_abs_error"] <= 0.10 and abs(s["size_drift_points"]) <= 5.0
+    md = parallelism_cost.summarize(results)
+    assert f"drift within 5 points: {'met' if met else 'not met'}." in md
+    row = _set_line(md, "all rows never used to fit")
+    assert ("meets the goal" if met else "misses the goal") in row and _errors_cell(s) in row
+    # sets still held out are pooled whole; a fit-side set contributes only rows outside the fit-side sets
+    assert {"held_out_3", "held_out_4"} <= {k for k, _, _ in parallelism_cost.LATER_HELD_OUT if k not in parallelism_cost.FIT_SIDE}
+    assert {"MosaicML 2023"}.isdisjoint({r["source"].split(" (")[0] for r in v["never_fitted"]})
