@@ -144,6 +144,16 @@ def test_validation_reports_fit_and_held_out(results):
         md, "FIT_V100 (eighth held-out set's Megatron-LM 2019 rows)")
     assert "its Megatron-LM 2019 rows fit side since the V100 round" in md
     assert {"V100 fit-side mean abs error", "V100 fit-side max abs error"} <= set(parallelism_cost.headline(results))
+    # the ninth held-out set (fixed before it was evaluated, after all eight had been seen) on its own, still held out
+    h9 = v["held_out_9"]
+    assert len(h9) == 11 and {r["source"] for r in h9}.isdisjoint(
+        {r["source"] for r in v["fit"] + v["held_out"] + h2 + h3 + h4 + h5 + h6 + h7 + h8})
+    s9 = v["held_out_9_summary"]
+    assert _errors_cell(s9) in _set_line(md, "ninth held-out set") and "held out, never used to fit" in _set_line(md, "ninth held-out set")
+    assert "## Validation: ninth held-out set (fixed before it was evaluated; never used to fit)" in md
+    assert "StarCoderBase 15.5B, 512 GPUs (TP4 PP4 DP32)" in md
+    assert {r["label"] for r in h9} <= {r["label"] for r in v["never_fitted"]}
+    assert {"ninth held-out mean abs error", "ninth held-out max abs error"} <= set(parallelism_cost.headline(results))
 
 
 def test_every_assumption_is_recorded(results):

@@ -23,7 +23,9 @@ HELD_OUT_7 judged that round once. Since the round on the per-step cost of data 
 fit side too (measurements.FIT_WIDTH, with MegaScale's Megatron-LM baseline): they fit the data-parallel overlap rate of pure
 data-parallel runs (fit_width) and no longer judge anything. Since the V100 round, HELD_OUT_8's Megatron-LM 2019 rows
 are fit side (measurements.FIT_V100): they fit the V100's e_max of the software before 2022 (fit_v100) and no longer
-judge anything; its DeepSpeed Azure rows stay out of every fit. Errors are of throughput: predicted / measured - 1 (for step times,
+judge anything; its DeepSpeed Azure rows stay out of every fit. measurements.HELD_OUT_9 (BigScience's tr1-13B on V100s,
+StarCoderBase, NVIDIA's Pax benchmarks), fixed after all eight had been seen and before any error on it was computed, was
+evaluated once on the V100 round's model (held_out_9) and fits nothing. Errors are of throughput: predicted / measured - 1 (for step times,
 measured / predicted - 1), so a negative error means the model is too slow.
 """
 
