@@ -597,13 +597,14 @@ def test_fifth_held_out_set_is_fixed_cited_and_reported():
     assert -35.0 <= s["size_drift_points"] <= -18.0, s
 
 
-def _assert_new_rows_well_formed(runs, earlier, metrics, uneven_pipeline=False):
+def _assert_new_rows_well_formed(runs, earlier, metrics, uneven_pipeline=False, stated_interleave=False):
     """A later held-out set's rows, by form only (nothing predicted): no label and no shape-and-layout shared with the
     `earlier` rows, labels unique, chips in the catalogue with known hardware changes, shapes and layouts that
     step.evaluate accepts (checked by hand), a catalogued framework, a metric of `metrics`, a positive value, and none of
     the options only earlier sets use. With `uneven_pipeline`, a row may also split its layers with one fewer on the first
     and the last stage (timed as L + 2 layers, the last stage one fewer than a middle one, as BLOOM's and Llama 3's rows).
-    Returns the shape-and-layout key."""
+    With `stated_interleave`, a row may carry one stated interleave that splits each stage's layers evenly, with sequence
+    parallelism only under tensor parallelism (Narayanan's and Korthikanti's rows). Returns the shape-and-layout key."""
     from gapstudy.costmodel.hardware import get_hardware
     from gapstudy.costmodel.validation import FRAMEWORKS
     key = lambda r: (r.layers, r.hidden, r.heads, r.seq_len, r.vocab, r.tensor, r.pipeline, r.data, r.global_batch)
@@ -618,10 +619,15 @@ def _assert_new_rows_well_formed(runs, earlier, metrics, uneven_pipeline=False):
             assert r.last_stage_layers == r.timed_layers // r.pipeline - 1 >= 1
         else:
             assert r.layers % r.pipeline == 0 and r.timed_layers is None and r.last_stage_layers is None
-        assert r.interleaves == (1,)
+        if stated_interleave and r.interleaves != (1,):
+            (v,) = r.interleaves
+            assert r.pipeline > 1 and r.layers % (r.pipeline * v) == 0
+        else:
+            assert r.interleaves == (1,)
         assert all(r.global_batch % (r.data * b) == 0 for b in r.micro_batches)
         assert r.framework in FRAMEWORKS and r.metric in metrics and r.value > 0
-        assert r.op_recompute_weights is None and not r.sequence_parallel
+        assert r.op_recompute_weights is None
+        assert not r.sequence_parallel or (stated_interleave and r.tensor > 1)
     return key
 
 
@@ -954,23 +960,26 @@ def test_tenth_held_out_set_is_fixed_cited_and_well_formed():
     assert "held_out_10" not in inspect.getsource(parallelism_cost) and "HELD_OUT_10" not in inspect.getsource(parallelism_cost)
     zb = [r for r in runs if r.source == measurements.ZERO_BUBBLE]
     sm = [r for r in runs if r.source == measurements.SMOLLM3]
-    assert (len(runs), len(zb), len(sm)) == (13, 12, 1)
+    dg = [r for r in runs if r.source == measurements.DGXC_GPT3]
+    assert (len(runs), len(zb), len(sm), len(dg)) == (18, 12, 1, 5)
     # cited: the paper, its tables, where its text was read; the README, the Playbook's copy and the shape's file (commits)
     assert "arXiv:2401.10241" in measurements.ZERO_BUBBLE and "Table 3" in measurements.ZERO_BUBBLE
     assert "Table 4" in measurements.ZERO_BUBBLE and "Markdown conversions" in measurements.ZERO_BUBBLE
     assert "text/pretraining/README.md, commit cdbe30a" in measurements.SMOLLM3
     assert "rio-cAI/nanoGPT" in measurements.SMOLLM3 and "commit 89f2706" in measurements.SMOLLM3
     assert "configuration_smollm3.py, commit 6551e17" in measurements.SMOLLM3
+    assert "NVIDIA/dgxc-benchmarking" in measurements.DGXC_GPT3 and "README_175b.md" in measurements.DGXC_GPT3
+    assert "gpt3_175b_hydra.yaml" in measurements.DGXC_GPT3 and "commit 35a9aec" in measurements.DGXC_GPT3
     # sources used nowhere else: not fitted on, in no earlier held-out set, not among the reported-only rows
     earlier = (fit_rows() + measurements.HELD_OUT + measurements.HELD_OUT_2 + measurements.HELD_OUT_3
                + measurements.HELD_OUT_4 + measurements.HELD_OUT_5 + measurements.HELD_OUT_6 + measurements.HELD_OUT_7
                + measurements.HELD_OUT_8 + measurements.HELD_OUT_9 + measurements.DEEPSPEED_LAYOUTS
                + measurements.FLASH_BASELINES + measurements.MEGASCALE_BASELINE + measurements.FIT_SHARDED
                + measurements.FIT_WIDTH + measurements.FIT_V100)
-    assert {measurements.ZERO_BUBBLE, measurements.SMOLLM3}.isdisjoint({r.source for r in earlier})
-    key = _assert_new_rows_well_formed(runs, earlier, ("step_time",), uneven_pipeline=True)
+    assert {measurements.ZERO_BUBBLE, measurements.SMOLLM3, measurements.DGXC_GPT3}.isdisjoint({r.source for r in earlier})
+    key = _assert_new_rows_well_formed(runs, earlier, ("step_time",), uneven_pipeline=True, stated_interleave=True)
     assert len({key(r) for r in runs}) == len(runs)
-    assert {r.chip for r in runs} == {"a100_80gb", "h100"} and {r.year for r in runs} == {2023, 2025}
+    assert {r.chip for r in runs} == {"a100_80gb", "h100"} and {r.year for r in runs} == {2023, 2024, 2025}
     assert all(len(r.micro_batches) == 1 and r.hardware_changes == {} and r.framework == "megatron" for r in runs)
     # Zero Bubble (Table 3 shapes; Table 4's 1F1B rows): pure pipeline parallelism over every GPU, one fewer layer on the
     # end stages, s 1024, V 32,000 tied (the stated sizes fix it), no recomputation and no FlashAttention (the memory
@@ -1004,6 +1013,21 @@ def test_tenth_held_out_set_is_fixed_cited_and_well_formed():
     assert s.value == pytest.approx(576 * 4096 / ((13_500 + 14_000) / 2 * 384))
     assert 11.2e12 / (24 * 86400 * 384) == pytest.approx(s.global_batch * s.seq_len / s.value / 384, rel=0.03)
     assert round(run_params(s) / 1e9) == 3
+    # NVIDIA DGX Cloud, GPT-3 175B BF16 (the table of the version read with its config at commit 35a9aec): TP 4 x PP 8 with
+    # 12 virtual stages (one layer a chunk), sequence parallelism, micro-batch 1, GBS = 2 x GPUs (64 micro-batches a
+    # replica), no recomputation, distributed optimizer (ZeRO-1), TE's FlashAttention; GPT-2 BPE padded to 512: 50,688
+    steps = [(128, 8.91), (256, 8.95), (512, 9.09), (1024, 9.01), (2048, 9.02)]
+    for r, (gpus, secs) in zip(dg, steps):
+        assert (r.chip, r.year, r.layers, r.hidden, r.heads, r.seq_len, r.vocab) == ("h100", 2024, 96, 12288, 96, 2048, 50688)
+        assert (r.tensor, r.pipeline, r.data, r.tensor * r.pipeline * r.data) == (4, 8, gpus // 32, gpus)
+        assert (r.global_batch, r.micro_batches, r.interleaves, r.global_batch // r.data) == (2 * gpus, (1,), (12,), 64)
+        assert (r.recompute, r.sequence_parallel, r.zero_stage, r.flash_attention) == ("none", True, 1, True)
+        assert (r.bytes_per_param, r.layer_weights, r.embedding_params, r.timed_layers) == (18.0, None, None, None)
+        assert r.value == secs and 50688 % (128 * 4) == 0 and 50688 - 512 < 50257 <= 50688
+    assert round(run_params(dg[0]) / 1e9) == 175
+    # only these rows use interleaving or sequence parallelism, and only the Zero Bubble rows an uneven pipeline
+    assert [r for r in runs if r.interleaves != (1,) or r.sequence_parallel] == dg
+    assert [r for r in runs if r.timed_layers is not None] == zb
 
 
 def test_ninth_held_out_set_one_evaluation_is_recorded():
