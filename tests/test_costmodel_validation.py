@@ -597,17 +597,21 @@ def test_fifth_held_out_set_is_fixed_cited_and_reported():
     assert -35.0 <= s["size_drift_points"] <= -18.0, s
 
 
-def _assert_new_rows_well_formed(runs, earlier, metrics, uneven_pipeline=False, stated_interleave=False):
+def _assert_new_rows_well_formed(runs, earlier, metrics, uneven_pipeline=False, stated_interleave=False,
+                                 op_level_recompute=False, per_chip=False):
     """A later held-out set's rows, by form only (nothing predicted): no label and no shape-and-layout shared with the
     `earlier` rows, labels unique, chips in the catalogue with known hardware changes, shapes and layouts that
     step.evaluate accepts (checked by hand), a catalogued framework, a metric of `metrics`, a positive value, and none of
     the options only earlier sets use. With `uneven_pipeline`, a row may also split its layers with one fewer on the first
     and the last stage (timed as L + 2 layers, the last stage one fewer than a middle one, as BLOOM's and Llama 3's rows).
     With `stated_interleave`, a row may carry one stated interleave that splits each stage's layers evenly, with sequence
-    parallelism only under tensor parallelism (Narayanan's and Korthikanti's rows). Returns the shape-and-layout key."""
+    parallelism only under tensor parallelism (Narayanan's and Korthikanti's rows). With `op_level_recompute`, a row may
+    name the weights its op-level selective recomputation recomputes (torchtitan's rows). With `per_chip`, a shape and
+    layout may repeat an earlier row's on another chip. Returns the shape-and-layout key (with the chip, if `per_chip`)."""
     from gapstudy.costmodel.hardware import get_hardware
     from gapstudy.costmodel.validation import FRAMEWORKS
-    key = lambda r: (r.layers, r.hidden, r.heads, r.seq_len, r.vocab, r.tensor, r.pipeline, r.data, r.global_batch)
+    key = lambda r: (r.layers, r.hidden, r.heads, r.seq_len, r.vocab, r.tensor, r.pipeline, r.data, r.global_batch) + (
+        (r.chip,) if per_chip else ())
     assert {r.label for r in runs}.isdisjoint({r.label for r in earlier}) and len({r.label for r in runs}) == len(runs)
     assert {key(r) for r in runs}.isdisjoint({key(r) for r in earlier})
     for r in runs:
@@ -626,7 +630,7 @@ def _assert_new_rows_well_formed(runs, earlier, metrics, uneven_pipeline=False, 
             assert r.interleaves == (1,)
         assert all(r.global_batch % (r.data * b) == 0 for b in r.micro_batches)
         assert r.framework in FRAMEWORKS and r.metric in metrics and r.value > 0
-        assert r.op_recompute_weights is None
+        assert r.op_recompute_weights is None or (op_level_recompute and r.recompute == "selective")
         assert not r.sequence_parallel or (stated_interleave and r.tensor > 1)
     return key
 
@@ -961,7 +965,8 @@ def test_tenth_held_out_set_is_fixed_cited_and_well_formed():
     zb = [r for r in runs if r.source == measurements.ZERO_BUBBLE]
     sm = [r for r in runs if r.source == measurements.SMOLLM3]
     dg = [r for r in runs if r.source == measurements.DGXC_GPT3]
-    assert (len(runs), len(zb), len(sm), len(dg)) == (18, 12, 1, 5)
+    mx = [r for r in runs if r.source == measurements.DGXC_MAXTEXT]
+    assert (len(runs), len(zb), len(sm), len(dg), len(mx)) == (21, 12, 1, 5, 3)
     # cited: the paper, its tables, where its text was read; the README, the Playbook's copy and the shape's file (commits)
     assert "arXiv:2401.10241" in measurements.ZERO_BUBBLE and "Table 3" in measurements.ZERO_BUBBLE
     assert "Table 4" in measurements.ZERO_BUBBLE and "Markdown conversions" in measurements.ZERO_BUBBLE
@@ -970,15 +975,22 @@ def test_tenth_held_out_set_is_fixed_cited_and_well_formed():
     assert "configuration_smollm3.py, commit 6551e17" in measurements.SMOLLM3
     assert "NVIDIA/dgxc-benchmarking" in measurements.DGXC_GPT3 and "README_175b.md" in measurements.DGXC_GPT3
     assert "gpt3_175b_hydra.yaml" in measurements.DGXC_GPT3 and "commit 35a9aec" in measurements.DGXC_GPT3
+    assert "maxtext/README_70b.md" in measurements.DGXC_MAXTEXT and "commit 35a9aec" in measurements.DGXC_MAXTEXT
+    assert "MaxText/layers/models.py" in measurements.DGXC_MAXTEXT and "commit 0042423" in measurements.DGXC_MAXTEXT
     # sources used nowhere else: not fitted on, in no earlier held-out set, not among the reported-only rows
     earlier = (fit_rows() + measurements.HELD_OUT + measurements.HELD_OUT_2 + measurements.HELD_OUT_3
                + measurements.HELD_OUT_4 + measurements.HELD_OUT_5 + measurements.HELD_OUT_6 + measurements.HELD_OUT_7
                + measurements.HELD_OUT_8 + measurements.HELD_OUT_9 + measurements.DEEPSPEED_LAYOUTS
                + measurements.FLASH_BASELINES + measurements.MEGASCALE_BASELINE + measurements.FIT_SHARDED
                + measurements.FIT_WIDTH + measurements.FIT_V100)
-    assert {measurements.ZERO_BUBBLE, measurements.SMOLLM3, measurements.DGXC_GPT3}.isdisjoint({r.source for r in earlier})
-    key = _assert_new_rows_well_formed(runs, earlier, ("step_time",), uneven_pipeline=True, stated_interleave=True)
+    new_sources = {measurements.ZERO_BUBBLE, measurements.SMOLLM3, measurements.DGXC_GPT3, measurements.DGXC_MAXTEXT}
+    assert new_sources.isdisjoint({r.source for r in earlier})
+    key = _assert_new_rows_well_formed(runs, earlier, ("step_time",), uneven_pipeline=True, stated_interleave=True,
+                                       op_level_recompute=True, per_chip=True)
     assert len({key(r) for r in runs}) == len(runs)
+    # the one shape and layout an earlier set holds on another chip: torchtitan's Llama 2 70B (A100, local batch 2)
+    same = [r for r in earlier if key(r)[:-1] in {key(x)[:-1] for x in runs}]
+    assert [(r.source, r.chip) for r in same] == [(measurements.TORCHTITAN, "a100_80gb")]
     assert {r.chip for r in runs} == {"a100_80gb", "h100"} and {r.year for r in runs} == {2023, 2024, 2025}
     assert all(len(r.micro_batches) == 1 and r.hardware_changes == {} and r.framework == "megatron" for r in runs)
     # Zero Bubble (Table 3 shapes; Table 4's 1F1B rows): pure pipeline parallelism over every GPU, one fewer layer on the
@@ -1028,6 +1040,16 @@ def test_tenth_held_out_set_is_fixed_cited_and_well_formed():
     # only these rows use interleaving or sequence parallelism, and only the Zero Bubble rows an uneven pipeline
     assert [r for r in runs if r.interleaves != (1,) or r.sequence_parallel] == dg
     assert [r for r in runs if r.timed_layers is not None] == zb
+    # DGX Cloud MaxText Llama 2 70B BF16, FSDP over every GPU (64 / 128 / 256), micro-batch 2, no accumulation, s 4096;
+    # custom remat saving q / k / v / out projections and the MLP output: the gate and up projections (2 f / h = 7 h^2)
+    # and elementwise ops recomputed; cuDNN flash attention; FP32 weights and Adam (16 bytes); Llama 2 shape, untied
+    for r, (gpus, secs) in zip(mx, [(64, 6.999), (128, 7.072), (256, 7.153)]):
+        assert (r.chip, r.year, r.layers, r.hidden, r.heads, r.seq_len, r.vocab) == ("h100", 2024, 80, 8192, 64, 4096, 32000)
+        assert (r.tensor, r.pipeline, r.data, r.global_batch, r.micro_batches, r.zero_stage) == (1, 1, gpus, 2 * gpus, (2,), 3)
+        assert (r.recompute, r.op_recompute_weights, r.flash_attention, r.bytes_per_param) == ("selective", 7.0, True, 16.0)
+        assert r.layer_weights == pytest.approx(12.75) and r.embedding_params == 2 * 32000 * 8192 and r.value == secs
+    assert [r for r in runs if r.op_recompute_weights is not None] == mx
+    assert round(run_params(mx[0]) / 1e9) == 69
 
 
 def test_ninth_held_out_set_one_evaluation_is_recorded():
