@@ -1234,9 +1234,9 @@ ZERO_BUBBLE = ("Qi et al. 2024 (Zero Bubble Pipeline Parallelism, ICLR 2024, arX
 # Selection rule (fixed before the numbers were transcribed): every 1F1B row of Table 4 ("Experiment result details",
 # Samples per GPU per second), twelve rows: four models at three micro-batch counts each. Left out: the ZB-1p / ZB-2p rows
 # (the paper's own schedules, splitting the backward pass; the model has only 1F1B and interleaved 1F1B), the 1F1B-I rows
-# ("each transformer layer serves as a chunk": 22 / 30 / 46 / 62 layers over 8 / 8 / 16 / 32 stages is no whole number of
-# chunks a stage, and the suite's later sets carry no interleaving), and Tables 8-9 (see above; Table 9's m <= p rows are
-# a second experiment outside the selection rule).
+# ("each transformer layer serves as a chunk": 22 / 30 / 46 / 62 layers over 8 / 8 / 16 / 32 stages, one fewer on the end
+# stages, is no even split into chunks, which the model's interleave assumes), and Tables 8-9 (see above; Table 9's
+# m <= p rows are a second experiment outside the selection rule).
 # Measured: samples per GPU per second; "The running time of each iteration is recorded after several warm-up
 # iterations". Compared as step times: global batch / (rate x GPUs), global batch = microbatch size x number of
 # microbatches (one pipeline, no data parallelism). The rates are given to three significant figures (+-0.4% to +-0.7%).
@@ -1256,15 +1256,17 @@ ZERO_BUBBLE = ("Qi et al. 2024 (Zero Bubble Pipeline Parallelism, ICLR 2024, arX
 # with one tied embedding and a learned position table (Megatron-LM's GPT default) is taken because the stated sizes fix
 # it: L (12 h^2 + 13 h) + (V + s) h is 1.48 / 6.18 / 14.64 / 28.29B at V = 32,000 (the stated 1.5 / 6.2 / 14.6 / 28.3B),
 # while GPT-2's BPE padded to 50,304 gives 14.73B and 28.40B (stated 14.6B and 28.3B); the four sizes allow a tied V of
-# about 25,500-33,500 only (the repository's example script trains with a SentencePiece tokenizer,
-# --tokenizer-type GPTSentencePieceTokenizer; the exact vocabulary is not pinned, and it sets only the logit layer).
+# about 25,500-33,500 only (the repository's example script, in its stored 2024 versions such as commit f6d5d35, trains
+# with a SentencePiece tokenizer, --tokenizer-type GPTSentencePieceTokenizer; the exact vocabulary is not pinned, and it
+# sets only the logit layer).
 # Recomputation and attention: not stated; fixed from the table's memory column. Korthikanti et al.'s activations of a
 # 1F1B stage, s b h (34 + 5 a s / h) bytes a layer for each micro-batch in flight (stage i holds p - i), plus 18 bytes a
 # parameter, peak at 29.4 / 40.6 / 34.4 / 45.2 GB (second stage) against the measured 30 / 39 / 32 / 43 GB of the 1F1B
 # rows; without the attention-score term (FlashAttention, or Megatron's selective recomputation) 13.5 / 26.5 / 25.0 /
-# 29.6 GB, and full recomputation would leave a few GB of activations. So: recompute "none", flash_attention False.
-# Precision: FP16 mixed precision (the repository's example script, --fp16; the paper: fixed seeds and bit-identical
-# losses), Megatron-LM's 18 bytes per parameter. No data parallelism: zero_stage 0 (the distributed optimizer, if on,
+# 29.6 GB, and full recomputation would leave a few GB of activations. So: recompute "none", flash_attention False (the
+# repository's later example script passes --use-flash-attn; the paper's memory column rules it out for these runs).
+# Precision: FP16 mixed precision (the same later script's default, --fp16; not stated in the paper), Megatron-LM's 18
+# bytes per parameter (memory only). No data parallelism: zero_stage 0 (the distributed optimizer, if on,
 # shards nothing at d = 1). No sequence parallelism (t = 1). Software year 2023 (Megatron-LM of 2023; ICLR 2024
 # submission, arXiv of January 2024). Framework "megatron".
 # Cluster: "up to 32 NVIDIA A100 SXM 80G GPUs distributed across 4 nodes interconnected by a RoCE RDMA network": eight a
@@ -1313,12 +1315,11 @@ SMOLLM3 = ("Hugging Face 2025 (SmolLM3 3B pre-training: huggingface/smollm text/
 # groups"), SwiGLU MLP of width 11,008, vocabulary 128,256, "tied embedding", rotary positions on three layers of four
 # (NoPE on every 4th: no parameters either way): layer_weights 2 + 2 x 4/16 + 3 x 11008/2048 = 18.625 h^2, one V h
 # embedding outside the blocks (36 x 18.625 h^2 + V h = 3.08B, the "3B"). 128,256 and 16 heads divide by t = 2.
-# Attention: nanotron's Llama model runs FlashAttention-2 (its README installs flash-attn>=2.5.0 for the example models;
-# intra-document masking uses the variable-length kernel): flash_attention True (the Playbook names no kernel; an
-# assumption from the framework). bf16 with FP32 master weights, FP32 gradient accumulation and Adam state (the
-# Playbook's memory breakdown: "Model BF16, FP32 Parameters, FP32 Gradients, Optimizer States"): 18 bytes per parameter
-# (memory only). Software year 2025 (trained in the first half of 2025; README of July 2025). Framework "megatron"
-# (nanotron: no DeepSpeed engine).
+# Attention: the Playbook names no kernel; nanotron's Llama model calls flash-attn (huggingface/nanotron README.md, commit
+# 042dfea, installs "flash-attn>=2.5.0" for its example models): flash_attention True, an assumption from the framework.
+# bf16 with FP32 master weights, FP32 gradient accumulation and Adam state (the Playbook's memory breakdown: "Model
+# BF16, FP32 Parameters, FP32 Gradients, Optimizer States"): 18 bytes per parameter (memory only). Software year 2025
+# (trained in the first half of 2025; README of July 2025). Framework "megatron" (nanotron: no DeepSpeed engine).
 # Cluster: 48 nodes of 8 H100 ("384 H100 GPUs (48 nodes)"), "NVLink for intra-node communication (900 GB/s) and EFA for
 # inter-node communication (~50 GB/s)": the catalogue's h100 (450 GB/s each way inside a node, 50 GB/s a GPU between
 # nodes), unchanged.
@@ -1337,9 +1338,8 @@ DGXC_GPT3 = ("NVIDIA 2024 (NVIDIA/dgxc-benchmarking, DGX Cloud Benchmarking reci
 # 0b71cfd, table headed "NeMo Megatron BF16" without a release) gives 8.309 / 8.408 / 8.42 / 8.453 / 8.49 s for the same
 # stated layout; its configuration files could not be matched to it (the stored hydra configs differ in the interleave:
 # 12 at 35a9aec, 6 at 8f5cbb3), so it is not used. The repository's other recipes are left out: Llama 3.1 8B / 70B /
-# 405B (context parallelism 2, which the model does not have), MaxText Llama 2 70B (its stored configure.sh sets an
-# 8,192-token Llama 3 run that does not match the README's 4,096-token Llama 2 table), Hugging Face Llama 2 70B and
-# Mistral 7B (PEFT fine-tuning), Nemotron-4 15B / 340B (the shapes of the fit set FIT_H100), Pax (the ninth set's
+# 405B (context parallelism 2, which the model does not have), Hugging Face Llama 2 70B and Mistral 7B (PEFT
+# fine-tuning), Nemotron-4 15B / 340B (the shapes of the fit set FIT_H100), Pax (the ninth set's
 # source), and the mixture-of-experts and hybrid models.
 # Measured (README 'Expected Performance'): "Training step time (seconds per step)" 8.91 / 8.95 / 9.09 / 9.01 / 9.02 on
 # 128 / 256 / 512 / 1,024 / 2,048 H100 (GBS 256 / 512 / 1,024 / 2,048 / 4,096); the value is NeMo's train_step_timing of
@@ -1360,7 +1360,8 @@ DGXC_GPT3 = ("NVIDIA 2024 (NVIDIA/dgxc-benchmarking, DGX Cloud Benchmarking reci
 # Shape (hydra config): 96 layers, hidden 12288, 96 heads, FFN 49152 (4h, GELU), sequence 2048 with learned positions of
 # that length (max_position_embeddings 2048), GPT-2 BPE (GPT2BPETokenizer, 50,257 tokens) padded to a multiple of
 # make_vocab_size_divisible_by x TP = 128 x 4 = 512: V = 50,688 (the README's own FLOP count uses 51,200; no FLOP count
-# enters a step-time row); NeMo's GPT ties input and output embeddings: the model's default (V + s) h.
+# enters a step-time row); input and output embeddings tied (NeMo's GPT default; the config does not override it): the
+# model's default (V + s) h.
 # Software year 2024 (container nvcr.io/nvidia/nemo:24.05, setup.sh; benchmark release 24.11, launch.sh GSW_VERSION).
 # Framework "megatron" (NeMo on Megatron-Core). Cluster: "N_GPUS_PER_NODE is 8 for DGX H100" on DGX Cloud; the network is
 # not stated: the DGX H100's 8 x 400 Gb/s per node, the catalogue's h100 unchanged (an assumption).
@@ -1396,11 +1397,13 @@ DGXC_MAXTEXT = ("NVIDIA 2024 (NVIDIA/dgxc-benchmarking, DGX Cloud Benchmarking r
 # (beyond FlashAttention's own backward recompute), about 4 s^2 h FLOPs a layer and sequence, 8% of a layer's forward
 # GEMMs here. Attention: attention=cudnn_flash_te (Transformer Engine's cuDNN flash attention, NVTE_FUSED_ATTN=1):
 # flash_attention True. Precision: BF16 compute (quantization ""), MaxText's FP32 weights and Adam state (weight_dtype
-# float32 by default): 16 bytes per parameter. Overlap: XLA's latency-hiding scheduler with a profile-guided estimate
-# (PGLE) and pipelined all-gather / reduce-scatter (XLA flags in configure.sh): the model's own 2024 overlap.
-# Shape (the README's FLOP notes): 80 layers, hidden 8192, 64 heads with 8 key-value groups, SwiGLU FFN 28,672,
-# vocabulary 32,000 (Llama 2), sequence 4096: layer_weights 2 + 2 x 8/64 + 3 x 28672/8192 = 12.75 h^2; untied output
-# layer and rotary positions: embedding_params 2 V h. Software year 2024 (container ghcr.io/nvidia/jax:maxtext-2024-12-09,
+# float32, base.yml's default, which configure.sh does not override; base.yml not re-read here): 16 bytes per
+# parameter. Overlap: XLA's latency-hiding scheduler with a profile-guided estimate (PGLE) and pipelined all-gather /
+# reduce-scatter (XLA flags in configure.sh): the model's own 2024 overlap.
+# Shape (the README's FLOP notes; AI-Hypercomputer/maxtext MaxText/configs/models/llama2-70b.yml, commit 0b7d1ee): 80
+# layers, hidden 8192, 64 heads of 128 with 8 key-value heads, SwiGLU ("silu", "linear") FFN 28,672, vocabulary 32,000,
+# logits_via_embedding False, sequence 4096: layer_weights 2 + 2 x 8/64 + 3 x 28672/8192 = 12.75 h^2; untied output layer
+# and rotary positions: embedding_params 2 V h. Software year 2024 (container ghcr.io/nvidia/jax:maxtext-2024-12-09,
 # launch.sh). Framework "megatron" (no DeepSpeed engine). Cluster: DGX H100 on DGX Cloud, the catalogue's h100 (assumed,
 # as for the GPT-3 rows).
 HELD_OUT_10 = HELD_OUT_10 + tuple(
