@@ -287,3 +287,45 @@ def test_regime_changes_skip_infeasible_sizes():
     ch = regime_changes(s)
     assert [(c["from"], c["to"]) for c in ch] == [("one GPU", "ZeRO data parallel")]
     assert ch[0]["cost_jump"] == pytest.approx(1.3 / 1.1)
+
+
+def test_step_error_sensitivity_fields_scale_exactly_the_layouts_they_name():
+    """gemm.Calibration's sensitivity-only fields: model_parallel_time_factor multiplies the step of every layout that
+    pays an adoption cost (tensor, pipeline or ZeRO-3) and no other; size_error_drift_points is 1 at 1B and 1 + points /
+    100 at 1T, linear in log size. Neutral by default (the fitted model is unchanged)."""
+    from gapstudy.costmodel.gemm import DEFAULT_CALIBRATION as C
+    assert (C.model_parallel_time_factor, C.size_error_drift_points) == (1.0, 0.0)
+    shape = cm.make_shape(layers=48, hidden=8192, heads=64)
+    lay = enumerate_layouts(shape, 1536, 2048)
+    hw = cm.get_hardware("a100_80gb")
+    base = evaluate_layouts(shape, 1536, lay, hw)
+    slow = evaluate_layouts(shape, 1536, lay, hw, calibration=C.replace(model_parallel_time_factor=1.2))
+    mp = (lay.tensor > 1) | (lay.pipeline > 1) | (lay.zero_stage == 3)
+    assert mp.any() and (~mp).any()
+    np.testing.assert_allclose(slow["step_time"][mp], 1.2 * base["step_time"][mp], rtol=1e-12)
+    np.testing.assert_array_equal(slow["step_time"][~mp], base["step_time"][~mp])
+    # the drift: the same layout of a 1B-class and a 1T-class model, against their neutral steps
+    for layers, hidden, heads in ((24, 1792, 16), (128, 25600, 160)):
+        common = dict(layers=layers, hidden=hidden, heads=heads, seq_len=2048, vocab=51200, global_batch=64, micro_batch=1,
+                      tensor=8, pipeline=8, data=1, interleave=1, hardware="a100_80gb")
+        plain = cm.estimate_step(**common)
+        drift = cm.estimate_step(**common, calibration=C.replace(size_error_drift_points=20.0))
+        expected = 1.0 + 0.20 * np.log10(plain.params / 1e9) / 3.0
+        assert drift.step_time / plain.step_time == pytest.approx(expected, rel=1e-9)
+    assert 0.99 < 1.0 + 0.20 * np.log10(param_count(24, 1792, 51200, 2048) / 1e9) / 3.0 < 1.01
+    assert 1.19 < 1.0 + 0.20 * np.log10(param_count(128, 25600, 51200, 2048) / 1e9) / 3.0 < 1.21
+
+
+def test_step_error_variants_change_only_the_calibration_field_they_name():
+    from gapstudy.costmodel import size_choice as sc
+    from gapstudy.costmodel.sensitivity import VARIANTS, variant_assumptions
+    base = sc.Assumptions.make(max_days=60.0)
+    for name, field, value in (("model-parallel steps 20% longer", "model_parallel_time_factor", 1.2),
+                               ("model-parallel steps 20% shorter", "model_parallel_time_factor", 0.8),
+                               ("step error +20 points at 1T", "size_error_drift_points", 20.0),
+                               ("step error -20 points at 1T", "size_error_drift_points", -20.0)):
+        assert name in VARIANTS
+        a = variant_assumptions(base, name)
+        assert a.max_days == 60.0  # the run's own overrides carry through
+        assert getattr(a.calibration, field) == value
+        assert dataclasses.replace(a.calibration, **{field: getattr(base.calibration, field)}) == base.calibration

@@ -136,6 +136,15 @@ class Calibration:
     dp_bandwidth_fraction: float = 1.0
     # (4) a fixed cost per step of every run (optimizer step launch, gradient-norm all-reduce, data loading), seconds.
     step_fixed_seconds: float = 0.0
+    # Sensitivity only, never fitted (costmodel.sensitivity VARIANTS "model-parallel steps +-20%", "size error drift +-20
+    # points"): how far the band moves if the step model is as wrong as it is on the held-out rows never used to fit (the
+    # parallelism_cost README's "Validation by set": mean error ~20%, drift of the signed error +17 points from 1B to 1T).
+    # model_parallel_time_factor multiplies the step time of every layout that pays an adoption cost (tensor or pipeline
+    # parallelism, or ZeRO-3 / FSDP sharding: size_choice.CLASS_BITS); size_error_drift_points multiplies every layout's
+    # step time by 1 + points / 100 x log10(N / 1B) / 3 (N the model's parameters: 1 at 1B, 1 + points / 100 at 1T).
+    # Neutral defaults (1, 0): step.evaluate then does no array work for them.
+    model_parallel_time_factor: float = 1.0
+    size_error_drift_points: float = 0.0
 
     def max_efficiency(self, year: float | None, chip: str | None = None) -> float:
         """e_max of the software of `year` (None: the newest) on `chip` (None: the shared value)."""

@@ -227,6 +227,11 @@ def evaluate(*, layers, hidden, heads, seq_len, vocab, global_batch, micro_batch
     step_time = compute_time + bubble_time + tp_time + pp_time + dp_time + opt_time
     if cal.step_fixed_seconds:  # candidate (4) of the width round: a fixed cost per step
         step_time = step_time + cal.step_fixed_seconds
+    if cal.model_parallel_time_factor != 1.0:  # sensitivity only (gemm.Calibration): layouts that pay an adoption cost
+        step_time = step_time * np.where((t > 1) | (p > 1) | (zero == 3), cal.model_parallel_time_factor, 1.0)
+    if cal.size_error_drift_points:  # sensitivity only: an error growing linearly in log size, 0 at 1B
+        n_params = (block + 13.0 * h) * L + embed
+        step_time = step_time * (1.0 + cal.size_error_drift_points / 100.0 * np.log10(n_params / 1e9) / 3.0)
     framework_time = 0.0  # no array work on the search's path when the framework adds nothing
     if step_overhead_per_param is not None:
         framework_time = _f(step_overhead_per_param) * psi

@@ -31,7 +31,9 @@ class ParallelismCostConfig:
     budget_median_2020: float = 1.0e6  # lab budgets per run: lognormal median in 2020 (dollars) ...
     budget_growth: float = 2.4  # ... growing this much per year (Cottier et al. 2024) ...
     budget_spread_dex: float = 1.0  # ... with this sd in log10
-    sensitivity_years: list[int] = field(default_factory=lambda: [2021])
+    sensitivity_years: list[int] = field(default_factory=lambda: [2021, 2023])
     # variants of costmodel.sensitivity.VARIANTS (those that change the search cost a few seconds each)
     sensitivity: list[str] = field(default_factory=lambda: [
-        "baseline", "no deadline", "5 runs per lab", "no lab spread", "techniques one year late"])
+        "baseline", "no deadline", "5 runs per lab", "no lab spread", "techniques one year late",
+        "model-parallel steps 20% longer", "model-parallel steps 20% shorter", "step error +20 points at 1T",
+        "step error -20 points at 1T"])
