@@ -149,10 +149,15 @@ def test_validation_reports_fit_and_held_out(results):
     assert len(h9) == 11 and {r["source"] for r in h9}.isdisjoint(
         {r["source"] for r in v["fit"] + v["held_out"] + h2 + h3 + h4 + h5 + h6 + h7 + h8})
     s9 = v["held_out_9_summary"]
-    assert _errors_cell(s9) in _set_line(md, "ninth held-out set") and "held out, never used to fit" in _set_line(md, "ninth held-out set")
-    assert "## Validation: ninth held-out set (fixed before it was evaluated; never used to fit)" in md
+    # evaluated once as held out; its tr1-13B rows fit side since the engine round (FIT_V100_2021), its other rows fit nothing
+    assert _errors_cell(s9) in _set_line(md, "ninth held-out set") and "fit side since the engine round" in _set_line(md, "ninth held-out set")
+    assert "## Validation: ninth held-out set (fixed before it was first evaluated; its tr1-13B rows fit side" in md
+    assert [r["label"] for r in v["fit_v100_2021"]] == [r["label"] for r in h9 if r["chip"] == "v100_32gb"]
+    assert [r["label"] for r in v["fit_pythia"]] == [r["label"] for r in v["held_out"] if r["label"].startswith("Pythia")]
+    assert "## Validation: held-out set (its Pythia rows fit side since the engine round" in md
     assert "StarCoderBase 15.5B, 512 GPUs (TP4 PP4 DP32)" in md
-    assert {r["label"] for r in h9} <= {r["label"] for r in v["never_fitted"]}
+    assert {r["label"] for r in h9 if r["chip"] != "v100_32gb"} <= {r["label"] for r in v["never_fitted"]}
+    assert not {r["label"] for r in v["fit_v100_2021"] + v["fit_pythia"]} & {r["label"] for r in v["never_fitted"]}
     assert {"ninth held-out mean abs error", "ninth held-out max abs error"} <= set(parallelism_cost.headline(results))
 
 
@@ -250,7 +255,8 @@ def test_never_fitted_rows_are_the_held_out_rows_outside_every_fit_side_set(resu
     """The pooled verdict is on exactly the held-out rows no constant was fitted on, and says met / not met by the goal."""
     v = results["validation"]
     held = v["held_out"] + [r for key, _, _ in parallelism_cost.LATER_HELD_OUT for r in v[key]]
-    fit_side = {(r["source"], r["label"]) for key in ("fit_sharded", "fit_width", "fit_v100") for r in v[key]}
+    fit_side = {(r["source"], r["label"]) for key in ("fit_sharded", "fit_width", "fit_v100", "fit_pythia", "fit_v100_2021")
+                for r in v[key]}
     expected = [(r["source"], r["label"]) for r in held if (r["source"], r["label"]) not in fit_side]
     assert [(r["source"], r["label"]) for r in v["never_fitted"]] == expected and expected
     assert not fit_side & {(r["source"], r["label"]) for r in v["fit"]}

@@ -7,6 +7,11 @@ from dataclasses import dataclass
 import numpy as np
 
 
+# The V100's e_max of the 2021 software (Calibration chip_max_efficiency_2021): validation.fit_v100_2021's value on
+# measurements.FIT_V100_2021, set after that fit (a test checks it is the grid's minimum)
+V100_2021 = 0.53
+
+
 @dataclass(frozen=True)
 class Calibration:
     """The few global constants of the step-time model; never set per row, per chip only through
@@ -19,7 +24,9 @@ class Calibration:
     rows of Dao (2023) Table 1 (one 8 x A100-80GB node, 2023 software), and the per-step cost of DeepSpeed's
     pipeline engine alone on GLM-130B's speed test (two batch sizes, 768 A100-40GB), and the H100's own e_max (with FlagPerf's
     Llama 3 rows too, and the 2023+ tensor-parallel overlap, since commit 702b764)
-    on Nemotron-4 340B's and 15B's iteration times (jointly with the 2023+ data-parallel overlap, techniques). validation.py holds the fit; held-out rows never enter it.
+    on Nemotron-4 340B's and 15B's iteration times (jointly with the 2023+ data-parallel overlap, techniques); the later
+    rounds' constants each on their own fit-side set (measurements.FIT_SHARDED, FIT_WIDTH, FIT_V100, FIT_V100_2021; FIT_PYTHIA
+    decided a structure). validation.py holds the fit; held-out rows never enter it.
     """
 
     # Largest fraction of peak a big 16-bit GEMM reaches inside a training step. cuBLAS alone
@@ -60,6 +67,16 @@ class Calibration:
     # as their non-pipeline model (EleutherAI/gpt-neox issue 574, 2022), which a per-parameter engine cost would not
     # allow unless the cost is one both engines pay (e.g. ZeRO-1's gradient reduction); the fit set cannot tell.
     deepspeed_step_seconds_per_param: float = 3.0e-9
+    # Whether only runs with pipeline parallelism (p > 1) pay the engine cost above. True since the engine round
+    # (validation.engine_structure_scores), decided on measurements.FIT_PYTHIA: Pythia's five GPT-NeoX runs at
+    # pipe-parallel-size 1 (DeepSpeed's pipeline engine with one stage, pure data parallelism; the first held-out set's rows,
+    # seen, fit side since that round) are 52-61% too slow with the cost at every pipeline depth and +2..+20% without it at
+    # one stage (their measured steps are wall-clock averages, an upper bound); GPT-NeoX's maintainers report the engine at
+    # one stage about as fast as their sequential model ("not much noticeable difference, the overhead is quite small",
+    # EleutherAI/gpt-neox issue 574, 2022). GLM-130B's rows (p = 8), which fit the cost, do not move. Against it: the
+    # three one-node, one-stage rows of measurements.DEEPSPEED_LAYOUTS (iteration-2 snapshots of 6-10 layer models, the
+    # two identical ones 9% apart) are +10..+20% too fast without it (+3..+13% with it); reported, not fitted.
+    deepspeed_engine_pipelined_only: bool = True
     # e_max of the 2022+ software on particular chips, as (chip name, value) pairs, where fit rows on that chip
     # show the shared gemm_max_efficiency_2022 (fitted on A100-80GB) does not carry over; a chip not listed uses
     # the shared value and differs only through its ridge point. validation.fit_calibration (5th stage) fits each
@@ -108,6 +125,13 @@ class Calibration:
     # NVIDIA's published figure; a lower one trades those rows against the 8.3B rows, README), not the overlap (2019
     # Megatron-LM runs with none, validation.run_overlap). Recomputation-free FLOP counting would give 0.50 instead (README).
     chip_max_efficiency_before_2022: tuple[tuple[str, float], ...] = (("v100_16gb", 0.33), ("v100_32gb", 0.33))
+    # e_max of the software of 2021 on particular chips, where it differs from the software before (the value above or
+    # gemm_max_efficiency). V100: fitted value V100_2021 (validation.fit_v100_2021) on measurements.FIT_V100_2021 only
+    # (BigScience's tr1-13B run on 16-512 V100-32GB, Megatron-DeepSpeed of 2021 with its fused kernels; the ninth held-out
+    # set's rows, evaluated once, fit side since the engine round). The 2019 value (0.33, Megatron-LM 2019 without fused
+    # kernels) left those rows 25-47% too slow, the model's compute alone above three of the four measured steps. 2020
+    # software on a V100 keeps the 2019 value: no V100 row of 2020 has been found (untested).
+    chip_max_efficiency_2021: tuple[tuple[str, float], ...] = (("v100_16gb", V100_2021), ("v100_32gb", V100_2021))
     # The per-step cost of data parallelism (the round on data-parallel width; validation.fit_width on measurements.FIT_WIDTH:
     # InternLM 7B's ZeRO-1 rows on 8-1,024 A100s and MegaScale's Megatron-LM baseline). Each field below is one candidate
     # structure that round scored (scripts/width_candidates.py prints the table); the default of each is the value the
@@ -149,6 +173,10 @@ class Calibration:
     def max_efficiency(self, year: float | None, chip: str | None = None) -> float:
         """e_max of the software of `year` (None: the newest) on `chip` (None: the shared value)."""
         if year is not None and year < 2022:
+            if year >= 2021:
+                for name, value in self.chip_max_efficiency_2021:
+                    if name == chip:
+                        return value
             for name, value in self.chip_max_efficiency_before_2022:
                 if name == chip:
                     return value

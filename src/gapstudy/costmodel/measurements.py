@@ -38,6 +38,8 @@ parallelism they and HELD_OUT_7's rows (evaluated once as held out) are FIT_WIDT
 parallelism's gradient traffic is fitted (validation.fit_width; MegaScale's rows run without overlap and do not move).
 Since the V100 round, HELD_OUT_8's Megatron-LM 2019 rows (evaluated once as held out) are FIT_V100, on which the V100's
 own e_max of the software before 2022 is fitted (validation.fit_v100); its three DeepSpeed Azure rows fit nothing.
+Since the engine round, HELD_OUT's Pythia rows and HELD_OUT_9's tr1-13B rows (both evaluated as held out) are the fit-side
+sets FIT_PYTHIA (DeepSpeed's engine cost only with pipelining) and FIT_V100_2021 (the V100's e_max of 2021 software).
 Shapes and layouts are the papers' own; where a paper leaves a choice open (micro-batch,
 interleave, recomputation) the model takes the best that fits, as the authors tuned theirs.
 """
@@ -1413,3 +1415,12 @@ HELD_OUT_10 = HELD_OUT_10 + tuple(
         layer_weights=2.0 + 2.0 * 8 / 64 + 3.0 * 28672 / 8192, op_recompute_weights=2.0 * 28672 / 8192)
     for gpus, secs in ((64, 6.999), (128, 7.072), (256, 7.153))  # README table, BF16 row, FSDP over every GPU
 )
+
+# The engine round's fit-side sets. Both sources had been evaluated as held out (Pythia in HELD_OUT, many times; tr1-13B
+# once, in HELD_OUT_9), so from that round they fit, and no longer judge, what they decided; the tuples HELD_OUT and
+# HELD_OUT_9 keep their rows so their held-out evaluations stay reproducible, and their other rows stay out of every fit.
+# FIT_PYTHIA decided a structure, no constant: DeepSpeed's engine cost is paid only with pipeline parallelism
+# (gemm.Calibration deepspeed_engine_pipelined_only; validation.engine_structure_scores). FIT_V100_2021 fits the V100's
+# e_max of the 2021 software (gemm.Calibration chip_max_efficiency_2021; validation.fit_v100_2021).
+FIT_PYTHIA: tuple[Run, ...] = tuple(r for r in HELD_OUT if r.source == PYTHIA)
+FIT_V100_2021: tuple[Run, ...] = tuple(r for r in HELD_OUT_9 if r.source == BIGSCIENCE_TR1)

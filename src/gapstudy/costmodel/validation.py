@@ -25,7 +25,10 @@ data-parallel runs (fit_width) and no longer judge anything. Since the V100 roun
 are fit side (measurements.FIT_V100): they fit the V100's e_max of the software before 2022 (fit_v100) and no longer
 judge anything; its DeepSpeed Azure rows stay out of every fit. measurements.HELD_OUT_9 (BigScience's tr1-13B on V100s,
 StarCoderBase, NVIDIA's Pax benchmarks), fixed after all eight had been seen and before any error on it was computed, was
-evaluated once on the V100 round's model (held_out_9) and fits nothing. measurements.HELD_OUT_10 (the Zero Bubble
+evaluated once on the V100 round's model (held_out_9). Since the engine round, HELD_OUT's Pythia rows (measurements.FIT_PYTHIA:
+they decided that DeepSpeed's engine cost is paid only with pipelining, engine_structure_scores) and HELD_OUT_9's tr1-13B rows
+(measurements.FIT_V100_2021: the V100's e_max of 2021 software, fit_v100_2021) are fit side; the other rows of both sets fit
+nothing. measurements.HELD_OUT_10 (the Zero Bubble
 paper's Megatron-LM 1F1B baseline on A100s, SmolLM3 3B and NVIDIA's DGX Cloud GPT-3 175B and Llama 2 70B benchmarks on
 H100s), fixed after all nine had been seen and before any error on it was computed, is not yet evaluated (held_out_10
 reports it when the next model change is judged). Errors are of throughput: predicted / measured - 1 (for step times,
@@ -96,10 +99,13 @@ FRAMEWORKS = ("megatron", "deepspeed")
 
 def framework_overhead(run: _m.Run, calibration: Calibration = DEFAULT_CALIBRATION) -> float | None:
     """Seconds per parameter held by a GPU that the run's framework adds once a step (step.evaluate
-    step_overhead_per_param): DeepSpeed's pipeline engine the fitted constant, Megatron-LM nothing."""
+    step_overhead_per_param): DeepSpeed's pipeline engine the fitted constant when the run is pipelined (p > 1; at every
+    depth if calibration.deepspeed_engine_pipelined_only is False, the model before the engine round), Megatron-LM nothing."""
     if run.framework not in FRAMEWORKS:
         raise ValueError(f"unknown framework {run.framework!r} of {run.label}; known: {FRAMEWORKS}")
-    return calibration.deepspeed_step_seconds_per_param if run.framework == "deepspeed" else None
+    if run.framework != "deepspeed" or (calibration.deepspeed_engine_pipelined_only and run.pipeline == 1):
+        return None
+    return calibration.deepspeed_step_seconds_per_param
 
 
 def neox_2021_flops(run: _m.Run) -> float:
@@ -456,6 +462,45 @@ def v100_leave_one_table_out(rows=None, grid=V100_GRID, calibration: Calibration
         errs += [abs(r.error) for r in judged]
         out[name] = {"e_max": e, "rows": len(fit_on), "left_out": error_summary(judged)}
     out["mean_abs_error"] = float(np.mean(errs))
+    return out
+
+
+# e_max of the 2021 software on the V100 (gemm.Calibration chip_max_efficiency_2021), 0.30-0.80 in 0.01 steps
+V100_2021_GRID = tuple(round(0.30 + 0.01 * i, 2) for i in range(51))
+
+
+def _with_v100_2021(calibration: Calibration, e: float) -> Calibration:
+    others = tuple(p for p in calibration.chip_max_efficiency_2021 if p[0] not in V100_CHIPS)
+    return calibration.replace(chip_max_efficiency_2021=tuple(sorted(others + tuple((c, e) for c in V100_CHIPS))))
+
+
+def fit_v100_2021(rows=None, grid=V100_2021_GRID, calibration: Calibration = DEFAULT_CALIBRATION) -> dict:
+    """Grid fit of the V100's e_max of the 2021 software (gemm.Calibration chip_max_efficiency_2021) on `rows` (default
+    measurements.FIT_V100_2021: BigScience's tr1-13B on 16-512 V100-32GB, the ninth held-out set's V100 rows, fit side
+    since the engine round; no other fit row is a V100 of 2021), with the engine round's structure (calibration): the
+    value with the smallest mean absolute error (the first on a tie), and each row's error when the value is fitted on the
+    other three (leave one out). Returns {"e_max", "mean_abs_error", "scores", "leave_one_out": [error, ...]}."""
+    rows = _m.FIT_V100_2021 if rows is None else rows
+    best, scores = _grid_fit(rows, grid, lambda e: _with_v100_2021(calibration, e))
+    loo = []
+    for i, r in enumerate(rows):
+        e = _grid_fit(rows[:i] + rows[i + 1:], grid, lambda x: _with_v100_2021(calibration, x))[0]
+        loo.append(predict(r, _with_v100_2021(calibration, e)).error)
+    return {"e_max": best, "mean_abs_error": scores[best], "scores": scores, "leave_one_out": loo}
+
+
+def engine_structure_scores(calibration: Calibration = DEFAULT_CALIBRATION) -> dict:
+    """Mean absolute error of the two engine-cost structures (gemm.Calibration deepspeed_engine_pipelined_only True /
+    False), each with the cost refitted on GLM-130B's rows (FIT_DEEPSPEED, the grid of fit_calibration), on the rows the
+    engine round looked at: FIT_DEEPSPEED, FIT_PYTHIA (which decided it), and the reported-only DEEPSPEED_LAYOUTS."""
+    out = {}
+    for pipelined_only in (True, False):
+        cal = calibration.replace(deepspeed_engine_pipelined_only=pipelined_only)
+        c = _grid_fit(_m.FIT_DEEPSPEED, DEEPSPEED_GRID, lambda x: cal.replace(deepspeed_step_seconds_per_param=x))[0]
+        cal = cal.replace(deepspeed_step_seconds_per_param=c)
+        out[pipelined_only] = {"seconds_per_param": c, **{name: error_summary(validate(cal, rows))["mean_abs_error"]
+                               for name, rows in (("glm", _m.FIT_DEEPSPEED), ("pythia", _m.FIT_PYTHIA),
+                                                  ("deepspeed_layouts", _m.DEEPSPEED_LAYOUTS))}}
     return out
 
 

@@ -12,7 +12,8 @@ from gapstudy.costmodel import constraints as cons
 from gapstudy.costmodel import size_choice as sc
 from gapstudy.costmodel import techniques as tech
 from gapstudy.costmodel.hardware import get_hardware, load_catalogue
-from gapstudy.costmodel.measurements import FIT_SHARDED, FIT_V100, FIT_WIDTH, FLASH_BASELINES, MEGASCALE_BASELINE
+from gapstudy.costmodel.measurements import (FIT_PYTHIA, FIT_SHARDED, FIT_V100, FIT_V100_2021, FIT_WIDTH, FLASH_BASELINES,
+                                             MEGASCALE_BASELINE)
 from gapstudy.costmodel.regimes import state_threshold
 from gapstudy.costmodel.sensitivity import VARIANTS, range_costs, sensitivity
 from gapstudy.costmodel.validation import (error_summary, fit_rows, held_out, held_out_2, held_out_3, held_out_4, held_out_5,
@@ -36,12 +37,18 @@ FIT_SIDE = {
     "held_out_7": "fit side since the round on the per-step cost of data parallelism: its rows are in measurements.FIT_WIDTH",
     "held_out_8": ("its Megatron-LM 2019 rows fit side since the V100 round: they are measurements.FIT_V100; its DeepSpeed "
                    "Azure rows fit nothing"),
+    "held_out_9": ("its tr1-13B rows fit side since the engine round: they are measurements.FIT_V100_2021; its StarCoderBase "
+                   "and Pax rows fit nothing"),
+    # the first set's Pythia rows only (its other rows stay held out; its section title and status say so)
+    "held_out": "fit side since the engine round: they are measurements.FIT_PYTHIA",
 }
 # The validation figure's legend tag of each fit-side set (FIT_SIDE says the same at length)
 FIT_SIDE_LEGEND = {
     **{k: "fit side since the sharded round" for k, why in FIT_SIDE.items() if why == _SHARDED_SIDE},
     "held_out_7": "fit side since the width round",
     "held_out_8": "Megatron-LM 2019 rows fit side since the V100 round",
+    "held_out_9": "tr1-13B rows fit side since the engine round",
+    "held_out": "Pythia rows fit side since the engine round",
 }
 
 
@@ -185,8 +192,10 @@ def run(cfg) -> dict:
     sharded = validate_rows(rows=FIT_SHARDED)
     fit_width = validate_rows(rows=FIT_WIDTH)
     fit_v100 = validate_rows(rows=FIT_V100)
-    # the held-out rows that no constant was ever fitted on: every held-out set's rows outside the fit-side sets
-    fit_side = {(r.source, r.label) for r in sharded + fit_width + fit_v100}
+    fit_pythia = validate_rows(rows=FIT_PYTHIA)
+    fit_v100_2021 = validate_rows(rows=FIT_V100_2021)
+    # the held-out rows that no constant or structure was ever fitted on: every held-out set's rows outside the fit-side sets
+    fit_side = {(r.source, r.label) for r in sharded + fit_width + fit_v100 + fit_pythia + fit_v100_2021}
     never_fitted = [r for r in out + [r for rows in later.values() for r in rows] if (r.source, r.label) not in fit_side]
     bar = Progress(len(s["years"]), "parallelism_cost: years (layout search per size, bands by adoption cost)")
     years = []
@@ -227,6 +236,9 @@ def run(cfg) -> dict:
                        "fit_sharded": [_row(r) for r in sharded], "fit_sharded_summary": error_summary(sharded),
                        "fit_width": [_row(r) for r in fit_width], "fit_width_summary": error_summary(fit_width),
                        "fit_v100": [_row(r) for r in fit_v100], "fit_v100_summary": error_summary(fit_v100),
+                       "fit_pythia": [_row(r) for r in fit_pythia], "fit_pythia_summary": error_summary(fit_pythia),
+                       "fit_v100_2021": [_row(r) for r in fit_v100_2021],
+                       "fit_v100_2021_summary": error_summary(fit_v100_2021),
                        "fit_summary": error_summary(fit), "held_out_summary": error_summary(out),
                        **{f"{key}_summary": error_summary(rows) for key, rows in later.items()},
                        "all_summary": error_summary(fit + out),
@@ -246,7 +258,8 @@ def headline(results) -> dict:
     for key, nth in (("held_out", ""), *((k, f"{n} ") for k, n, _ in LATER_HELD_OUT)):
         v = val[f"{key}_summary"]
         out[f"{nth}held-out mean abs error"], out[f"{nth}held-out max abs error"] = v["mean_abs_error"], v["max_abs_error"]
-    for key, name in (("fit_sharded", "sharded"), ("fit_width", "width"), ("fit_v100", "V100")):
+    for key, name in (("fit_sharded", "sharded"), ("fit_width", "width"), ("fit_v100", "V100"), ("fit_pythia", "Pythia"),
+                      ("fit_v100_2021", "V100 2021")):
         if f"{key}_summary" in val:  # results written before the round that defined the set lack it
             v = val[f"{key}_summary"]
             out[f"{name} fit-side mean abs error"], out[f"{name} fit-side max abs error"] = v["mean_abs_error"], v["max_abs_error"]
@@ -372,6 +385,8 @@ _FIT_SIDE_SETS = (
     ("fit_sharded", "FIT_SHARDED (second, fifth, sixth held-out sets)", "fit side: the sharded overlap rate (gemm.Calibration sharded_overlap_rate)"),
     ("fit_width", "FIT_WIDTH (seventh held-out set + MegaScale)", "fit side: the overlap rate of pure data parallelism (gemm.Calibration dp_overlap_rate)"),
     ("fit_v100", "FIT_V100 (eighth held-out set's Megatron-LM 2019 rows)", "fit side: the V100's e_max before 2022 (gemm.Calibration chip_max_efficiency_before_2022)"),
+    ("fit_pythia", "FIT_PYTHIA (first held-out set's Pythia rows)", "fit side: decided that DeepSpeed's engine cost is paid only with pipelining (gemm.Calibration deepspeed_engine_pipelined_only)"),
+    ("fit_v100_2021", "FIT_V100_2021 (ninth held-out set's tr1-13B rows)", "fit side: the V100's e_max of 2021 software (gemm.Calibration chip_max_efficiency_2021)"),
 )
 
 
@@ -390,8 +405,8 @@ def _set_rows(results) -> list[list]:
     fit-side sets of later rounds, the rows never used to fit pooled, and the reported-only rows."""
     v = results["validation"]
     out = [_set_row("fit set", "fitted: the constants' fit rows (validation.fit_rows)", v["fit"], v["fit_summary"]),
-           _set_row("first held-out set", "held out, never used to fit (informed the DeepSpeed engine's structure, commit 533153f)",
-                    v["held_out"], v["held_out_summary"])]
+           _set_row("first held-out set", "held out (informed the DeepSpeed engine's structure, commit 533153f); its Pythia rows "
+                    + FIT_SIDE["held_out"], v["held_out"], v["held_out_summary"])]
     for key, nth, _ in LATER_HELD_OUT:
         if key in v:
             status = FIT_SIDE[key] if key in FIT_SIDE else "held out, never used to fit" + HELD_OUT_NOTES.get(key, "")
@@ -457,7 +472,8 @@ def summarize(results) -> str:
              "## Chips compared", "", md_table(_CHIP_COLS, _chip_rows(results)), "",
              "## Sensitivity (each variant changes one assumption of this run)", "", md_table(_SENS_COLS, _sens_rows(results)), "",
              "## Validation: fit set", "", md_table(_VAL_COLS, _val_rows(v["fit"])), "",
-             "## Validation: held-out set (never used to fit)", "", md_table(_VAL_COLS, _val_rows(v["held_out"])), "",
+             f"## Validation: held-out set (its Pythia rows {FIT_SIDE['held_out']})", "",
+             md_table(_VAL_COLS, _val_rows(v["held_out"])), "",
              *(line for key, nth, _ in LATER_HELD_OUT
                for line in (f"## Validation: {_later_title(key, nth)}", "",
                             md_table(_VAL_COLS, _val_rows(v[key])), "")),
@@ -566,8 +582,9 @@ def sections(results) -> list[Section]:
             "and the second, fifth and sixth held-out sets fit the sharded-data-parallel overlap rate since the round that "
             "made them fit side (measurements.FIT_SHARDED), and the seventh fits the overlap rate of pure data parallelism since "
             "the round on the per-step cost of data parallelism (measurements.FIT_WIDTH), and the eighth's Megatron-LM 2019 rows fit "
-            "the V100's e_max since the V100 round (measurements.FIT_V100); the others never were; dotted lines "
-            "mark 5% and 10%."],
+            "the V100's e_max since the V100 round (measurements.FIT_V100), and since the engine round the first set's Pythia rows "
+            "decide how DeepSpeed's engine cost applies (measurements.FIT_PYTHIA) and the ninth's tr1-13B rows fit the V100's "
+            "e_max of 2021 (measurements.FIT_V100_2021); the others never were; dotted lines mark 5% and 10%."],
             tables=[Table(_SET_COLS, _set_rows(results))]
             + [Table(_VAL_COLS, _val_rows(v[key])) for key in ("fit", "held_out", *(k for k, _, _ in LATER_HELD_OUT))]
             + [Table(_VAL_COLS, _val_rows(v.get("width", [])))]),
