@@ -159,6 +159,14 @@ def test_validation_reports_fit_and_held_out(results):
     assert {r["label"] for r in h9 if r["chip"] != "v100_32gb"} <= {r["label"] for r in v["never_fitted"]}
     assert not {r["label"] for r in v["fit_v100_2021"] + v["fit_pythia"]} & {r["label"] for r in v["never_fitted"]}
     assert {"ninth held-out mean abs error", "ninth held-out max abs error"} <= set(parallelism_cost.headline(results))
+    # the tenth held-out set (fixed after all nine had been seen, evaluated once on the engine round's model), held out
+    h10 = v["held_out_10"]
+    assert len(h10) == 21 and {r["source"] for r in h10}.isdisjoint(
+        {r["source"] for r in v["fit"] + v["held_out"] + h2 + h3 + h4 + h5 + h6 + h7 + h8 + h9})
+    assert _errors_cell(v["held_out_10_summary"]) in _set_line(md, "tenth held-out set")
+    assert "held out, never used to fit" in _set_line(md, "tenth held-out set")
+    assert "## Validation: tenth held-out set (fixed before it was evaluated; never used to fit)" in md
+    assert {r["label"] for r in h10} <= {r["label"] for r in v["never_fitted"]}
 
 
 def test_every_assumption_is_recorded(results):
