@@ -1186,11 +1186,14 @@ def test_eleventh_held_out_set_is_fixed_cited_and_well_formed():
     # left unevaluated: the experiment does not report it yet
     assert "held_out_11" not in inspect.getsource(parallelism_cost)
     kf = [r for r in runs if r.source == measurements.KEMPNERFORGE]
-    assert len(kf) == 14
+    al = [r for r in runs if r.source == measurements.ALPA]
+    assert (len(runs), len(kf), len(al)) == (15, 14, 1)
     # cited: the report and the code files read, with their commits
     assert "mfu_scaling_2026-04-05.md" in measurements.KEMPNERFORGE and "commit 9f3f03a" in measurements.KEMPNERFORGE
     assert "tensor_parallel.py (commit 0c4eba1)" in measurements.KEMPNERFORGE
     assert "attention.py (commit 00bb284)" in measurements.KEMPNERFORGE
+    assert "benchmark/alpa/README.md, commit 0aa0d01" in measurements.ALPA and "OSDI" in measurements.ALPA
+    assert "suite_manual_gpt.py (commit 0f0b908" in measurements.ALPA
     # sources used nowhere else: not fitted on, in no earlier held-out set, not among the reported-only rows
     earlier = (fit_rows() + measurements.HELD_OUT + measurements.HELD_OUT_2 + measurements.HELD_OUT_3
                + measurements.HELD_OUT_4 + measurements.HELD_OUT_5 + measurements.HELD_OUT_6 + measurements.HELD_OUT_7
@@ -1225,3 +1228,15 @@ def test_eleventh_held_out_set_is_fixed_cited_and_well_formed():
     # the stated sizes: 8.03B, 14.84B, 70.55B (untied embeddings, GQA with 8 key-value heads)
     # (run_params counts 13 h a layer for norms and biases: 70.56B for the 70B, within 0.02%)
     assert [run_params(kf[i]) / 1e9 for i in (0, 7, 13)] == pytest.approx([8.03, 14.84, 70.55], rel=0.001)
+    # Alpa's sanity check (README, April 2022): GPT 2.6B on one p3.16xlarge, DP 2 x OP 2 in each of 2 stages, 4 micro-batches
+    # of a 32-sequence batch, remat on every layer, reduce-scatter (sharded weight update), fp16 with FP32 master weights
+    (a,) = al
+    assert (a.chip, a.year, a.hardware_changes, a.framework) == ("v100_16gb", 2022, {}, "megatron")
+    assert (a.layers, a.hidden, a.heads, a.seq_len, a.vocab) == (32, 2560, 32, 1024, 51200)
+    assert (a.tensor, a.pipeline, a.data, a.global_batch, a.micro_batches) == (2, 2, 2, 32, (4,))
+    assert a.global_batch // (a.data * a.micro_batches[0]) == 4  # the four micro-batches
+    assert (a.recompute, a.zero_stage, a.flash_attention, a.bytes_per_param, a.sequence_parallel) == ("full", 2, False, 16.0,
+                                                                                                   False)
+    assert a.value == 2.425 and a.embedding_params == 2 * 51200 * 2560 and a.layer_weights is None
+    # the stated size, Alpa's own count: L (12 h^2 + 13 h) + V h = 2.649B (one V h, no position table)
+    assert (32 * (12 * 2560**2 + 13 * 2560) + 51200 * 2560) / 1e9 == pytest.approx(2.649, abs=0.0005)
