@@ -1187,13 +1187,15 @@ def test_eleventh_held_out_set_is_fixed_cited_and_well_formed():
     assert "held_out_11" not in inspect.getsource(parallelism_cost)
     kf = [r for r in runs if r.source == measurements.KEMPNERFORGE]
     al = [r for r in runs if r.source == measurements.ALPA]
-    assert (len(runs), len(kf), len(al)) == (15, 14, 1)
+    kw = [r for r in runs if r.source == measurements.KEMPNERFORGE_WEAK]
+    assert (len(runs), len(kf), len(al), len(kw)) == (23, 14, 1, 8)
     # cited: the report and the code files read, with their commits
     assert "mfu_scaling_2026-04-05.md" in measurements.KEMPNERFORGE and "commit 9f3f03a" in measurements.KEMPNERFORGE
     assert "tensor_parallel.py (commit 0c4eba1)" in measurements.KEMPNERFORGE
     assert "attention.py (commit 00bb284)" in measurements.KEMPNERFORGE
     assert "benchmark/alpa/README.md, commit 0aa0d01" in measurements.ALPA and "OSDI" in measurements.ALPA
     assert "suite_manual_gpt.py (commit 0f0b908" in measurements.ALPA
+    assert "weak_scaling_160gpu/README.md, commit e9f9189" in measurements.KEMPNERFORGE_WEAK
     # sources used nowhere else: not fitted on, in no earlier held-out set, not among the reported-only rows
     earlier = (fit_rows() + measurements.HELD_OUT + measurements.HELD_OUT_2 + measurements.HELD_OUT_3
                + measurements.HELD_OUT_4 + measurements.HELD_OUT_5 + measurements.HELD_OUT_6 + measurements.HELD_OUT_7
@@ -1228,6 +1230,20 @@ def test_eleventh_held_out_set_is_fixed_cited_and_well_formed():
     # the stated sizes: 8.03B, 14.84B, 70.55B (untied embeddings, GQA with 8 key-value heads)
     # (run_params counts 13 h a layer for norms and biases: 70.56B for the 70B, within 0.02%)
     assert [run_params(kf[i]) / 1e9 for i in (0, 7, 13)] == pytest.approx([8.03, 14.84, 70.55], rel=0.001)
+    # KempnerForge's weak-scaling report: TP 4 x FSDP over every node, the rows whose layout the MFU report does not hold
+    weak = [("13B", 16, 4.84, 216507), ("13B", 32, 4.95, 423306), ("13B", 40, 4.91, 534644), ("70B", 2, 18.09, 3623),
+            ("70B", 16, 14.63, 35824), ("70B", 24, 15.07, 52190), ("70B", 32, 14.98, 69985), ("70B", 40, 15.32, 85571)]
+    for r, (size, d, secs, tok_s) in zip(kw, weak):
+        L, h, a, f, b, acc = shapes[size]
+        assert (r.chip, r.year, r.hardware_changes) == ("h200", 2026, {"chips_per_node": 4}) and size in r.label
+        assert (r.layers, r.hidden, r.heads, r.seq_len, r.vocab) == (L, h, a, 4096, 128256)
+        assert (r.tensor, r.pipeline, r.data, r.global_batch, r.micro_batches) == (4, 1, d, d * b * acc, (b,))
+        assert (r.recompute, r.sequence_parallel, r.zero_stage, r.flash_attention, r.bytes_per_param) == (
+            "full", True, 3, True, 16.0)
+        assert r.layer_weights == pytest.approx(2 + 2 * 8 / a + 3 * f / h) and r.embedding_params == 2 * 128256 * h
+        assert r.value == secs and r.global_batch * 4096 / r.value == pytest.approx(tok_s, rel=0.002)
+    # the layouts both reports hold are kept once, from the MFU report
+    assert not {key(r) for r in kw} & {key(r) for r in kf}
     # Alpa's sanity check (README, April 2022): GPT 2.6B on one p3.16xlarge, DP 2 x OP 2 in each of 2 stages, 4 micro-batches
     # of a 32-sequence batch, remat on every layer, reduce-scatter (sharded weight update), fp16 with FP32 master weights
     (a,) = al

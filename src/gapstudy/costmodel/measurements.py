@@ -1535,3 +1535,43 @@ HELD_OUT_11 = HELD_OUT_11 + (
         2, 32, "step_time", 2.425, micro_batches=(4,), recompute="full", zero_stage=2, bytes_per_param=16.0,
         embedding_params=2.0 * 51200 * 2560),
 )
+
+KEMPNERFORGE_WEAK = ("Kempner Institute 2026 (KempnerInstitute/KempnerForge benchmarks/weak_scaling_160gpu/README.md, commit "
+                     "e9f9189: 'Models' and 'Results' tables of the weak-scaling report to 160 H200, run at the repository's "
+                     "commit 3ad9d9a)")
+# The same project's second benchmark report (same cluster, framework and mapping as KEMPNERFORGE above; a second document
+# of one project, not a third project). Selection rule (fixed before the values were transcribed): every row of its
+# 'Results' table whose shape and layout the MFU report above does not already hold: 13B at 64 / 128 / 160 GPUs and 70B
+# at 8 / 64 / 96 / 128 / 160 GPUs, eight rows. Left out: 13B at 8 and 32 GPUs and 70B at 32 GPUs (TP4 FSDP2 / FSDP8),
+# the layouts the MFU report holds; the README says of the two it names that the newer figures are to be preferred, but
+# the set keeps one measurement per layout and the MFU report's rows were fixed (committed) before this report was read.
+# Measured: the 'Step s' column, "steady state = median over the back half of each run" (30 steps a point, 200 for the
+# 160-GPU rows, which average two repeats: tok/s 534,644 +- 1,138 and 85,571 +- 43). Compared as step times; the tok/s
+# column is global batch x 4096 / step time within 0.2% on every row (tested), which confirms the batch read.
+# Layout: "TP=4 intra-node (NVLink) x FSDP across nodes, held fixed at every GPU count", as the 'Parallelism' column
+# (tp4_fsdpN): tensor 4 (sequence parallelism, untied embeddings: see above), FSDP2 over N (zero_stage 3). Batch ('Models'
+# table): batch/GPU 4 (13B) / 2 (70B) with grad_accum 4: global batch N x 16 / N x 8 sequences of 4,096 tokens.
+# "activation checkpointing (full)", bf16, fused AdamW: the mapping above. Shapes: the 'Models' table (13B: 40 x 5120,
+# 40 heads, 8 KV heads, FFN 17,920, 14.84B; 70B: 80 x 8192, 64 heads, 8 KV heads, FFN 28,672, 70.55B), vocabulary 128,256
+# as above. Cluster: "up to 40 nodes, 4x NVIDIA H200 (141 GB) per node": h200 with chips_per_node 4. Software year 2026
+# (June 2026).
+HELD_OUT_11 = HELD_OUT_11 + tuple(
+    Run(KEMPNERFORGE_WEAK, f"KempnerForge weak scaling Llama-3 {size}, {4 * d} H200 (TP4 FSDP{d})", "h200", 2026,
+        _KF_SHAPES[size][0], _KF_SHAPES[size][1], _KF_SHAPES[size][2], 4096, 128256, 4, 1, d,
+        d * _KF_SHAPES[size][4] * _KF_SHAPES[size][5], "step_time", secs, micro_batches=(_KF_SHAPES[size][4],),
+        recompute="full", sequence_parallel=True, zero_stage=3, flash_attention=True, bytes_per_param=16.0,
+        hardware_changes={"chips_per_node": 4},
+        layer_weights=2.0 + 2.0 * 8 / _KF_SHAPES[size][2] + 3.0 * _KF_SHAPES[size][3] / _KF_SHAPES[size][1],
+        embedding_params=2.0 * 128256 * _KF_SHAPES[size][1])
+    for size, d, secs in (
+        # 'Results' table (Step s); tok/s beside it
+        ("13B", 16, 4.84),   # 216,507
+        ("13B", 32, 4.95),   # 423,306
+        ("13B", 40, 4.91),   # 534,644 +- 1,138 (two repeats)
+        ("70B", 2, 18.09),   # 3,623
+        ("70B", 16, 14.63),  # 35,824
+        ("70B", 24, 15.07),  # 52,190
+        ("70B", 32, 14.98),  # 69,985
+        ("70B", 40, 15.32),  # 85,571 +- 43 (two repeats)
+    )
+)
