@@ -1188,7 +1188,8 @@ def test_eleventh_held_out_set_is_fixed_cited_and_well_formed():
     kf = [r for r in runs if r.source == measurements.KEMPNERFORGE]
     al = [r for r in runs if r.source == measurements.ALPA]
     kw = [r for r in runs if r.source == measurements.KEMPNERFORGE_WEAK]
-    assert (len(runs), len(kf), len(al), len(kw)) == (23, 14, 1, 8)
+    sl = [r for r in runs if r.source == measurements.STABLELM_3B]
+    assert (len(runs), len(kf), len(al), len(kw), len(sl)) == (24, 14, 1, 8, 1)
     # cited: the report and the code files read, with their commits
     assert "mfu_scaling_2026-04-05.md" in measurements.KEMPNERFORGE and "commit 9f3f03a" in measurements.KEMPNERFORGE
     assert "tensor_parallel.py (commit 0c4eba1)" in measurements.KEMPNERFORGE
@@ -1196,6 +1197,7 @@ def test_eleventh_held_out_set_is_fixed_cited_and_well_formed():
     assert "benchmark/alpa/README.md, commit 0aa0d01" in measurements.ALPA and "OSDI" in measurements.ALPA
     assert "suite_manual_gpt.py (commit 0f0b908" in measurements.ALPA
     assert "weak_scaling_160gpu/README.md, commit e9f9189" in measurements.KEMPNERFORGE_WEAK
+    assert "configs/stablelm-3b-4e1t.yml, commit 8a9fb3d" in measurements.STABLELM_3B
     # sources used nowhere else: not fitted on, in no earlier held-out set, not among the reported-only rows
     earlier = (fit_rows() + measurements.HELD_OUT + measurements.HELD_OUT_2 + measurements.HELD_OUT_3
                + measurements.HELD_OUT_4 + measurements.HELD_OUT_5 + measurements.HELD_OUT_6 + measurements.HELD_OUT_7
@@ -1206,7 +1208,8 @@ def test_eleventh_held_out_set_is_fixed_cited_and_well_formed():
     assert {r.source for r in runs}.isdisjoint({r.source for r in earlier})
     key = _assert_new_rows_well_formed(runs, earlier, ("step_time",), stated_interleave=True, per_chip=True)
     assert len({key(r) for r in runs}) == len(runs)
-    assert all(r.framework == "megatron" and r.metric == "step_time" for r in runs)
+    assert all(r.metric == "step_time" for r in runs)
+    assert [r for r in runs if r.framework != "megatron"] == sl  # GPT-NeoX's DeepSpeed engine, the one such row
     # KempnerForge (the report's 'Full Results Table', fourteen rows): Llama-3 blocks on 4-GPU H200 nodes, s 4096,
     # V 128,256 untied; FSDP2 (ZeRO-3) over d, DTensor TP (with sequence parallelism) over t, no pipeline; full
     # activation checkpointing; micro-batch 4 / 4 / 2 with 2 / 4 / 4 accumulation steps a data-parallel rank
@@ -1244,6 +1247,19 @@ def test_eleventh_held_out_set_is_fixed_cited_and_well_formed():
         assert r.value == secs and r.global_batch * 4096 / r.value == pytest.approx(tok_s, rel=0.002)
     # the layouts both reports hold are kept once, from the MFU report
     assert not {key(r) for r in kw} & {key(r) for r in kf}
+    # StableLM-3B-4E1T: 256 A100-40GB on AWS P4d (400 Gb/s EFA a node), the config's DP 256 x micro-batch 4, no
+    # accumulation (4.19M tokens a step), ZeRO-1, full recomputation, FlashAttention; 30 days / 955,000 steps
+    (st,) = sl
+    assert (st.chip, st.year, st.hardware_changes, st.framework) == ("a100_40gb", 2023, {"inter_node_bandwidth_gbs": 6.25},
+                                                                     "deepspeed")
+    assert (st.layers, st.hidden, st.heads, st.seq_len, st.vocab) == (32, 2560, 32, 4096, 50304)
+    assert (st.tensor, st.pipeline, st.data, st.global_batch, st.micro_batches) == (1, 1, 256, 1024, (4,))
+    assert st.global_batch * st.seq_len * 955_000 == pytest.approx(4.0e12, rel=0.002)
+    assert (st.recompute, st.zero_stage, st.flash_attention, st.bytes_per_param) == ("full", 1, True, 18.0)
+    assert st.value == pytest.approx(30 * 86400 / 955_000) and st.embedding_params == 2 * 50304 * 2560
+    assert st.layer_weights == pytest.approx(4 + 3 * 6912 / 2560)
+    # the card's 2,795,443,200 parameters, exactly, from the width 6,912 and V 50,304 (norm weights and biases included)
+    assert 32 * (4 * 2560**2 + 3 * 2560 * 6912 + 4 * 2560) + 2 * 50304 * 2560 + 2 * 2560 == 2_795_443_200
     # Alpa's sanity check (README, April 2022): GPT 2.6B on one p3.16xlarge, DP 2 x OP 2 in each of 2 stages, 4 micro-batches
     # of a 32-sequence batch, remat on every layer, reduce-scatter (sharded weight update), fp16 with FP32 master weights
     (a,) = al

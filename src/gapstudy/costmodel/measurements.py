@@ -1575,3 +1575,41 @@ HELD_OUT_11 = HELD_OUT_11 + tuple(
         ("70B", 40, 15.32),  # 85,571 +- 43 (two repeats)
     )
 )
+
+STABLELM_3B = ("Stability AI 2023 (StableLM-3B-4E1T: the stabilityai/stablelm-3b-4e1t model card, 'Model Architecture', "
+               "'Training Procedure' and 'Training Infrastructure', read through its stored copies on huggingface.co and "
+               "toolify.ai; layout from Stability-AI/StableLM configs/stablelm-3b-4e1t.yml, commit 8a9fb3d, the config the "
+               "card names as the run's 'complete hyperparameters choices')")
+# Selection rule: the one pre-training run with a stated duration and a published config (the card's "trained on the
+# Stability AI cluster across 256 NVIDIA A100 40GB GPUs (AWS P4d instances). Training began on August 23, 2023, and took
+# approximately 30 days to complete"). StableLM 2 1.6B / 12B (configs in the same repository) are left out: their
+# durations or GPU counts were not readable here (only the Stable LM 2 report's first pages are stored).
+# Measured: wall-clock time over steps, as StarCoderBase's and Pythia's rows: 30 days x 86,400 s / 955,000 steps (the
+# config's "train-iters": 955_000, "~= 4.0T tokens at bs=4M"; the card: "pre-trained on 1 trillion tokens ... for 4
+# epochs") = 2.714 s. Restarts, evaluation and checkpointing are included, so the measured step is an upper bound on the
+# modelled one; "approximately 30 days" is rounded (+-2% at least).
+# Layout (the config): "pipe-parallel-size": 1, "model-parallel-size": 1, "train_micro_batch_size_per_gpu": 4,
+# "gradient_accumulation_steps": 1 on 256 GPUs: data parallelism 256, global batch 1,024 sequences of 4,096 tokens =
+# 4.19M tokens (the config's "bs=4M"; 955,000 x 1,024 x 4,096 = 4.006T tokens, the stated 4T). The card says "2D
+# parallelism (Data and Tensor Parallel) with ZeRO-1"; with tensor parallelism 2 the same config would give 2M-token
+# batches and 1.9M steps for 4T tokens, so the config's self-consistent numbers are taken (t = 1; a judgement). ZeRO
+# stage 1 ("zero_optimization": stage 1, overlap_comm). Recomputation: "checkpoint-activations": true,
+# "checkpoint-num-layers": 1: full. Attention: "attention-config": [[["flash"], 32]] and the card's "flash-attention as
+# well as SwiGLU and Rotary Embedding kernels from FlashAttention-2": flash_attention True (the model's one kernel).
+# Precision bf16 with FP32 master weights and Adam state in DeepSpeed's ZeRO-1: GPT-NeoX's 18 bytes a parameter (the
+# default, as Pythia's rows). Framework "deepspeed": a GPT-NeoX fork, whose pipe-parallel-size 1 runs DeepSpeed's pipeline
+# engine (the Run docstring's rule, as Pythia's rows).
+# Shape (config and card): 32 layers, hidden 2560, 32 heads, sequence 4096, gated SiLU MLP with mlp_multiple_of 256 (GPT-
+# NeoX's width 2/3 x 4h = 6,827 rounded up to 6,912), rotary positions on 25% of each head (no parameters), untied output
+# layer ("no-weight-tying": true), the NeoX tokenizer's 50,257 tokens padded to a multiple of 128: V 50,304. The card's
+# 2,795,443,200 parameters fix the width and the padding: 32 x (4 h^2 + 3 x 2560 x 6912 + 4 h) + 2 x 50,304 h + 2 h
+# exactly. layer_weights 4 + 3 x 6912 / 2560 = 12.1; embedding_params 2 V h.
+# Software year 2023 (trained August-September 2023 with FlashAttention-2 kernels; a judgement: Pythia's rows keep GPT-NeoX
+# at 2021 for its Megatron-derived kernels of 2021-22). Cluster: AWS P4d (p4d.24xlarge: 8 x A100-40GB on NVSwitch, 400
+# Gb/s EFA a node): inter_node_bandwidth 6.25 GB/s a GPU, the mapping of Pythia's and BloombergGPT's rows.
+HELD_OUT_11 = HELD_OUT_11 + (
+    Run(STABLELM_3B, "StableLM-3B-4E1T, 256 A100-40GB (DP256, ZeRO-1)", "a100_40gb", 2023, 32, 2560, 32, 4096, 50304, 1,
+        1, 256, 1024, "step_time", 30 * 86400 / 955_000, micro_batches=(4,), recompute="full", zero_stage=1,
+        flash_attention=True, layer_weights=4.0 + 3.0 * 6912 / 2560, embedding_params=2.0 * 50304 * 2560,
+        hardware_changes={"inter_node_bandwidth_gbs": 6.25}, framework="deepspeed"),
+)
