@@ -30,9 +30,11 @@ runs of GPT 1.5B-28.3B on 8-32 A100-80GB with pipeline parallelism only, 2023, a
 with nanotron's data + tensor parallelism, 2025, and NVIDIA's DGX Cloud benchmarks of GPT-3 175B on 128-2,048 H100 with
 NeMo's interleaved tensor + pipeline + data parallelism and of Llama 2 70B on 64-256 H100 with MaxText's fully sharded
 data parallelism, 2024) was committed after all nine had been seen and before any
-error on it was computed; it is left unevaluated for the next change to the model. HELD_OUT_11 (see its block at the end
-of this module) was committed after all ten had been seen (HELD_OUT_10 evaluated once, commit f36efb0) and before any
-error on it was computed; it is left unevaluated for the next change to the model, which it judges once.
+error on it was computed; it is left unevaluated for the next change to the model. HELD_OUT_11 (KempnerForge's Llama-3-style
+8B-71B on 1-160 H200 with PyTorch FSDP2 + tensor parallelism, 2026; Alpa's GPT 2.6B on 8 V100 with JAX/XLA 3D parallelism,
+2022; StableLM-3B-4E1T on 256 A100-40GB with GPT-NeoX's ZeRO-1, 2023) was committed after all ten had been seen
+(HELD_OUT_10 evaluated once, commit f36efb0) and before any error on it was computed; it is left unevaluated for the next
+change to the model, which it judges once.
 DEEPSPEED_LAYOUTS (BigScience's Megatron-DeepSpeed topology benchmarks) are reported, neither fitted nor held out, and so
 are MEGASCALE_BASELINE (MegaScale's Megatron-LM baseline, GPT-3 175B on 256-12,288 A100s: data-parallel width at a fixed
 model-parallel layout), fit-side rows that decided not to add a width term. Since the round on the per-step cost of data
@@ -1432,7 +1434,31 @@ FIT_V100_2021: tuple[Run, ...] = tuple(r for r in HELD_OUT_9 if r.source == BIGS
 # row below was evaluated by the model (no predicted time, throughput or error was computed or printed) before this set
 # was committed; every selection and mapping rule below was written before the values were transcribed (the sources'
 # numbers were seen while reading them, and no rule was chosen by what a number was). Sources used nowhere before in this
-# suite as measurements (see each block).
+# suite as measurements: KempnerForge's two benchmark reports (Llama-3-style 8B / 15B / 71B on 1-160 H200 in 4-GPU nodes,
+# PyTorch FSDP2 + DTensor tensor parallelism, 2026; one project, two documents), Alpa's sanity-check run (GPT 2.6B on one
+# 8 x V100-16GB node, JAX/XLA with data x operator x pipeline parallelism, 2022) and StableLM-3B-4E1T's pre-training (2.8B
+# on 256 A100-40GB, a GPT-NeoX fork with ZeRO-1 data parallelism, 2023): three projects, four chips' clusters (H200, V100,
+# A100-40GB on EFA), three frameworks, 2.6B-71B, 1-256 GPUs. Fewer A100 / H100 rows than wanted: the sources below were read
+# and left out by the rule.
+#
+# Sources read and left out (the rule, not an error, decides): NVIDIA-NeMo/Megatron-Bridge's performance summary and its
+# archive (docs/performance-summary.md, commit 00b7660; docs/performance-summary-archive.md, commit 0a25f91): every dense
+# DGX-H100 row is FP8 (no FP8 in the model), the BF16 H100 rows are mixture-of-experts models. NVIDIA/NeMo-Framework-
+# Launcher's README (commit 003d7e6, '7.1.2. Training Performance Results': GPT 5B on 1-32 and 175B on 8-128 DGX A100 nodes,
+# tokens per second): the table names no layout, and neither config (launcher_scripts/conf/training/gpt3/5b.yaml,
+# 175b.yaml; 40 and 53 stored versions) is stored at the README's commit or matched to the table: a layout would be guessed. AI-Hypercomputer/gpu-recipes'
+# MaxText Llama 2 7B on A3 Mega H100 (training/a3mega/llama-2-7b/maxtext-pretraining-gke/README.md, commit d57d222): its one
+# number is an example log line (the DGX Cloud MaxText rule treats such a line as an illustration), and its layout (FSDP 8
+# within a node x data parallelism across 32 nodes) is hybrid sharding, which the model does not have. DS3Lab/
+# Decentralized_FM_alpha's NeurIPS 2022 results (results/NeurIPS2022_submission.md, Megatron P8 / T8 / P4T2 / P2T4 on 8
+# p3.16xlarge): the launch script stored (scripts/local_scripts/megatron_gpt3_xl_mp8_dp8.sh) hard-codes 24 layers and batch
+# 2048 against the table's 24-40 layers and 1024-4096 batches, trains with SGD on a BERT vocabulary for one iteration:
+# the timed runs cannot be pinned. OpenBMB/BMTrain's README (GPT-2 13B on 32 V100, DeepSpeed ZeRO-2/3 + Megatron mp): the
+# V100 variant and whether "batch size" is per GPU or per replica are not stated. Colossal-AI's LLaMA example READMEs: one
+# example line on "A800/H800" with Gemini's chunked ZeRO-3 (whose auto placement may offload to CPU). The FLM-101B, BPipe,
+# Breadth-First Pipeline Parallelism, Varuna, Hanayo and AXLearn papers and the Fujii et al. 2024 4D-parallelism study:
+# their tables were not found in readable form here (for most, only abstracts or first pages are stored). The Stable LM 2 1.6B / 12B runs (configs in
+# Stability-AI/StableLM): GPU counts and durations not readable here.
 
 KEMPNERFORGE = ("Kempner Institute 2026 (KempnerInstitute/KempnerForge benchmarks/mfu_scaling/mfu_scaling_2026-04-05.md, "
                 "commit 9f3f03a: 'Full Results Table' and 'Batch Configuration' of the MFU benchmark report, run at the "
@@ -1583,7 +1609,7 @@ STABLELM_3B = ("Stability AI 2023 (StableLM-3B-4E1T: the stabilityai/stablelm-3b
 # Selection rule: the one pre-training run with a stated duration and a published config (the card's "trained on the
 # Stability AI cluster across 256 NVIDIA A100 40GB GPUs (AWS P4d instances). Training began on August 23, 2023, and took
 # approximately 30 days to complete"). StableLM 2 1.6B / 12B (configs in the same repository) are left out: their
-# durations or GPU counts were not readable here (only the Stable LM 2 report's first pages are stored).
+# durations or GPU counts were not readable here (only the first part of the Stable LM 2 report is stored).
 # Measured: wall-clock time over steps, as StarCoderBase's and Pythia's rows: 30 days x 86,400 s / 955,000 steps (the
 # config's "train-iters": 955_000, "~= 4.0T tokens at bs=4M"; the card: "pre-trained on 1 trillion tokens ... for 4
 # epochs") = 2.714 s. Restarts, evaluation and checkpointing are included, so the measured step is an upper bound on the
