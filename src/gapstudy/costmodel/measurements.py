@@ -1462,8 +1462,9 @@ FIT_V100_2021: tuple[Run, ...] = tuple(r for r in HELD_OUT_9 if r.source == BIGS
 
 KEMPNERFORGE = ("Kempner Institute 2026 (KempnerInstitute/KempnerForge benchmarks/mfu_scaling/mfu_scaling_2026-04-05.md, "
                 "commit 9f3f03a: 'Full Results Table' and 'Batch Configuration' of the MFU benchmark report, run at the "
-                "repository's commit 01b461a); sharding from kempnerforge/distributed/tensor_parallel.py (commit 0c4eba1) and "
-                "attention from kempnerforge/model/attention.py (commit 00bb284)")
+                "repository's commit 01b461a); sharding from kempnerforge/distributed/tensor_parallel.py (commit 0c4eba1), "
+                "precision from kempnerforge/distributed/parallel.py (commit 01b461a) and attention from "
+                "kempnerforge/model/attention.py (commit 00bb284)")
 # KempnerForge is a PyTorch-native (FSDP2 + DTensor tensor parallelism, torch.compile) training framework; its MFU report
 # times Llama-3-style dense models of 8B / 15B / 71B on 1-32 H200 in 4-GPU nodes. Selection rule (fixed before the values
 # were transcribed): every row of the report's 'Full Results Table', fourteen rows (FSDP, TP, TP + FSDP and one GPU, all
@@ -1487,9 +1488,13 @@ KEMPNERFORGE = ("Kempner Institute 2026 (KempnerInstitute/KempnerForge benchmark
 # "compile=false"); the model has no compile term (a judgement: the row kept, the rule selects every row).
 # Attention: PyTorch scaled_dot_product_attention with is_causal and the automatic backend (attention.py, a later stored
 # version; the benchmark's own commit is not stored): the FlashAttention kernel for bf16 causal attention on Hopper:
-# flash_attention True (an inference from the code). Precision: "bf16 mixed precision", fused AdamW: FSDP2's mixed
-# precision keeps FP32 parameters, gradients reduced in FP32 and FP32 Adam state: 16 bytes a parameter (the mapping of the
-# torchtitan rows; memory only; the report's memory column does not pin it).
+# flash_attention True (an inference from the code). Precision: "bf16 mixed precision", fused AdamW. The code at the
+# report's own commit (kempnerforge/distributed/parallel.py, commit 01b461a, build_parallel_model) casts the model's
+# parameters to param_dtype, bfloat16 by default (model.to(dtype=param_dtype)), with FSDP2's MixedPrecisionPolicy
+# param_dtype bf16 and reduce_dtype fp32: parameters, gradients and (PyTorch's AdamW keeps its moments in the parameters'
+# dtype) both Adam moments in bf16, 8 bytes a parameter. The memory column agrees and rules out 16 or 12 bytes: 7B on one
+# GPU uses 80.7 GB, where 8.03B x 16 bytes alone would be 128 GB (and 12 bytes 96 GB); 8 bytes is 64 GB plus activations.
+# bytes_per_param 8.0 (memory only; with zero_stage 0 or 3, the only stages here, the model's memory split stays whole).
 # Shapes (the 'Models' table; vocabulary from the reproduction command, --model.vocab_size=128256): Llama-3 blocks (GQA with
 # 8 key-value heads of 128, SwiGLU, RMSNorm, RoPE), untied input and output embeddings. "7B": 32 layers, dim 4096, 32
 # heads, ffn "auto (1.3x)" = 14,336 (Llama 3 8B's width; the stated 8.03B parameters fix it: 32 x (2 + 2 x 8/32 + 3 x
@@ -1505,7 +1510,7 @@ HELD_OUT_11: tuple[Run, ...] = tuple(
         _KF_SHAPES[size][1], _KF_SHAPES[size][2], 4096, 128256, t, 1, d,
         d * _KF_SHAPES[size][4] * _KF_SHAPES[size][5], "step_time", secs, micro_batches=(_KF_SHAPES[size][4],),
         recompute="full", sequence_parallel=t > 1, zero_stage=3 if d > 1 else 0, flash_attention=True,
-        bytes_per_param=16.0, hardware_changes={"chips_per_node": 4},
+        bytes_per_param=8.0, hardware_changes={"chips_per_node": 4},
         layer_weights=2.0 + 2.0 * 8 / _KF_SHAPES[size][2] + 3.0 * _KF_SHAPES[size][3] / _KF_SHAPES[size][1],
         embedding_params=2.0 * 128256 * _KF_SHAPES[size][1])
     for size, t, d, secs in (
@@ -1577,7 +1582,8 @@ KEMPNERFORGE_WEAK = ("Kempner Institute 2026 (KempnerInstitute/KempnerForge benc
 # Layout: "TP=4 intra-node (NVLink) x FSDP across nodes, held fixed at every GPU count", as the 'Parallelism' column
 # (tp4_fsdpN): tensor 4 (sequence parallelism, untied embeddings: see above), FSDP2 over N (zero_stage 3). Batch ('Models'
 # table): batch/GPU 4 (13B) / 2 (70B) with grad_accum 4: global batch N x 16 / N x 8 sequences of 4,096 tokens.
-# "activation checkpointing (full)", bf16, fused AdamW: the mapping above. Shapes: the 'Models' table (13B: 40 x 5120,
+# "activation checkpointing (full)", bf16, fused AdamW: the mapping above (8 bytes a parameter: the report's memory
+# column again rules out 16, the 70B on 8 GPUs using 128.5 of 141 GB where 70.55B x 16 / 8 alone would be 141 GB). Shapes: the 'Models' table (13B: 40 x 5120,
 # 40 heads, 8 KV heads, FFN 17,920, 14.84B; 70B: 80 x 8192, 64 heads, 8 KV heads, FFN 28,672, 70.55B), vocabulary 128,256
 # as above. Cluster: "up to 40 nodes, 4x NVIDIA H200 (141 GB) per node": h200 with chips_per_node 4. Software year 2026
 # (June 2026).
@@ -1585,7 +1591,7 @@ HELD_OUT_11 = HELD_OUT_11 + tuple(
     Run(KEMPNERFORGE_WEAK, f"KempnerForge weak scaling Llama-3 {size}, {4 * d} H200 (TP4 FSDP{d})", "h200", 2026,
         _KF_SHAPES[size][0], _KF_SHAPES[size][1], _KF_SHAPES[size][2], 4096, 128256, 4, 1, d,
         d * _KF_SHAPES[size][4] * _KF_SHAPES[size][5], "step_time", secs, micro_batches=(_KF_SHAPES[size][4],),
-        recompute="full", sequence_parallel=True, zero_stage=3, flash_attention=True, bytes_per_param=16.0,
+        recompute="full", sequence_parallel=True, zero_stage=3, flash_attention=True, bytes_per_param=8.0,
         hardware_changes={"chips_per_node": 4},
         layer_weights=2.0 + 2.0 * 8 / _KF_SHAPES[size][2] + 3.0 * _KF_SHAPES[size][3] / _KF_SHAPES[size][1],
         embedding_params=2.0 * 128256 * _KF_SHAPES[size][1])
