@@ -1446,8 +1446,8 @@ FIT_V100_2021: tuple[Run, ...] = tuple(r for r in HELD_OUT_9 if r.source == BIGS
 # DGX-H100 row is FP8 (no FP8 in the model), the BF16 H100 rows are mixture-of-experts models. NVIDIA/NeMo-Framework-
 # Launcher's README (commit 003d7e6, '7.1.2. Training Performance Results': GPT 5B on 1-32 and 175B on 8-128 DGX A100 nodes,
 # tokens per second): the table names no layout, and neither config (launcher_scripts/conf/training/gpt3/5b.yaml,
-# 175b.yaml; 40 and 53 stored versions) is stored at the README's commit or matched to the table: a layout would be guessed. AI-Hypercomputer/gpu-recipes'
-# MaxText Llama 2 7B on A3 Mega H100 (training/a3mega/llama-2-7b/maxtext-pretraining-gke/README.md, commit d57d222): its one
+# 175b.yaml; 40 and 53 stored versions) is stored at the README's commit or matched to the table: a layout would be
+# guessed. AI-Hypercomputer/gpu-recipes' MaxText Llama 2 7B on A3 Mega H100 (training/a3mega/llama-2-7b/maxtext-pretraining-gke/README.md, commit d57d222): its one
 # number is an example log line (the DGX Cloud MaxText rule treats such a line as an illustration), and its layout (FSDP 8
 # within a node x data parallelism across 32 nodes) is hybrid sharding, which the model does not have. DS3Lab/
 # Decentralized_FM_alpha's NeurIPS 2022 results (results/NeurIPS2022_submission.md, Megatron P8 / T8 / P4T2 / P2T4 on 8
@@ -1457,8 +1457,8 @@ FIT_V100_2021: tuple[Run, ...] = tuple(r for r in HELD_OUT_9 if r.source == BIGS
 # V100 variant and whether "batch size" is per GPU or per replica are not stated. Colossal-AI's LLaMA example READMEs: one
 # example line on "A800/H800" with Gemini's chunked ZeRO-3 (whose auto placement may offload to CPU). The FLM-101B, BPipe,
 # Breadth-First Pipeline Parallelism, Varuna, Hanayo and AXLearn papers and the Fujii et al. 2024 4D-parallelism study:
-# their tables were not found in readable form here (for most, only abstracts or first pages are stored). The Stable LM 2 1.6B / 12B runs (configs in
-# Stability-AI/StableLM): GPU counts and durations not readable here.
+# their tables were not found in readable form here (for most, only abstracts or first pages are stored). The Stable
+# LM 2 1.6B / 12B runs (configs in Stability-AI/StableLM): GPU counts and durations not readable here.
 
 KEMPNERFORGE = ("Kempner Institute 2026 (KempnerInstitute/KempnerForge benchmarks/mfu_scaling/mfu_scaling_2026-04-05.md, "
                 "commit 9f3f03a: 'Full Results Table' and 'Batch Configuration' of the MFU benchmark report, run at the "
@@ -1478,9 +1478,10 @@ KEMPNERFORGE = ("Kempner Institute 2026 (KempnerInstitute/KempnerForge benchmark
 # the table's value), not used.
 # Layout (the table's 'Parallelism' column and the reproduction commands): FSDP=d is PyTorch FSDP2 over d GPUs (fully
 # sharded: zero_stage 3), TP=t DTensor tensor parallelism within a node, 'TP=t+FSDP=d' both (t x d GPUs); one-GPU and
-# TP-only rows have no data parallelism (zero_stage 0). No pipeline parallelism. The TP plan (tensor_parallel.py) runs
-# sequence parallelism (SequenceParallel norms, reduce-scatter outputs) whenever the embeddings are untied and there is no
-# pipeline, as here: sequence_parallel True on every row with t > 1. Batch ('Batch Configuration', "All experiments used
+# TP-only rows have no data parallelism (zero_stage 0). No pipeline parallelism. The TP plan (tensor_parallel.py, read at
+# commit 0c4eba1; the benchmark's own commit of that file is not stored) runs sequence parallelism (SequenceParallel norms,
+# reduce-scatter outputs) whenever the embeddings are untied and there is no pipeline, as here: sequence_parallel True on
+# every row with t > 1 (an inference from that version). Batch ('Batch Configuration', "All experiments used
 # seq_len=4096"): batch_size 4 (7B, 13B) / 2 (70B) sequences a micro-batch, grad_accum 2 / 4 / 4, per data-parallel rank
 # (the column's "tokens/step/GPU" 32,768 / 65,536 / 32,768 is per rank: the TP rows' tok/s holds one rank's 32,768 tokens a
 # step over t GPUs): global batch = d x 8 (7B), d x 16 (13B), d x 8 (70B) sequences; micro_batches the stated one.
