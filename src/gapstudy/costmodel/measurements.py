@@ -1458,7 +1458,10 @@ FIT_V100_2021: tuple[Run, ...] = tuple(r for r in HELD_OUT_9 if r.source == BIGS
 # example line on "A800/H800" with Gemini's chunked ZeRO-3 (whose auto placement may offload to CPU). The FLM-101B, BPipe,
 # Breadth-First Pipeline Parallelism, Varuna, Hanayo and AXLearn papers and the Fujii et al. 2024 4D-parallelism study:
 # their tables were not found in readable form here (for most, only abstracts or first pages are stored). The Stable
-# LM 2 1.6B / 12B runs (configs in Stability-AI/StableLM): GPU counts and durations not readable here.
+# LM 2 1.6B / 12B runs (configs in Stability-AI/StableLM): GPU counts and durations not readable here. Apple's OpenELM
+# pre-training configs (apple/corenet projects/openelm/pretraining_configs, commit 9effa1d: FSDP full_shard on 16 x 8 H100
+# for the 3B): no duration or throughput is stated, and the models' layer-wise scaling (heads and FFN width varying by
+# layer) is not a uniform block.
 
 KEMPNERFORGE = ("Kempner Institute 2026 (KempnerInstitute/KempnerForge benchmarks/mfu_scaling/mfu_scaling_2026-04-05.md, "
                 "commit 9f3f03a: 'Full Results Table' and 'Batch Configuration' of the MFU benchmark report, run at the "
