@@ -30,8 +30,8 @@ they decided that DeepSpeed's engine cost is paid only with pipelining, engine_s
 (measurements.FIT_V100_2021: the V100's e_max of 2021 software, fit_v100_2021) are fit side; the other rows of both sets fit
 nothing. measurements.HELD_OUT_10 (the Zero Bubble
 paper's Megatron-LM 1F1B baseline on A100s, SmolLM3 3B and NVIDIA's DGX Cloud GPT-3 175B and Llama 2 70B benchmarks on
-H100s), fixed after all nine had been seen and before any error on it was computed, is not yet evaluated (held_out_10
-reports it when the next model change is judged). measurements.HELD_OUT_11, fixed after all ten had been seen and before
+H100s), fixed after all nine had been seen and before any error on it was computed, was evaluated once on the engine
+round's model, which cannot move its rows (held_out_10), and fits nothing. measurements.HELD_OUT_11, fixed after all ten had been seen and before
 any error on it was computed, is not yet evaluated (held_out_11 reports it, once, when the next model change is judged).
 Errors are of throughput: predicted / measured - 1 (for step times, measured / predicted - 1), so a negative error means
 the model is too slow.
