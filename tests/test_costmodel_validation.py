@@ -1288,9 +1288,12 @@ def test_twelfth_held_out_set_is_fixed_cited_and_well_formed():
     # left unevaluated: the experiment does not report it
     assert "held_out_12" not in inspect.getsource(parallelism_cost)
     lc = [r for r in runs if r.source == measurements.LLMC]
-    assert len(lc) == 4
+    pd = [r for r in runs if r.source == measurements.PADDLENLP]
+    assert (len(lc), len(pd)) == (4, 4) and [r.source for r in runs] == [measurements.LLMC] * 4 + [measurements.PADDLENLP] * 4
     # cited: the scripts read, with their commits
     assert "run_gpt2_1558M.sh, commit 039904e" in measurements.LLMC and "run_gpt2_350M.sh, commit 100bba0" in measurements.LLMC
+    assert "llm/docs/pretrain.md, version of commit 74569c0" in measurements.PADDLENLP
+    assert "pretrain-llama2_13b-tp2sd4_stage2.json (commit 5a7e097)" in measurements.PADDLENLP
     # sources used nowhere else: not fitted on, in no earlier held-out set, not among the reported-only rows
     earlier = (fit_rows() + measurements.HELD_OUT + measurements.HELD_OUT_2 + measurements.HELD_OUT_3
                + measurements.HELD_OUT_4 + measurements.HELD_OUT_5 + measurements.HELD_OUT_6 + measurements.HELD_OUT_7
@@ -1311,3 +1314,12 @@ def test_twelfth_held_out_set_is_fixed_cited_and_well_formed():
     assert [(r.layers, r.hidden, r.heads, r.chip, r.micro_batches[0], r.value) for r in lc] == [
         (12, 768, 12, "a100_80gb", 64, 0.300), (24, 1024, 16, "a100_80gb", 64, 0.820),
         (36, 1280, 20, "a100_80gb", 32, 1.7), (48, 1600, 25, "h100", 16, 2.80)]
+    # PaddleNLP: one 8 x A100-80GB node, tensor 2 x sharding 4 (ZeRO-2), no recomputation, FlashAttention, 64 sequences of
+    # 4,096 a step; tokens/card/sec converted to seconds a step as 64 x 4,096 / (8 x value)
+    for r in pd:
+        assert (r.chip, r.year, r.tensor, r.pipeline, r.data, r.zero_stage, r.recompute) == ("a100_80gb", 2023, 2, 1, 4, 2, "none")
+        assert r.flash_attention and r.seq_len == 4096 and r.global_batch == 64 and r.framework == "megatron"
+        assert r.embedding_params == 2.0 * r.vocab * r.hidden and not r.sequence_parallel
+    assert [round(64 * 4096 / (8 * r.value), 2) for r in pd] == [3755.21, 1975.63, 3607.28, 3542.45]
+    assert [(r.layers, r.hidden, r.heads, r.vocab, r.micro_batches) for r in pd] == [
+        (32, 4096, 32, 32000, (2,)), (40, 5120, 40, 32000, (1,)), (32, 4096, 32, 151936, (2,)), (32, 4096, 32, 125696, (2,))]

@@ -35,7 +35,8 @@ error on it was computed; it is left unevaluated for the next change to the mode
 2022; StableLM-3B-4E1T on 256 A100-40GB with GPT-NeoX's ZeRO-1, 2023) was committed after all ten had been seen
 (HELD_OUT_10 evaluated once, commit f36efb0) and before any error on it was computed; it is left unevaluated for the next
 change to the model, which it judges once.
-HELD_OUT_12 (llm.c's GPT-2 124M-1.6B on one node of 8 A100-80GB or 8 H100, data parallelism with ZeRO-1, 2024, and the
+HELD_OUT_12 (llm.c's GPT-2 124M-1.6B on one node of 8 A100-80GB or 8 H100, data parallelism with ZeRO-1, 2024;
+PaddleNLP's Llama 2 / Qwen / Baichuan 2 7B-13B on 8 A100-80GB, tensor parallelism 2 x ZeRO-2 sharding 4, 2023; and the
 further sources listed beside its rows) was committed after all eleven had been seen or reserved and before any error on
 it was computed; it is left unevaluated, to judge a later change once.
 DEEPSPEED_LAYOUTS (BigScience's Megatron-DeepSpeed topology benchmarks) are reported, neither fitted nor held out, and so
@@ -1700,5 +1701,54 @@ HELD_OUT_12: tuple[Run, ...] = tuple(
         ("350M", "a100_80gb", "A100-80GB", 24, 1024, 16, 64, 512, 0.820),   # run_gpt2_350M.sh: ~820ms/iter
         ("774M", "a100_80gb", "A100-80GB", 36, 1280, 20, 32, 512, 1.7),     # run_gpt2_774M.sh: ~1.7s/iter
         ("1558M", "h100", "H100", 48, 1600, 25, 16, 1024, 2.80),            # run_gpt2_1558M.sh: 2.80s/iter
+    )
+)
+
+PADDLENLP = ("Baidu 2023 (PaddlePaddle/PaddleNLP llm/docs/pretrain.md, version of commit 74569c0: '模型预训练性能' and "
+             "'模型性能测试汇总', measured 2023-11-27 at paddlenlp commit 0b246a6 on 8 x A100-80GB); layouts from "
+             "llm/llama/pretrain-llama2_7b-tp2sd4_stage2.json (commits 7b0d79d and 1392867), "
+             "llm/llama/pretrain-llama2_13b-tp2sd4_stage2.json (commit 5a7e097), "
+             "llm/qwen/pretrain-qwen_7b-tp2sd4_stage2.json (commit 166243a) and "
+             "llm/baichuan/pretrain-baichuan2_7b-tp2sd4_stage2.json (commit 3ef9c78)")
+# PaddleNLP's LLM suite (PaddlePaddle dynamic graph with its hybrid-parallel fleet: tensor parallelism and 'sharding', its
+# ZeRO) publishes a pre-training speed table for one node of "A100 80G * 8, CUDA 11.8, NCCL 2.15", sequence 4096, each row
+# with its config file. Selection rule (fixed before the values were transcribed): one row per distinct model shape whose
+# shape is pinned by its public config and whose config file was read: meta-llama/Llama-2-7b, meta-llama/Llama-2-13b,
+# qwen/qwen-7b and baichuan-inc/Baichuan2-7B-Base, four rows. Left out: facebook/llama-7b and -13b and FlagAlpha's
+# Llama2-Chinese-7b/13b (the Llama 2 shapes with the same configs: the page itself says facebook/llama-7b and
+# meta-llama/Llama-2-7b "are the same training configuration"; one measurement per shape and layout), linly-ai's
+# chinese-llama-2-7b and idea-ccnl's ziya-llama-13b-v1 (extended vocabularies not read here), Baichuan2-13B (ALiBi
+# attention, whose FlashAttention use is not pinned, and its sd8 config not read).
+# Measured: the '速度 (tokens/card/sec)' column, "每张卡每秒需训练的 token 数" (tokens trained per second per card): Llama-2-7b
+# 3,755.21, Llama-2-13b 1,975.63, qwen-7b 3,607.28, Baichuan2-7B-Base 3,542.45. Converted exactly to a step time: global
+# batch 64 sequences x 4,096 tokens / (8 cards x tokens/card/sec) = 32,768 / value seconds (Llama-2-7b: 8.726 s). The page
+# notes small run-to-run fluctuation ("速度会有小幅波动": facebook/llama-7b, same config, 3,754.73); an earlier version of the
+# table (paddlenlp commit 0731766) gives 3,740 / 1,980 for the same two Llama layouts and states "global batch size为 256K
+# token", which confirms the batch below.
+# Layout (every config): "tensor_parallel_degree": 2, "pipeline_parallel_degree": 1, "sharding": "stage2" on 8 GPUs (the
+# table's "tp2sd4_stage2": sharding degree 4, i.e. 4-way data parallelism with ZeRO stage 2): tensor 2, data 4, zero_stage
+# 2. Micro-batch ("per_device_train_batch_size") 2 with 8 accumulation steps (7B rows) and 1 with 16 (13B): global batch
+# 64 sequences (256K tokens, as stated). "recompute": false: recompute "none". "sequence_parallel": 0. "use_flash_attention":
+# true: flash_attention (Paddle's FlashAttention-2 kernels, mapped to the model's one FlashAttention kernel, a judgement).
+# "bf16": true with "fp16_opt_level": "O2" (bf16 weights, fp32 master weights and AdamW moments): 16 bytes a parameter
+# (memory only; whether gradients are kept in fp32 is not pinned). Fused RoPE; fused RMSNorm in every config but the
+# 7B's version of commit 1392867 (its version of commit 7b0d79d has it): not modelled. The configs were read at later
+# stored commits than the measurement's (0b246a6 is not stored); the layout fields agree across the stored versions.
+# Shapes (the public model configs): Llama-2-7b 32 x 4096, 32 heads, SwiGLU FFN 11,008; Llama-2-13b 40 x 5120, 40 heads,
+# FFN 13,824; both vocabulary 32,000. Qwen-7B (v1): 32 x 4096, 32 heads, gated MLP of width 11,008 (its config's
+# intermediate_size 22,016 is the two gate/up halves together), vocabulary 151,936 (QKV biases not modelled). Baichuan2-7B:
+# 32 x 4096, 32 heads, FFN 11,008, vocabulary 125,696. All: full multi-head attention (no GQA), RoPE, untied output
+# layer: layer_weights 4 + 3 f / h, embedding_params 2 V h.
+# Software year 2023 (November 2023). Framework "megatron" (no DeepSpeed engine). Cluster: one node of 8 A100-80GB
+# ("A100 80G * 8"; NVLink assumed, the catalogue's a100_80gb), no traffic leaves it.
+HELD_OUT_12 = HELD_OUT_12 + tuple(
+    Run(PADDLENLP, f"PaddleNLP {name}, 8 A100-80GB (TP2 sharding-4 stage 2)", "a100_80gb", 2023, L, h, a, 4096, V, 2, 1,
+        4, 64, "step_time", 64 * 4096 / (8 * tps), micro_batches=(mb,), recompute="none", zero_stage=2,
+        flash_attention=True, bytes_per_param=16.0, layer_weights=4.0 + 3.0 * f / h, embedding_params=2.0 * V * h)
+    for name, L, h, a, f, V, mb, tps in (
+        ("Llama-2-7b", 32, 4096, 32, 11008, 32000, 2, 3755.21),
+        ("Llama-2-13b", 40, 5120, 40, 13824, 32000, 1, 1975.63),
+        ("qwen-7b", 32, 4096, 32, 11008, 151936, 2, 3607.28),
+        ("Baichuan2-7B-Base", 32, 4096, 32, 11008, 125696, 2, 3542.45),
     )
 )
