@@ -1678,6 +1678,8 @@ HELD_OUT_11 = HELD_OUT_11 + (
 # same document as HELD_OUT_5's source. LLM-jp's Megatron-LM / Megatron-DeepSpeed scripts: layouts without measured times.
 # argonne-lcf/Megatron-DeepSpeed ALCF/README.md: one log excerpt inside a bug note, not a reported measurement.
 # PaddleNLP's multi-node benchmark configs (llm/llama/benchmark/*.json): the same project as the rows below.
+# torchtune's README (pytorch/torchtune, commit 0031bfb, 'Memory and training speed'): its 8 x A100 full-finetune row offloads
+# to the CPU (not modelled), its other full-finetune rows run on RTX 4090 / A6000 (not catalogue chips).
 
 LLMC = ("Karpathy et al. 2024 (karpathy/llm.c, the GPT-2 reproduction scripts' stated per-iteration times: "
         "scripts/run_gpt2_124M.sh, run_gpt2_774M.sh and run_gpt2_1558M.sh, commit 039904e, and run_gpt2_350M.sh, commit "
