@@ -36,8 +36,8 @@ error on it was computed; it is left unevaluated for the next change to the mode
 (HELD_OUT_10 evaluated once, commit f36efb0) and before any error on it was computed; it is left unevaluated for the next
 change to the model, which it judges once.
 HELD_OUT_12 (llm.c's GPT-2 124M-1.6B on one node of 8 A100-80GB or 8 H100, data parallelism with ZeRO-1, 2024;
-PaddleNLP's Llama 2 / Qwen / Baichuan 2 7B-13B on 8 A100-80GB, tensor parallelism 2 x ZeRO-2 sharding 4, 2023; and the
-further sources listed beside its rows) was committed after all eleven had been seen or reserved and before any error on
+PaddleNLP's Llama 2 / Qwen / Baichuan 2 7B-13B on 8 A100-80GB, tensor parallelism 2 x ZeRO-2 sharding 4, 2023; two sources,
+fewer than the three wanted: the others read are listed, with reasons, beside its rows) was committed after all eleven had been seen or reserved and before any error on
 it was computed; it is left unevaluated, to judge a later change once.
 DEEPSPEED_LAYOUTS (BigScience's Megatron-DeepSpeed topology benchmarks) are reported, neither fitted nor held out, and so
 are MEGASCALE_BASELINE (MegaScale's Megatron-LM baseline, GPT-3 175B on 256-12,288 A100s: data-parallel width at a fixed

@@ -265,7 +265,7 @@ def held_out_11(calibration: Calibration = DEFAULT_CALIBRATION) -> list[Validati
 def held_out_12(calibration: Calibration = DEFAULT_CALIBRATION) -> list[ValidationRow]:
     """Predicted vs measured on the twelfth held-out set (measurements.HELD_OUT_12: llm.c's GPT-2 124M-1.6B on one node of
     8 A100-80GB or 8 H100, data parallelism with ZeRO-1, 2024; PaddleNLP's Llama 2 / Qwen / Baichuan 2 7B-13B on 8
-    A100-80GB, tensor parallelism 2 x ZeRO-2 sharding 4, 2023; and the further sources listed there), fixed before any
+    A100-80GB, tensor parallelism 2 x ZeRO-2 sharding 4, 2023), fixed before any
     error on it was computed, after all eleven earlier sets had been seen or reserved; never used to fit or to choose a
     structure, and left unevaluated, to judge once a model change after the one HELD_OUT_11 judges."""
     return validate(calibration, _m.HELD_OUT_12)
