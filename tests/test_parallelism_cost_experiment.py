@@ -167,6 +167,11 @@ def test_validation_reports_fit_and_held_out(results):
     assert "held out, never used to fit" in _set_line(md, "tenth held-out set")
     assert "## Validation: tenth held-out set (fixed before it was evaluated; never used to fit)" in md
     assert {r["label"] for r in h10} <= {r["label"] for r in v["never_fitted"]}
+    # the eleventh (fixed after all ten had been seen, evaluated once after the twelfth was in the tree), held out
+    h11 = v["held_out_11"]
+    assert len(h11) == 24 and _errors_cell(v["held_out_11_summary"]) in _set_line(md, "eleventh held-out set")
+    assert "## Validation: eleventh held-out set (fixed before it was evaluated; never used to fit)" in md
+    assert {r["label"] for r in h11} <= {r["label"] for r in v["never_fitted"]}
 
 
 def test_every_assumption_is_recorded(results):

@@ -30,15 +30,15 @@ runs of GPT 1.5B-28.3B on 8-32 A100-80GB with pipeline parallelism only, 2023, a
 with nanotron's data + tensor parallelism, 2025, and NVIDIA's DGX Cloud benchmarks of GPT-3 175B on 128-2,048 H100 with
 NeMo's interleaved tensor + pipeline + data parallelism and of Llama 2 70B on 64-256 H100 with MaxText's fully sharded
 data parallelism, 2024) was committed after all nine had been seen and before any
-error on it was computed; it is left unevaluated for the next change to the model. HELD_OUT_11 (KempnerForge's Llama-3-style
+error on it was computed, and evaluated once on the engine round's model (commit f36efb0). HELD_OUT_11 (KempnerForge's Llama-3-style
 8B-71B on 1-160 H200 with PyTorch FSDP2 + tensor parallelism, 2026; Alpa's GPT 2.6B on 8 V100 with JAX/XLA 3D parallelism,
 2022; StableLM-3B-4E1T on 256 A100-40GB with GPT-NeoX's ZeRO-1, 2023) was committed after all ten had been seen
-(HELD_OUT_10 evaluated once, commit f36efb0) and before any error on it was computed; it is left unevaluated for the next
-change to the model, which it judges once.
+(HELD_OUT_10 evaluated once, commit f36efb0) and before any error on it was computed, and evaluated once on the engine
+round's model once HELD_OUT_12 was committed.
 HELD_OUT_12 (llm.c's GPT-2 124M-1.6B on one node of 8 A100-80GB or 8 H100, data parallelism with ZeRO-1, 2024;
 PaddleNLP's Llama 2 / Qwen / Baichuan 2 7B-13B on 8 A100-80GB, tensor parallelism 2 x ZeRO-2 sharding 4, 2023; two sources,
-fewer than the three wanted: the others read are listed, with reasons, beside its rows) was committed after all eleven had been seen or reserved and before any error on
-it was computed; it is left unevaluated, to judge a later change once.
+fewer than the three wanted: the others read are listed, with reasons, beside its rows) was committed after all eleven had been seen and before any error on it was computed;
+it is left unevaluated, to judge the next change once.
 DEEPSPEED_LAYOUTS (BigScience's Megatron-DeepSpeed topology benchmarks) are reported, neither fitted nor held out, and so
 are MEGASCALE_BASELINE (MegaScale's Megatron-LM baseline, GPT-3 175B on 256-12,288 A100s: data-parallel width at a fixed
 model-parallel layout), fit-side rows that decided not to add a width term. Since the round on the per-step cost of data
@@ -1655,7 +1655,8 @@ HELD_OUT_11 = HELD_OUT_11 + (
 )
 
 # A twelfth held-out set, fixed (committed) before any model error on it was computed: HELD_OUT to HELD_OUT_11 have all
-# been seen or are reserved (HELD_OUT_11 is left unevaluated for the next change, which it judges first), so this set is
+# been seen or are reserved (HELD_OUT_11 was then left unevaluated for the next change; it was evaluated once after this set
+# was committed, on the engine round's model), so this set is
 # the clean one after it. No row below was evaluated by the model (no predicted time, throughput or error was computed or
 # printed) before this set was committed; every selection and mapping rule below was written before the values were
 # transcribed (the sources' numbers were seen while reading them, and no rule was chosen by what a number was). Sources

@@ -32,9 +32,9 @@ nothing. measurements.HELD_OUT_10 (the Zero Bubble
 paper's Megatron-LM 1F1B baseline on A100s, SmolLM3 3B and NVIDIA's DGX Cloud GPT-3 175B and Llama 2 70B benchmarks on
 H100s), fixed after all nine had been seen and before any error on it was computed, was evaluated once on the engine
 round's model, which cannot move its rows (held_out_10), and fits nothing. measurements.HELD_OUT_11, fixed after all ten had been seen and before
-any error on it was computed, is not yet evaluated (held_out_11 reports it, once, when the next model change is judged).
-measurements.HELD_OUT_12, fixed after all eleven had been seen or reserved and before any error on it was computed, is
-not yet evaluated either (held_out_12 reports it, once, for a later change than the one HELD_OUT_11 judges).
+any error on it was computed, was evaluated once on the engine round's model (held_out_11) and fits nothing.
+measurements.HELD_OUT_12, fixed after all eleven had been seen and before any error on it was computed, is not yet
+evaluated (held_out_12 reports it, once, when the next model change is judged).
 Errors are of throughput: predicted / measured - 1 (for step times, measured / predicted - 1), so a negative error means
 the model is too slow.
 """

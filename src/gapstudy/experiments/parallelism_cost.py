@@ -17,7 +17,7 @@ from gapstudy.costmodel.measurements import (FIT_PYTHIA, FIT_SHARDED, FIT_V100, 
 from gapstudy.costmodel.regimes import state_threshold
 from gapstudy.costmodel.sensitivity import VARIANTS, range_costs, sensitivity
 from gapstudy.costmodel.validation import (error_summary, fit_rows, held_out, held_out_2, held_out_3, held_out_4, held_out_5,
-                                           held_out_6, held_out_7, held_out_8, held_out_9, held_out_10,
+                                           held_out_6, held_out_7, held_out_8, held_out_9, held_out_10, held_out_11,
                                            validate as validate_rows)
 from gapstudy.errors import GapstudyError
 from gapstudy.experiments.common import counts_by_year, has_domain, load_data
@@ -30,7 +30,7 @@ LATER_HELD_OUT = (("held_out_2", "second", held_out_2), ("held_out_3", "third", 
                   ("held_out_4", "fourth", held_out_4), ("held_out_5", "fifth", held_out_5),
                   ("held_out_6", "sixth", held_out_6), ("held_out_7", "seventh", held_out_7),
                   ("held_out_8", "eighth", held_out_8), ("held_out_9", "ninth", held_out_9),
-                  ("held_out_10", "tenth", held_out_10))
+                  ("held_out_10", "tenth", held_out_10), ("held_out_11", "eleventh", held_out_11))
 # Held-out sets whose rows (or some of them) fit a constant since a later round, and how their section title says so
 _SHARDED_SIDE = "fit side since the sharded-data-parallel round: its rows are in measurements.FIT_SHARDED"
 FIT_SIDE = {
