@@ -48,6 +48,14 @@ def _errors_cell(s) -> str:
     return f"| {100 * s['mean_abs_error']:.1f}% | {100 * s['max_abs_error']:.1f}% |"
 
 
+# The later held-out sets in parallelism_cost.LATER_HELD_OUT's order: rows, and one run each whose row the report must show
+LATER_SETS = ((18, "MPT-70b a100_40gb, 128 GPUs"), (2, "OLMo-core 13B, 8 GPUs"),
+              (6, "torchtitan Llama 2 70B, local batch 2, AC full"), (4, "fms-fsdp Llama 70b, 128 GPUs, FSDP"),
+              (3, "BloombergGPT 50B, 512 GPUs"), (22, "InternLM 7B, 1024 GPUs, micro-batch 2 x 1, AC on"),
+              (16, "DeepSpeed Azure 2T, 1024 GPUs, micro-batch 8, seq 1024"), (11, "StarCoderBase 15.5B, 512 GPUs (TP4 PP4 DP32)"),
+              (21, "DGXC NeMo GPT-3 175B BF16, 2048 GPUs"), (24, "StableLM-3B-4E1T, 256 A100-40GB"))
+
+
 def test_validation_reports_fit_and_held_out(results):
     v = results["validation"]
     # Narayanan 10 + Korthikanti 8 + Dao 2023 FlashAttention 4 + GLM-130B speed test 2 + Nemotron-4 340B (H100) 1
@@ -72,44 +80,28 @@ def test_validation_reports_fit_and_held_out(results):
     assert {r["source"] for r in w}.isdisjoint({r["source"] for r in v["fit"] + v["held_out"]})
     assert "## Validation: data-parallel width at a fixed layout" in md and w[0]["label"] in md
     assert "no width term added" in md.split("\n\n")[1]
-    # the second held-out set (fixed before it was evaluated) is reported on its own, with its own drift and table
-    h2 = v["held_out_2"]
-    assert len(h2) == 18 and {r["source"] for r in h2}.isdisjoint({r["source"] for r in v["fit"] + v["held_out"]})
+    # every later held-out set (each fixed before it was first evaluated) is reported on its own: its rows (sources used
+    # by no earlier set), its row in the "Validation by set" table, its own section with one of its runs, its headline
+    headline = set(parallelism_cost.headline(results))
+    earlier = v["fit"] + v["held_out"]
+    assert len(LATER_SETS) == len(parallelism_cost.LATER_HELD_OUT)
+    for (key, nth, _), (rows, run) in zip(parallelism_cost.LATER_HELD_OUT, LATER_SETS):
+        h = v[key]
+        assert len(h) == rows and {r["source"] for r in h}.isdisjoint({r["source"] for r in earlier}), key
+        assert _errors_cell(v[f"{key}_summary"]) in _set_line(md, f"{nth} held-out set")
+        assert f"## Validation: {nth} held-out set" in md and run in md
+        assert {f"{nth} held-out mean abs error", f"{nth} held-out max abs error"} <= headline
+        earlier = earlier + h
+    h2, h5, h6, h8, h9 = (v[f"held_out_{k}"] for k in (2, 5, 6, 8, 9))
+    # the second with its own drift and size span
     s2 = v["held_out_2_summary"]
     assert _errors_cell(s2) + f" {s2['size_drift_points']:+.1f} |" in _set_line(md, "second held-out set")
-    assert "## Validation: second held-out set" in md and "MPT-70b a100_40gb, 128 GPUs" in md
     assert "| 1.32B-64.9B |" in _set_line(md, "second held-out set")
-    assert set(parallelism_cost.headline(results)) >= {"second held-out mean abs error", "second held-out max abs error",
-                                                       "third held-out mean abs error", "third held-out max abs error"}
-    # the third held-out set (fixed before it was evaluated, after the H100 efficiency was fitted) on its own
-    h3 = v["held_out_3"]
-    assert len(h3) == 2 and {r["source"] for r in h3}.isdisjoint({r["source"] for r in v["fit"] + v["held_out"] + h2})
-    s3 = v["held_out_3_summary"]
-    assert _errors_cell(s3) in _set_line(md, "third held-out set") and "held out, never used to fit" in _set_line(md, "third held-out set")
-    assert "## Validation: third held-out set" in md and "OLMo-core 13B, 8 GPUs" in md
-    # the fourth held-out set (fixed before it was evaluated, after the H100 fit of commit 6db8f05) on its own
-    h4 = v["held_out_4"]
-    assert len(h4) == 6 and {r["source"] for r in h4}.isdisjoint({r["source"] for r in v["fit"] + v["held_out"] + h2 + h3})
-    s4 = v["held_out_4_summary"]
-    assert _errors_cell(s4) in _set_line(md, "fourth held-out set")
-    assert "## Validation: fourth held-out set" in md and "torchtitan Llama 2 70B, local batch 2, AC full" in md
-    assert {"fourth held-out mean abs error", "fourth held-out max abs error"} <= set(parallelism_cost.headline(results))
-    # the fifth held-out set (fixed before it was evaluated, commit 5cd1eeb) on its own
-    h5 = v["held_out_5"]
-    assert len(h5) == 4 and {r["source"] for r in h5}.isdisjoint(
-        {r["source"] for r in v["fit"] + v["held_out"] + h2 + h3 + h4})
-    s5 = v["held_out_5_summary"]
-    assert _errors_cell(s5) in _set_line(md, "fifth held-out set")
-    assert "## Validation: fifth held-out set" in md and "fms-fsdp Llama 70b, 128 GPUs, FSDP" in md
-    assert {"fifth held-out mean abs error", "fifth held-out max abs error"} <= set(parallelism_cost.headline(results))
-    # the sixth held-out set (fixed before it was evaluated, commit 9c30b63) on its own
-    h6 = v["held_out_6"]
-    assert len(h6) == 3 and {r["source"] for r in h6}.isdisjoint(
-        {r["source"] for r in v["fit"] + v["held_out"] + h2 + h3 + h4 + h5})
-    s6 = v["held_out_6_summary"]
-    assert _errors_cell(s6) in _set_line(md, "sixth held-out set")
-    assert "## Validation: sixth held-out set" in md and "BloombergGPT 50B, 512 GPUs" in md
-    assert {"sixth held-out mean abs error", "sixth held-out max abs error"} <= set(parallelism_cost.headline(results))
+    # still held out, never used to fit: the third, fourth, tenth and eleventh, pooled whole with the never-fitted rows
+    for key, nth in (("held_out_3", "third"), ("held_out_4", "fourth"), ("held_out_10", "tenth"), ("held_out_11", "eleventh")):
+        assert "held out, never used to fit" in _set_line(md, f"{nth} held-out set")
+        assert f"## Validation: {nth} held-out set (fixed before it was evaluated; never used to fit)" in md
+        assert {r["label"] for r in v[key]} <= {r["label"] for r in v["never_fitted"]}
     # since the round on sharded data parallelism, sets 2, 5 and 6 are fit side (measurements.FIT_SHARDED), said so
     fs = v["fit_sharded"]
     assert len(fs) == 25 and {r["label"] for r in fs} == {r["label"] for r in h2 + h5 + h6}
@@ -118,61 +110,23 @@ def test_validation_reports_fit_and_held_out(results):
         md, "FIT_SHARDED (second, fifth, sixth held-out sets)")
     for nth in ("second", "fifth", "sixth"):
         assert f"## Validation: {nth} held-out set (fixed before it was first evaluated; fit side since" in md
-    for nth in ("third", "fourth"):
-        assert f"## Validation: {nth} held-out set (fixed before it was evaluated; never used to fit)" in md
-    assert "sharded fit-side mean abs error" in parallelism_cost.headline(results)
-    # the seventh held-out set (fixed before it was evaluated, commit 3d0caf9) on its own
-    h7 = v["held_out_7"]
-    assert len(h7) == 22 and {r["source"] for r in h7}.isdisjoint(
-        {r["source"] for r in v["fit"] + v["held_out"] + h2 + h3 + h4 + h5 + h6})
-    s7 = v["held_out_7_summary"]
-    assert _errors_cell(s7) in _set_line(md, "seventh held-out set")
-    assert "## Validation: seventh held-out set" in md and "InternLM 7B, 1024 GPUs, micro-batch 2 x 1, AC on" in md
-    assert {"seventh held-out mean abs error", "seventh held-out max abs error"} <= set(parallelism_cost.headline(results))
-    # the eighth held-out set (fixed before it was evaluated, after all seven had been seen) on its own
-    h8 = v["held_out_8"]
-    assert len(h8) == 16 and {r["source"] for r in h8}.isdisjoint(
-        {r["source"] for r in v["fit"] + v["held_out"] + h2 + h3 + h4 + h5 + h6 + h7})
-    s8 = v["held_out_8_summary"]
-    assert _errors_cell(s8) in _set_line(md, "eighth held-out set")
-    assert "## Validation: eighth held-out set" in md and "DeepSpeed Azure 2T, 1024 GPUs, micro-batch 8, seq 1024" in md
-    assert {"eighth held-out mean abs error", "eighth held-out max abs error"} <= set(parallelism_cost.headline(results))
-    # since the V100 round its Megatron-LM 2019 rows are fit side (measurements.FIT_V100), reported on their own too
+    assert "sharded fit-side mean abs error" in headline
+    # since the V100 round the eighth's Megatron-LM 2019 rows are fit side (measurements.FIT_V100), reported on their own too
     fv = v["fit_v100_summary"]
     assert fv["rows"] == 13 and [r["label"] for r in v["fit_v100"]] == [r["label"] for r in h8 if r["chip"] == "v100_32gb"]
     assert "| 13 |" in _set_line(md, "FIT_V100 (eighth held-out set's Megatron-LM 2019 rows)") and _errors_cell(fv) in _set_line(
         md, "FIT_V100 (eighth held-out set's Megatron-LM 2019 rows)")
     assert "its Megatron-LM 2019 rows fit side since the V100 round" in md
-    assert {"V100 fit-side mean abs error", "V100 fit-side max abs error"} <= set(parallelism_cost.headline(results))
-    # the ninth held-out set (fixed before it was evaluated, after all eight had been seen) on its own, still held out
-    h9 = v["held_out_9"]
-    assert len(h9) == 11 and {r["source"] for r in h9}.isdisjoint(
-        {r["source"] for r in v["fit"] + v["held_out"] + h2 + h3 + h4 + h5 + h6 + h7 + h8})
-    s9 = v["held_out_9_summary"]
-    # evaluated once as held out; its tr1-13B rows fit side since the engine round (FIT_V100_2021), its other rows fit nothing
-    assert _errors_cell(s9) in _set_line(md, "ninth held-out set") and "fit side since the engine round" in _set_line(md, "ninth held-out set")
+    assert {"V100 fit-side mean abs error", "V100 fit-side max abs error"} <= headline
+    # the ninth, evaluated once as held out; its tr1-13B rows fit side since the engine round (FIT_V100_2021), its other
+    # rows fit nothing; the first set's Pythia rows fit side since the same round (FIT_PYTHIA)
+    assert "fit side since the engine round" in _set_line(md, "ninth held-out set")
     assert "## Validation: ninth held-out set (fixed before it was first evaluated; its tr1-13B rows fit side" in md
     assert [r["label"] for r in v["fit_v100_2021"]] == [r["label"] for r in h9 if r["chip"] == "v100_32gb"]
     assert [r["label"] for r in v["fit_pythia"]] == [r["label"] for r in v["held_out"] if r["label"].startswith("Pythia")]
     assert "## Validation: held-out set (its Pythia rows fit side since the engine round" in md
-    assert "StarCoderBase 15.5B, 512 GPUs (TP4 PP4 DP32)" in md
     assert {r["label"] for r in h9 if r["chip"] != "v100_32gb"} <= {r["label"] for r in v["never_fitted"]}
     assert not {r["label"] for r in v["fit_v100_2021"] + v["fit_pythia"]} & {r["label"] for r in v["never_fitted"]}
-    assert {"ninth held-out mean abs error", "ninth held-out max abs error"} <= set(parallelism_cost.headline(results))
-    # the tenth held-out set (fixed after all nine had been seen, evaluated once on the engine round's model), held out
-    h10 = v["held_out_10"]
-    assert len(h10) == 21 and {r["source"] for r in h10}.isdisjoint(
-        {r["source"] for r in v["fit"] + v["held_out"] + h2 + h3 + h4 + h5 + h6 + h7 + h8 + h9})
-    assert _errors_cell(v["held_out_10_summary"]) in _set_line(md, "tenth held-out set")
-    assert "held out, never used to fit" in _set_line(md, "tenth held-out set")
-    assert "## Validation: tenth held-out set (fixed before it was evaluated; never used to fit)" in md
-    assert {r["label"] for r in h10} <= {r["label"] for r in v["never_fitted"]}
-    # the eleventh (fixed after all ten had been seen, evaluated once after the twelfth was in the tree), held out
-    h11 = v["held_out_11"]
-    assert len(h11) == 24 and _errors_cell(v["held_out_11_summary"]) in _set_line(md, "eleventh held-out set")
-    assert "## Validation: eleventh held-out set (fixed before it was evaluated; never used to fit)" in md
-    assert {r["label"] for r in h11} <= {r["label"] for r in v["never_fitted"]}
-
 
 def test_every_assumption_is_recorded(results):
     a = results["assumptions"]
