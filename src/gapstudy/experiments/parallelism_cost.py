@@ -53,6 +53,22 @@ FIT_SIDE_LEGEND = {
 }
 
 
+# The fit-side sets defined by later rounds: results key, their rows, the sweep headline's name, the set table's name, and
+# what they fit (run() validates them, headline() and the "Validation by set" table report them)
+FIT_SIDE_SETS = (
+    ("fit_sharded", FIT_SHARDED, "sharded", "FIT_SHARDED (second, fifth, sixth held-out sets)",
+     "fit side: the sharded overlap rate (gemm.Calibration sharded_overlap_rate)"),
+    ("fit_width", FIT_WIDTH, "width", "FIT_WIDTH (seventh held-out set + MegaScale)",
+     "fit side: the overlap rate of pure data parallelism (gemm.Calibration dp_overlap_rate)"),
+    ("fit_v100", FIT_V100, "V100", "FIT_V100 (eighth held-out set's Megatron-LM 2019 rows)",
+     "fit side: the V100's e_max before 2022 (gemm.Calibration chip_max_efficiency_before_2022)"),
+    ("fit_pythia", FIT_PYTHIA, "Pythia", "FIT_PYTHIA (first held-out set's Pythia rows)",
+     "fit side: decided that DeepSpeed's engine cost is paid only with pipelining (gemm.Calibration deepspeed_engine_pipelined_only)"),
+    ("fit_v100_2021", FIT_V100_2021, "V100 2021", "FIT_V100_2021 (ninth held-out set's tr1-13B rows)",
+     "fit side: the V100's e_max of 2021 software (gemm.Calibration chip_max_efficiency_2021)"),
+)
+
+
 # What a still-held-out set's status must also say: a change made to its rows after it was first evaluated
 HELD_OUT_NOTES = {
     "held_out_4": (" (its three 'selective op' rows run torchtitan's op-level recomputation since commit b825a6a, a remap "
@@ -190,13 +206,9 @@ def run(cfg) -> dict:
     width = validate_rows(rows=MEGASCALE_BASELINE)
     out = held_out()
     later = {key: rows() for key, _, rows in LATER_HELD_OUT}
-    sharded = validate_rows(rows=FIT_SHARDED)
-    fit_width = validate_rows(rows=FIT_WIDTH)
-    fit_v100 = validate_rows(rows=FIT_V100)
-    fit_pythia = validate_rows(rows=FIT_PYTHIA)
-    fit_v100_2021 = validate_rows(rows=FIT_V100_2021)
+    fit_sets = {key: validate_rows(rows=rows) for key, rows, _, _, _ in FIT_SIDE_SETS}
     # the held-out rows that no constant or structure was ever fitted on: every held-out set's rows outside the fit-side sets
-    fit_side = {(r.source, r.label) for r in sharded + fit_width + fit_v100 + fit_pythia + fit_v100_2021}
+    fit_side = {(r.source, r.label) for rows in fit_sets.values() for r in rows}
     never_fitted = [r for r in out + [r for rows in later.values() for r in rows] if (r.source, r.label) not in fit_side]
     bar = Progress(len(s["years"]), "parallelism_cost: years (layout search per size, bands by adoption cost)")
     years = []
@@ -234,12 +246,8 @@ def run(cfg) -> dict:
                        **{key: [_row(r) for r in rows] for key, rows in later.items()},
                        "not_fitted": [_row(r) for r in baselines], "not_fitted_summary": error_summary(baselines),
                        "width": [_row(r) for r in width], "width_summary": error_summary(width),
-                       "fit_sharded": [_row(r) for r in sharded], "fit_sharded_summary": error_summary(sharded),
-                       "fit_width": [_row(r) for r in fit_width], "fit_width_summary": error_summary(fit_width),
-                       "fit_v100": [_row(r) for r in fit_v100], "fit_v100_summary": error_summary(fit_v100),
-                       "fit_pythia": [_row(r) for r in fit_pythia], "fit_pythia_summary": error_summary(fit_pythia),
-                       "fit_v100_2021": [_row(r) for r in fit_v100_2021],
-                       "fit_v100_2021_summary": error_summary(fit_v100_2021),
+                       **{key: [_row(r) for r in rows] for key, rows in fit_sets.items()},
+                       **{f"{key}_summary": error_summary(rows) for key, rows in fit_sets.items()},
                        "fit_summary": error_summary(fit), "held_out_summary": error_summary(out),
                        **{f"{key}_summary": error_summary(rows) for key, rows in later.items()},
                        "all_summary": error_summary(fit + out),
@@ -259,8 +267,7 @@ def headline(results) -> dict:
     for key, nth in (("held_out", ""), *((k, f"{n} ") for k, n, _ in LATER_HELD_OUT)):
         v = val[f"{key}_summary"]
         out[f"{nth}held-out mean abs error"], out[f"{nth}held-out max abs error"] = v["mean_abs_error"], v["max_abs_error"]
-    for key, name in (("fit_sharded", "sharded"), ("fit_width", "width"), ("fit_v100", "V100"), ("fit_pythia", "Pythia"),
-                      ("fit_v100_2021", "V100 2021")):
+    for key, _, name, _, _ in FIT_SIDE_SETS:
         if f"{key}_summary" in val:  # results written before the round that defined the set lack it
             v = val[f"{key}_summary"]
             out[f"{name} fit-side mean abs error"], out[f"{name} fit-side max abs error"] = v["mean_abs_error"], v["max_abs_error"]
@@ -381,14 +388,6 @@ def _meets_goal(s) -> bool:
 
 
 _SET_COLS = ["set", "status", "rows", "sources", "sizes", "mean |error|", "max |error|", "drift (points)", "signed errors"]
-# The fit-side sets defined by later rounds: results key, name, what they fit
-_FIT_SIDE_SETS = (
-    ("fit_sharded", "FIT_SHARDED (second, fifth, sixth held-out sets)", "fit side: the sharded overlap rate (gemm.Calibration sharded_overlap_rate)"),
-    ("fit_width", "FIT_WIDTH (seventh held-out set + MegaScale)", "fit side: the overlap rate of pure data parallelism (gemm.Calibration dp_overlap_rate)"),
-    ("fit_v100", "FIT_V100 (eighth held-out set's Megatron-LM 2019 rows)", "fit side: the V100's e_max before 2022 (gemm.Calibration chip_max_efficiency_before_2022)"),
-    ("fit_pythia", "FIT_PYTHIA (first held-out set's Pythia rows)", "fit side: decided that DeepSpeed's engine cost is paid only with pipelining (gemm.Calibration deepspeed_engine_pipelined_only)"),
-    ("fit_v100_2021", "FIT_V100_2021 (ninth held-out set's tr1-13B rows)", "fit side: the V100's e_max of 2021 software (gemm.Calibration chip_max_efficiency_2021)"),
-)
 
 
 def _set_row(name, status, rows, summary) -> list:
@@ -412,7 +411,7 @@ def _set_rows(results) -> list[list]:
         if key in v:
             status = FIT_SIDE[key] if key in FIT_SIDE else "held out, never used to fit" + HELD_OUT_NOTES.get(key, "")
             out.append(_set_row(f"{nth} held-out set", status, v[key], v[f"{key}_summary"]))
-    for key, name, status in _FIT_SIDE_SETS:
+    for key, _, _, name, status in FIT_SIDE_SETS:
         if v.get(key):
             out.append(_set_row(name, status, v[key], v[f"{key}_summary"]))
     if v.get("never_fitted"):
