@@ -455,9 +455,14 @@ V100_GRID = tuple(round(0.30 + 0.01 * i, 2) for i in range(41))
 V100_CHIPS = ("v100_16gb", "v100_32gb")
 
 
+def _with_v100_e_max(calibration: Calibration, field: str, e: float) -> Calibration:
+    """`calibration` with e_max `e` for every V100 chip in its per-chip table `field` (the other chips' entries kept)."""
+    others = tuple(p for p in getattr(calibration, field) if p[0] not in V100_CHIPS)
+    return calibration.replace(**{field: tuple(sorted(others + tuple((c, e) for c in V100_CHIPS)))})
+
+
 def _with_v100(calibration: Calibration, e: float) -> Calibration:
-    others = tuple(p for p in calibration.chip_max_efficiency_before_2022 if p[0] not in V100_CHIPS)
-    return calibration.replace(chip_max_efficiency_before_2022=tuple(sorted(others + tuple((c, e) for c in V100_CHIPS))))
+    return _with_v100_e_max(calibration, "chip_max_efficiency_before_2022", e)
 
 
 def fit_v100(rows=None, grid=V100_GRID, calibration: Calibration = DEFAULT_CALIBRATION) -> dict:
@@ -492,8 +497,7 @@ V100_2021_GRID = tuple(round(0.30 + 0.01 * i, 2) for i in range(51))
 
 
 def _with_v100_2021(calibration: Calibration, e: float) -> Calibration:
-    others = tuple(p for p in calibration.chip_max_efficiency_2021 if p[0] not in V100_CHIPS)
-    return calibration.replace(chip_max_efficiency_2021=tuple(sorted(others + tuple((c, e) for c in V100_CHIPS))))
+    return _with_v100_e_max(calibration, "chip_max_efficiency_2021", e)
 
 
 def fit_v100_2021(rows=None, grid=V100_2021_GRID, calibration: Calibration = DEFAULT_CALIBRATION) -> dict:
