@@ -519,8 +519,7 @@ def test_fourth_held_out_set_is_fixed_cited_and_reported():
     runs = measurements.HELD_OUT_4
     # a source used nowhere else: not fitted on, in no earlier held-out set, not among the reported-only rows
     assert {r.source for r in runs} == {measurements.TORCHTITAN}
-    earlier = (fit_rows() + measurements.HELD_OUT + measurements.HELD_OUT_2 + measurements.HELD_OUT_3
-               + measurements.DEEPSPEED_LAYOUTS + measurements.FLASH_BASELINES)
+    earlier = _rows_before(4)
     assert measurements.TORCHTITAN not in {r.source for r in earlier}
     assert len(runs) == 6 and all(r.chip == "a100_80gb" and r.zero_stage == 3 and r.tensor == r.pipeline == 1
                                   and r.data == 64 for r in runs)
@@ -581,8 +580,7 @@ def test_fifth_held_out_set_is_fixed_cited_and_reported():
     runs = measurements.HELD_OUT_5
     # a source used nowhere else: not fitted on, in no earlier held-out set, not among the reported-only rows
     assert {r.source for r in runs} == {measurements.FMS_FSDP}
-    earlier = (fit_rows() + measurements.HELD_OUT + measurements.HELD_OUT_2 + measurements.HELD_OUT_3
-               + measurements.HELD_OUT_4 + measurements.DEEPSPEED_LAYOUTS + measurements.FLASH_BASELINES)
+    earlier = _rows_before(5)
     assert measurements.FMS_FSDP not in {r.source for r in earlier}
     assert len(runs) == 4 and all(r.chip == "a100_80gb" and r.zero_stage == 3 and r.tensor == r.pipeline == 1
                                   and r.data == 128 and r.op_recompute_weights is None for r in runs)
@@ -606,6 +604,22 @@ def test_fifth_held_out_set_is_fixed_cited_and_reported():
     s = error_summary(held_out_5())
     assert 0.035 <= s["mean_abs_error"] <= 0.055 and 0.06 <= s["max_abs_error"] <= 0.10, s
     assert -35.0 <= s["size_drift_points"] <= -18.0, s
+
+
+def _rows_before(n: int) -> tuple:
+    """Every row the n-th held-out set must not repeat: the fit rows, the held-out sets before it and the reported-only
+    rows. The later rounds' fit-side sets (FIT_SHARDED, FIT_WIDTH, FIT_V100, FIT_PYTHIA, FIT_V100_2021) are drawn from these
+    (test_later_fit_side_sets_are_drawn_from_earlier_rows), so they add nothing here."""
+    held = (measurements.HELD_OUT,) + tuple(getattr(measurements, f"HELD_OUT_{k}") for k in range(2, n))
+    return (fit_rows() + sum(held, ()) + measurements.DEEPSPEED_LAYOUTS + measurements.FLASH_BASELINES
+            + measurements.MEGASCALE_BASELINE)
+
+
+def test_later_fit_side_sets_are_drawn_from_earlier_rows():
+    rows = {(r.source, r.label) for r in _rows_before(13)}
+    for fit_side in (measurements.FIT_SHARDED, measurements.FIT_WIDTH, measurements.FIT_V100, measurements.FIT_PYTHIA,
+                     measurements.FIT_V100_2021):
+        assert fit_side and {(r.source, r.label) for r in fit_side} <= rows
 
 
 def _assert_new_rows_well_formed(runs, earlier, metrics, uneven_pipeline=False, stated_interleave=False,
@@ -659,9 +673,7 @@ def test_sixth_held_out_set_is_fixed_cited_and_well_formed():
     assert "arXiv:" in measurements.OPT175B and "arXiv:" in measurements.BLOOMBERGGPT
     assert "metaseq" in measurements.OPT175B and "commit" in measurements.TINYLLAMA
     # sources used nowhere else: not fitted on, in no earlier held-out set, not among the reported-only rows
-    earlier = (fit_rows() + measurements.HELD_OUT + measurements.HELD_OUT_2 + measurements.HELD_OUT_3
-               + measurements.HELD_OUT_4 + measurements.HELD_OUT_5 + measurements.DEEPSPEED_LAYOUTS
-               + measurements.FLASH_BASELINES)
+    earlier = _rows_before(6)
     assert sources.isdisjoint({r.source for r in earlier})
     _assert_new_rows_well_formed(runs, earlier, ("tflops", "step_time"))
     opt, bbg, tiny = runs
@@ -744,9 +756,7 @@ def test_seventh_held_out_set_is_fixed_cited_and_well_formed():
     assert "commit 20fe5ac" in measurements.INTERNLM and "commit 85706ef" in measurements.INTERNLM
     assert "configs/7B_sft.py" in measurements.INTERNLM
     # a source used nowhere else: not fitted on, in no earlier held-out set, not among the reported-only rows
-    earlier = (fit_rows() + measurements.HELD_OUT + measurements.HELD_OUT_2 + measurements.HELD_OUT_3
-               + measurements.HELD_OUT_4 + measurements.HELD_OUT_5 + measurements.HELD_OUT_6
-               + measurements.DEEPSPEED_LAYOUTS + measurements.FLASH_BASELINES + measurements.MEGASCALE_BASELINE)
+    earlier = _rows_before(7)
     assert measurements.INTERNLM not in {r.source for r in earlier}
     _assert_new_rows_well_formed(runs, earlier, ("step_time",))
     for r in runs:
@@ -842,9 +852,7 @@ def test_eighth_held_out_set_is_fixed_cited_and_well_formed():
     assert "arXiv:1909.08053v4" in measurements.MEGATRON_2019 and "Figure 5" in measurements.MEGATRON_2019
     assert "Tables 7-8" in measurements.MEGATRON_2019 and "Table 1" in measurements.MEGATRON_2019
     # sources used nowhere else: not fitted on, in no earlier held-out set, not among the reported-only rows
-    earlier = (fit_rows() + measurements.HELD_OUT + measurements.HELD_OUT_2 + measurements.HELD_OUT_3
-               + measurements.HELD_OUT_4 + measurements.HELD_OUT_5 + measurements.HELD_OUT_6 + measurements.HELD_OUT_7
-               + measurements.DEEPSPEED_LAYOUTS + measurements.FLASH_BASELINES + measurements.MEGASCALE_BASELINE)
+    earlier = _rows_before(8)
     assert {measurements.DEEPSPEED_AZURE, measurements.MEGATRON_2019}.isdisjoint({r.source for r in earlier})
     key = _assert_new_rows_well_formed(runs, earlier, ("tflops",))
     assert len({key(r) for r in runs}) == len(runs)  # none repeated within the set
@@ -904,10 +912,7 @@ def test_ninth_held_out_set_is_fixed_cited_and_well_formed():
     assert "rosetta/rosetta/projects/pax/README.md" in measurements.PAX and "commit 12d19d5" in measurements.PAX
     assert "configs.py (commit 04516ac)" in measurements.PAX and "model_params.py (commit 0a866a7)" in measurements.PAX
     # sources used nowhere else: not fitted on, in no earlier held-out set, not among the reported-only rows
-    earlier = (fit_rows() + measurements.HELD_OUT + measurements.HELD_OUT_2 + measurements.HELD_OUT_3
-               + measurements.HELD_OUT_4 + measurements.HELD_OUT_5 + measurements.HELD_OUT_6 + measurements.HELD_OUT_7
-               + measurements.HELD_OUT_8 + measurements.DEEPSPEED_LAYOUTS + measurements.FLASH_BASELINES
-               + measurements.MEGASCALE_BASELINE + measurements.FIT_SHARDED + measurements.FIT_WIDTH + measurements.FIT_V100)
+    earlier = _rows_before(9)
     sources = {measurements.BIGSCIENCE_TR1, measurements.STARCODER, measurements.PAX}
     assert sources.isdisjoint({r.source for r in earlier})
     key = _assert_new_rows_well_formed(runs, earlier, ("step_time",))
@@ -989,11 +994,7 @@ def test_tenth_held_out_set_is_fixed_cited_and_well_formed():
     assert "maxtext/README_70b.md" in measurements.DGXC_MAXTEXT and "commit 35a9aec" in measurements.DGXC_MAXTEXT
     assert "MaxText/layers/models.py" in measurements.DGXC_MAXTEXT and "commit 0042423" in measurements.DGXC_MAXTEXT
     # sources used nowhere else: not fitted on, in no earlier held-out set, not among the reported-only rows
-    earlier = (fit_rows() + measurements.HELD_OUT + measurements.HELD_OUT_2 + measurements.HELD_OUT_3
-               + measurements.HELD_OUT_4 + measurements.HELD_OUT_5 + measurements.HELD_OUT_6 + measurements.HELD_OUT_7
-               + measurements.HELD_OUT_8 + measurements.HELD_OUT_9 + measurements.DEEPSPEED_LAYOUTS
-               + measurements.FLASH_BASELINES + measurements.MEGASCALE_BASELINE + measurements.FIT_SHARDED
-               + measurements.FIT_WIDTH + measurements.FIT_V100)
+    earlier = _rows_before(10)
     new_sources = {measurements.ZERO_BUBBLE, measurements.SMOLLM3, measurements.DGXC_GPT3, measurements.DGXC_MAXTEXT}
     assert new_sources.isdisjoint({r.source for r in earlier})
     key = _assert_new_rows_well_formed(runs, earlier, ("step_time",), uneven_pipeline=True, stated_interleave=True,
@@ -1226,12 +1227,7 @@ def test_eleventh_held_out_set_is_fixed_cited_and_well_formed():
     assert "weak_scaling_160gpu/README.md, commit e9f9189" in measurements.KEMPNERFORGE_WEAK
     assert "configs/stablelm-3b-4e1t.yml, commit 8a9fb3d" in measurements.STABLELM_3B
     # sources used nowhere else: not fitted on, in no earlier held-out set, not among the reported-only rows
-    earlier = (fit_rows() + measurements.HELD_OUT + measurements.HELD_OUT_2 + measurements.HELD_OUT_3
-               + measurements.HELD_OUT_4 + measurements.HELD_OUT_5 + measurements.HELD_OUT_6 + measurements.HELD_OUT_7
-               + measurements.HELD_OUT_8 + measurements.HELD_OUT_9 + measurements.HELD_OUT_10
-               + measurements.DEEPSPEED_LAYOUTS + measurements.FLASH_BASELINES + measurements.MEGASCALE_BASELINE
-               + measurements.FIT_SHARDED + measurements.FIT_WIDTH + measurements.FIT_V100 + measurements.FIT_PYTHIA
-               + measurements.FIT_V100_2021)
+    earlier = _rows_before(11)
     assert {r.source for r in runs}.isdisjoint({r.source for r in earlier})
     key = _assert_new_rows_well_formed(runs, earlier, ("step_time",), stated_interleave=True, per_chip=True)
     assert len({key(r) for r in runs}) == len(runs)
@@ -1319,12 +1315,7 @@ def test_twelfth_held_out_set_is_fixed_cited_and_well_formed():
     assert "llm/docs/pretrain.md, version of commit 74569c0" in measurements.PADDLENLP
     assert "pretrain-llama2_13b-tp2sd4_stage2.json (commit 5a7e097)" in measurements.PADDLENLP
     # sources used nowhere else: not fitted on, in no earlier held-out set, not among the reported-only rows
-    earlier = (fit_rows() + measurements.HELD_OUT + measurements.HELD_OUT_2 + measurements.HELD_OUT_3
-               + measurements.HELD_OUT_4 + measurements.HELD_OUT_5 + measurements.HELD_OUT_6 + measurements.HELD_OUT_7
-               + measurements.HELD_OUT_8 + measurements.HELD_OUT_9 + measurements.HELD_OUT_10 + measurements.HELD_OUT_11
-               + measurements.DEEPSPEED_LAYOUTS + measurements.FLASH_BASELINES + measurements.MEGASCALE_BASELINE
-               + measurements.FIT_SHARDED + measurements.FIT_WIDTH + measurements.FIT_V100 + measurements.FIT_PYTHIA
-               + measurements.FIT_V100_2021)
+    earlier = _rows_before(12)
     assert {r.source for r in runs}.isdisjoint({r.source for r in earlier})
     key = _assert_new_rows_well_formed(runs, earlier, ("step_time",), per_chip=True)
     assert len({key(r) for r in runs}) == len(runs)
