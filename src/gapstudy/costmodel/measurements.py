@@ -1782,7 +1782,45 @@ HELD_OUT_12 = HELD_OUT_12 + tuple(
 # No row below was evaluated by the model (no predicted time, throughput or error was computed or printed) before this
 # set was committed; every selection and mapping rule below was written before the values were transcribed (the sources'
 # numbers were seen while reading them, and no rule was chosen by what a number was). Sources used nowhere before in
-# this suite as measurements are listed with their rows; the sources read and left out are listed with their reasons.
+# this suite as measurements: OneFlow DLPerf's timing of NVIDIA's Megatron-LM (GPT 0.1B-3.6B on 1-32 V100-16GB in four
+# 8-GPU servers on one 100 Gb/s EDR link each, data / tensor / pipeline parallelism, 2021). Only one usable source was found
+# in the time given (the brief asked for three, on other chips too); the sources below were read and left out by the rule.
+#
+# Sources read and left out (the rule, not an error, decides): OneFlow's own GPT rows of the same cases
+# (Oneflow-Inc/DLPerf OneFlow/LanguageModeling/GPT/README.md, commit 087255c, and its summary report) and DLPerf's
+# DeepSpeed/Megatron-LM/README.md: the same project and cluster as the rows below (one measurement per layout and chip), not
+# independent sources. The PyTorch team's "Training a 1 Trillion Parameter Model With PyTorch FSDP on AWS" (Medium, March
+# 2022; the earlier sets left it out as unreadable, and a full copy is now stored: a notes repository's clipping, file id
+# 60803386798): its 175B and 1T rows offload parameters (and for the 1T, activations) to the CPU and run SGD at sequence 512,
+# and the per-batch results are in figures; the model has no CPU offload. The PyTorch blog "Efficient Large-Scale Training
+# with Pytorch FSDP and AWS" (pytorch.github.io, 2022): T5 encoder-decoder rows, relative speedups only. Hugging Face's "From
+# DeepSpeed to FSDP and Back Again" (huggingface/blog deepspeed-to-fsdp-and-back.md, commit 09e9aa2: Granite 7B on four
+# A100, FSDP 10.4 s and ZeRO-3 10.6 s a step): called "ballpark" by its authors, and the A100 variant, sequence length,
+# recomputation and attention kernel are not stated (a layout would be guessed). Hugging Face's "How to train a Language
+# Model with Megatron-LM" (huggingface/blog megatron-training.md, commit 07f044c: CodeParrot 110M, "almost 12 hours" for
+# 150,000 iterations on 8 GPUs): the GPU is not named and evaluation every 200 iterations is inside the wall-clock time.
+# CodeParrot (huggingface/transformers examples/research_projects/codeparrot README.md, commit 0199e59: "1.5B ... 25-30B
+# tokens on a 16xA100 (40GB) machine ... 1 week"): its initialisation command names gpt2-large (0.77B) for the model called
+# 1.5B, and "1 week" for "25-30B tokens" fixes no step time. Google's MaxText A3 table (AI-Hypercomputer/maxtext
+# MaxText/configs/a3/llama_2_7b/README.md, commit 30cd40a: Llama 2 7B on 1-16 A3 H100 VMs in TFLOP/s per chip): beyond one
+# VM the configs are hybrid sharding (FSDP 8 inside a VM x data parallelism across, 16vm.sh), which the model does not
+# have; the one-VM row is in MaxText's own FLOP count, and its config changed over 15 stored versions that cannot be matched
+# to the table. NVIDIA/JAX-Toolbox's MaxText README (rosetta/projects/maxtext, commit 20bbcbc): no measured numbers in the
+# stored version (and the same repository as the ninth set's Pax source). AWS's awsome-distributed-training NeMo
+# performance page: configurations only, no results. Colossal-AI's GPT example (hpcaitech/ColossalAI
+# examples/language/gpt/README.md, commit 046ff4f): PCIe-connected A100s with Gemini's CPU placement policies (offload).
+# PaddleFleetX's GPT docs (PaddlePaddle/PaddleFleetX projects/gpt/docs): example log lines only, no result table. Fast-LLM's
+# cost comparison (ServiceNow/Fast-LLM docs/cost-efficiency.md, commit 4b47d51): no model shape or layout, illustrative
+# tokens/s figures. Mu Li's transformers-benchmarks (mli/transformers-benchmarks): micro-benchmarks and RTX 3090 Ti runs.
+# DeepSpeed's Domino (blogs/deepspeed-domino README and DeepSpeedExamples training/DeepSpeed-Domino/README.md, commit
+# 24c0969): results in figures, one example log on an unnamed GPU, and a modified tensor-parallel schedule. DeepSpeed's
+# Megatron tutorial (docs/_tutorials/megatron.md): figures only. LLM-jp's model cards (llm-jp/model-cards): layouts and
+# step counts without durations, FP8 runs. Yandex's YaLM-100B README ("65 days ... 800 A100"): no layout, batch or step
+# count. Lit-LLaMA's RedPajama how-to, fairseq's Megatron-11b README, CoLLiE's README ("Throughput: WIP"), Megatron-LLM's
+# FAQ, the Hetu-Galvatron README and mrshenli/ptd_benchmark (raw logs of a personal FSDP benchmark at sequence 256): no
+# stated measurement usable as a row. FlagPerf's A100 READMEs (FlagOpen/FlagPerf training/nvidia/*): the project whose H100
+# rows are fit rows (FLAGPERF), so not a new source. Narayanan et al. 2021's Table 2 (ZeRO-3 against PTD-P): the paper whose
+# Table 1 is the fit set.
 
 DLPERF_MEGATRON = ("OneFlow 2021 (Oneflow-Inc/DLPerf Megatron-LM/README.md, version of commit 01e43de: '测试用例' and "
                    "'测试结果' tables, NVIDIA/Megatron-LM commit 8aa4619 in NGC PyTorch 20.12 on 4 nodes of 8 V100-SXM2-16GB; "
