@@ -1351,11 +1351,14 @@ def test_thirteenth_held_out_set_is_fixed_cited_and_well_formed():
     # left unevaluated: the experiment does not report it
     assert "held_out_13" not in inspect.getsource(parallelism_cost)
     dl = [r for r in runs if r.source == measurements.DLPERF_MEGATRON]
-    assert len(dl) == 16 and runs[:16] == tuple(dl)
+    ol = [r for r in runs if r.source == measurements.OPEN_LLAMA]
+    assert (len(dl), len(ol)) == (16, 1) and runs == tuple(dl) + tuple(ol)
     # cited: the README, scripts and report read, with their commits
     assert "Megatron-LM/README.md, version of commit 01e43de" in measurements.DLPERF_MEGATRON
     assert "mutil_perf_pretrain_gpt_dp_mp_pp.sh, commit 10f7979" in measurements.DLPERF_MEGATRON
     assert "NVIDIA/Megatron-LM commit 8aa4619" in measurements.DLPERF_MEGATRON
+    assert "README_en.md, version of commit 00cda9e" in measurements.OPEN_LLAMA
+    assert "configs/default_config.yaml (commit 0377b43)" in measurements.OPEN_LLAMA
     # sources used nowhere else: not fitted on, in no earlier held-out set, not among the reported-only rows
     earlier = _rows_before(13)
     assert {r.source for r in runs}.isdisjoint({r.source for r in earlier})
@@ -1378,3 +1381,15 @@ def test_thirteenth_held_out_set_is_fixed_cited_and_well_formed():
     assert [round(r.value * 1000, 3) for r in dl] == [464.12, 480.59, 664.46, 683.51, 611.2, 678.54, 5610.23, 13037.85,
                                                       576.48, 593.68, 1313.52, 1508.48, 4893.55, 22166.85, 15331.23,
                                                       16281.51]
+    # Open-Llama: 20 x 8 A100-80GB, data parallelism 160 with DeepSpeed ZeRO-1, micro-batch 2 x 12 accumulation steps of
+    # 1,024 tokens, no recomputation, xformers attention; 3,290 tokens/s/GPU converted to seconds a step
+    (o,) = ol
+    assert (o.chip, o.year, o.tensor, o.pipeline, o.data, o.global_batch, o.micro_batches) == ("a100_80gb", 2023, 1, 1, 160,
+                                                                                                3840, (2,))
+    assert (o.layers, o.hidden, o.heads, o.seq_len, o.vocab) == (32, 4096, 32, 1024, 100000)
+    assert (o.recompute, o.zero_stage, o.flash_attention, o.framework) == ("none", 1, True, "megatron")
+    assert o.global_batch == 160 * 2 * 12 and round(o.global_batch * 1024 / (160 * o.value), 6) == 3290.0
+    assert o.embedding_params == 100000 * 4096 and o.layer_weights == 4.0 + 3.0 * 11008 / 4096
+    # the stated 6,885,879,808 parameters: 32 decoder layers of 202,383,360, one tied 409,600,000 embedding and the norms
+    assert 32 * (4 * 4096**2 + 3 * 4096 * 11008 + 2 * 4096) == 32 * 202_383_360
+    assert 32 * 202_383_360 + 409_600_000 + 3 * 4096 == 6_885_879_808
