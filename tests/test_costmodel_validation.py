@@ -1352,13 +1352,16 @@ def test_thirteenth_held_out_set_is_fixed_cited_and_well_formed():
     assert "held_out_13" not in inspect.getsource(parallelism_cost)
     dl = [r for r in runs if r.source == measurements.DLPERF_MEGATRON]
     ol = [r for r in runs if r.source == measurements.OPEN_LLAMA]
-    assert (len(dl), len(ol)) == (16, 1) and runs == tuple(dl) + tuple(ol)
+    qw = [r for r in runs if r.source == measurements.QWEN_FINETUNE]
+    assert (len(dl), len(ol), len(qw)) == (16, 1, 9) and runs == tuple(dl) + tuple(ol) + tuple(qw)
     # cited: the README, scripts and report read, with their commits
     assert "Megatron-LM/README.md, version of commit 01e43de" in measurements.DLPERF_MEGATRON
     assert "mutil_perf_pretrain_gpt_dp_mp_pp.sh, commit 10f7979" in measurements.DLPERF_MEGATRON
     assert "NVIDIA/Megatron-LM commit 8aa4619" in measurements.DLPERF_MEGATRON
     assert "README_en.md, version of commit 00cda9e" in measurements.OPEN_LLAMA
     assert "configs/default_config.yaml (commit 0377b43)" in measurements.OPEN_LLAMA
+    assert "QwenLM/Qwen README.md, version of commit 03cd81f" in measurements.QWEN_FINETUNE
+    assert "finetune/finetune_ds.sh (commit 0400505)" in measurements.QWEN_FINETUNE
     # sources used nowhere else: not fitted on, in no earlier held-out set, not among the reported-only rows
     earlier = _rows_before(13)
     assert {r.source for r in runs}.isdisjoint({r.source for r in earlier})
@@ -1393,3 +1396,18 @@ def test_thirteenth_held_out_set_is_fixed_cited_and_well_formed():
     # the stated 6,885,879,808 parameters: 32 decoder layers of 202,383,360, one tied 409,600,000 embedding and the norms
     assert 32 * (4 * 4096**2 + 3 * 4096 * 11008 + 2 * 4096) == 32 * 202_383_360
     assert 32 * 202_383_360 + 409_600_000 + 3 * 4096 == 6_885_879_808
+    # Qwen: full-parameter fine-tuning on one A100-80GB server, micro-batch 1 x 8 accumulation steps, sequences padded to
+    # the column's length, full recomputation, FlashAttention-2; ZeRO-3 across the 7B's two GPUs (nothing to shard on one)
+    for r in qw:
+        assert (r.chip, r.year, r.tensor, r.pipeline, r.micro_batches, r.vocab) == ("a100_80gb", 2023, 1, 1, (1,), 151936)
+        assert r.global_batch == 8 * r.data and r.zero_stage == (3 if r.data > 1 else 0)
+        assert (r.recompute, r.flash_attention, r.framework, r.bytes_per_param) == ("full", True, "megatron", 18.0)
+        assert r.embedding_params == 2.0 * 151936 * r.hidden
+    assert [(r.layers, r.hidden, r.heads, r.data, r.seq_len, r.value) for r in qw] == [
+        (24, 2048, 16, 1, 256, 2.1), (24, 2048, 16, 1, 512, 2.2), (24, 2048, 16, 1, 1024, 2.2), (24, 2048, 16, 1, 2048, 2.3),
+        (24, 2048, 16, 1, 4096, 2.8), (24, 2048, 16, 1, 8192, 5.6),
+        (32, 4096, 32, 2, 256, 4.0), (32, 4096, 32, 2, 512, 4.0), (32, 4096, 32, 2, 1024, 4.5)]
+    # SwiGLU widths 5,504 and 11,008 (the configs' intermediate_size halves) give the models' 1.84B and 7.72B parameters
+    assert [r.layer_weights for r in qw] == [4.0 + 3.0 * 5504 / 2048] * 6 + [4.0 + 3.0 * 11008 / 4096] * 3
+    assert 24 * (4 * 2048**2 + 3 * 2048 * 5504) + 2 * 151936 * 2048 == 1_836_580_864
+    assert 32 * (4 * 4096**2 + 3 * 4096 * 11008) + 2 * 151936 * 4096 == 7_720_665_088

@@ -40,7 +40,8 @@ PaddleNLP's Llama 2 / Qwen / Baichuan 2 7B-13B on 8 A100-80GB, tensor parallelis
 fewer than the three wanted: the others read are listed, with reasons, beside its rows) was committed after all eleven had been seen and before any error on it was computed;
 it is left unevaluated, to judge the next change once. HELD_OUT_13 (OneFlow DLPerf's timing of NVIDIA Megatron-LM, GPT
 0.1B-3.6B on 1-32 V100-16GB with data, tensor and pipeline parallelism, 2021; Open-Llama's 6.9B on 160 A100-80GB with
-DeepSpeed ZeRO-1, 2023; two sources, fewer than the three wanted: the others read are listed, with reasons, beside its rows) was committed after all twelve had been seen or reserved and before any error on it
+DeepSpeed ZeRO-1, 2023; the Qwen team's full-parameter fine-tuning of Qwen-1.8B / 7B on one or two A100-80GB, 2023; the
+sources read and left out are listed, with reasons, beside its rows) was committed after all twelve had been seen or reserved and before any error on it
 was computed; it is left unevaluated too, to judge a change after the one HELD_OUT_12 judges.
 DEEPSPEED_LAYOUTS (BigScience's Megatron-DeepSpeed topology benchmarks) are reported, neither fitted nor held out, and so
 are MEGASCALE_BASELINE (MegaScale's Megatron-LM baseline, GPT-3 175B on 256-12,288 A100s: data-parallel width at a fixed
@@ -1783,9 +1784,11 @@ HELD_OUT_12 = HELD_OUT_12 + tuple(
 # set was committed; every selection and mapping rule below was written before the values were transcribed (the sources'
 # numbers were seen while reading them, and no rule was chosen by what a number was). Sources used nowhere before in
 # this suite as measurements: OneFlow DLPerf's timing of NVIDIA's Megatron-LM (GPT 0.1B-3.6B on 1-32 V100-16GB in four
-# 8-GPU servers on one 100 Gb/s EDR link each, data / tensor / pipeline parallelism, 2021) and Open-Llama's pre-training
-# speed (a Llama-style 6.9B on 160 A100-80GB, Accelerate with DeepSpeed ZeRO-1 data parallelism, 2023). Two projects, two
-# chips, two frameworks; fewer sources than the three wanted: the sources below were read and left out by the rule.
+# 8-GPU servers on one 100 Gb/s EDR link each, data / tensor / pipeline parallelism, 2021), Open-Llama's pre-training
+# speed (a Llama-style 6.9B on 160 A100-80GB, Accelerate with DeepSpeed ZeRO-1 data parallelism, 2023) and the Qwen team's
+# profile of full-parameter fine-tuning (Qwen-1.8B and 7B on one or two A100-80GB, Hugging Face Trainer with DeepSpeed,
+# 256-8,192 tokens, 2023): three projects, two chips, 0.1B-7.7B, 1-160 GPUs. The sources below were read and left out by
+# the rule.
 #
 # Sources read and left out (the rule, not an error, decides): OneFlow's own GPT rows of the same cases
 # (Oneflow-Inc/DLPerf OneFlow/LanguageModeling/GPT/README.md, commit 087255c, and its summary report) and DLPerf's
@@ -1925,4 +1928,57 @@ HELD_OUT_13 = HELD_OUT_13 + (
     Run(OPEN_LLAMA, "Open-Llama 6.9B, 160 A100-80GB (DP160, ZeRO-1), micro-batch 2", "a100_80gb", 2023, 32, 4096, 32, 1024,
         100000, 1, 1, 160, 3840, "step_time", 3840 * 1024 / (3290.0 * 160), micro_batches=(2,), recompute="none",
         zero_stage=1, flash_attention=True, layer_weights=4.0 + 3.0 * 11008 / 4096, embedding_params=100000 * 4096),
+)
+
+QWEN_FINETUNE = ("Qwen team 2023 (QwenLM/Qwen README.md, version of commit 03cd81f: 'Finetuning' and 'Profiling of Memory and "
+                 "Speed', full-parameter rows); flags from finetune/finetune_ds.sh (commit 0400505) and finetune.py (commit "
+                 "00dceeb); architecture from tech_memo.md (commit 1947445) and the models' Hugging Face config.json as "
+                 "transcribed in a stored file of the search index (file id 228514887, repository not named there)")
+# The Qwen team's repository profiles the speed of its own fine-tuning script on A100-SXM4-80G ("CUDA 11.8 and Pytorch
+# 2.0. Flash attention 2 is applied. We uniformly use a batch size of 1 and gradient accumulation of 8"), for inputs of
+# 256-8192 tokens. Selection rule (fixed before the values were transcribed): every full-parameter row of the table, nine
+# rows: Qwen-1.8B on one GPU at 256 / 512 / 1,024 / 2,048 / 4,096 / 8,192 tokens and Qwen-7B on two GPUs at 256 / 512 /
+# 1,024 ("We only report the statistics of 256, 512, and 1024 tokens due to the limitation of GPU memory"). Left out: the
+# LoRA, LoRA (emb), Q-LoRA and LoRA (multinode) rows (frozen base weights, and int4 weights for Q-LoRA: the model trains
+# every weight), and the Qwen-14B and 72B rows (LoRA / Q-LoRA only).
+# Measured: "speed (s/iter)": seconds per iteration of the Hugging Face Trainer, read as one optimizer step of 8 accumulated
+# micro-batches of one sequence a GPU (the Trainer's progress counts optimizer steps; a judgement, the README does not
+# define "iter"). Given to 0.1 s (+-1% to +-2.5%). Compared as step times. Fine-tuning, not pre-training, but the step is the
+# same work: every weight is trained and every sequence is right-padded to --model_max_length (finetune.py preprocess:
+# "input_id += [tokenizer.pad_token_id] * (max_len - len(input_id))"), so each micro-batch is one sequence of the column's
+# length. Not modelled: the Trainer's per-step overheads and the lazy tokenisation (--lazy_preprocess True tokenises each
+# sample on the CPU when it is first drawn), which the short-sequence rows expose.
+# Layout: 1.8B on one GPU (d = 1, global batch 8); 7B on two GPUs of one node (d = 2, global batch 16), micro-batch 1 (the
+# README), 8 accumulation steps (the README; the stored script's 16 is its default, not the profiled setting).
+# --gradient_checkpointing True in finetune_ds.sh: recompute "full" (the memory column agrees: the 1.8B row grows only from
+# 43.5 to 48.3 GB from 256 to 8,192 tokens). ZeRO: the README of that version says of finetune_ds.sh "we use DeepSpeed ZeRO
+# 3 in this script"; the stored script version (0400505) passes ds_config_zero2.json. The 7B memory column decides for
+# ZeRO-3 (a judgement): 139.2 GB over two GPUs at 256 tokens is 69.6 GB a GPU, what 18 bytes x 7.72B / 2 = 69.5 GB of
+# fully sharded state leaves, where ZeRO-2 would hold the full bf16 weights too (>= 77 GB): zero_stage 3 for the 7B rows;
+# the 1.8B rows run on one GPU (nothing to shard: zero_stage 0). --bf16 True with DeepSpeed's fp32 master weights, gradients
+# and AdamW state: 18 bytes a parameter. Attention: FlashAttention-2 ("Flash attention 2 is applied"): flash_attention True
+# (the model's one FlashAttention kernel, a judgement as for PaddleNLP's rows). Framework "megatron": the Trainer's DeepSpeed
+# ZeRO engine, not DeepSpeed's pipeline engine.
+# Shapes: tech_memo.md for Qwen-7B ("1) using untied embedding, 2) using rotary positional embedding, 3) no biases except
+# for QKV in attention, 4) RMSNorm ..., 5) SwiGLU ... The model has 32 layers, the embedding dimension is 4096, and the
+# number of attention heads is 32"); the config.json transcription for the widths: Qwen-7B intermediate_size 22,016 (the
+# two SwiGLU input halves: width 11,008), Qwen-1.8B hidden 2048, 16 heads, 24 layers, intermediate_size 11,008 (width
+# 5,504), both vocabulary 151,936 (the 151,851-token vocabulary padded). Check: 32 x (4 h^2 + 3 x 4096 x 11008) + 2 x
+# 151,936 x 4096 = 7.72B and 24 x (4 h^2 + 3 x 2048 x 5504) + 2 x 151,936 x 2048 = 1.84B, the models' 7B and 1.8B.
+# layer_weights 4 + 3 f / h; embedding_params 2 V h; QKV biases not modelled. Software year 2023 (the table with the 1.8B
+# and 72B rows came with those models, November 2023). Cluster: one A100-SXM4-80G server, the catalogue's a100_80gb; no
+# traffic leaves it.
+_QWEN_SHAPES = {"1.8B": (24, 2048, 16, 5504), "7B": (32, 4096, 32, 11008)}
+HELD_OUT_13 = HELD_OUT_13 + tuple(
+    Run(QWEN_FINETUNE, f"Qwen-{size} full-parameter fine-tuning, {gpus} A100-80GB, {seq} tokens", "a100_80gb", 2023,
+        _QWEN_SHAPES[size][0], _QWEN_SHAPES[size][1], _QWEN_SHAPES[size][2], seq, 151936, 1, 1, gpus, 8 * gpus, "step_time",
+        secs, micro_batches=(1,), recompute="full", zero_stage=3 if gpus > 1 else 0, flash_attention=True,
+        layer_weights=4.0 + 3.0 * _QWEN_SHAPES[size][3] / _QWEN_SHAPES[size][1],
+        embedding_params=2.0 * 151936 * _QWEN_SHAPES[size][1])
+    for size, gpus, seq, secs in (
+        # 'Profiling of Memory and Speed', Full-parameter rows (s/it)
+        ("1.8B", 1, 256, 2.1), ("1.8B", 1, 512, 2.2), ("1.8B", 1, 1024, 2.2), ("1.8B", 1, 2048, 2.3),
+        ("1.8B", 1, 4096, 2.8), ("1.8B", 1, 8192, 5.6),
+        ("7B", 2, 256, 4.0), ("7B", 2, 512, 4.0), ("7B", 2, 1024, 4.5),
+    )
 )
