@@ -1824,7 +1824,20 @@ HELD_OUT_12 = HELD_OUT_12 + tuple(
 # FAQ, the Hetu-Galvatron README and mrshenli/ptd_benchmark (raw logs of a personal FSDP benchmark at sequence 256): no
 # stated measurement usable as a row. FlagPerf's A100 READMEs (FlagOpen/FlagPerf training/nvidia/*): the project whose H100
 # rows are fit rows (FLAGPERF), so not a new source. Narayanan et al. 2021's Table 2 (ZeRO-3 against PTD-P): the paper whose
-# Table 1 is the fit set.
+# Table 1 is the fit set. Ziya-LLaMA-13B's continued pre-training (IDEA-CCNL model card: "160张40GB的A100 ... 2.6M tokens
+# ... 118 TFLOP per GPU per second ... 8天 ... 110B tokens"): no tensor / pipeline / ZeRO layout is stated (the Fengshenbang
+# repository's ziya_llama scripts are fine-tuning scripts offering both TP 4 and TP 8), nor how the TFLOP/s were counted.
+# nanoGPT (karpathy/nanoGPT README: GPT-2 124M "on a single 8XA100 40GB node in about 4 days"): wall-clock with 200
+# evaluation batches every 1,000 iterations inside it, and the same author's llm.c scripts are the twelfth set's source.
+# Sber's mGPT and ruGPT-3 XL model cards ("around 12 days on 256 Nvidia V100", "around 10 days on 256 GPUs"): sparse
+# attention blocks, and no batch, step count or layout. picotron's README (38% / ~50% MFU on LLaMA-2-7B / SmolLM-1.7B on
+# 64 / 8 H100): no layout beside the claims, and the stored repository holds no README. The Proteus simulator's example
+# ("Actual runtime: ~22sec" for a GPT 2.6B case on DGX-1 V100s): one unexplained, rounded number. NVIDIA NeMo's
+# long-sequence performance page (docs/source/performance/performance_long_sequence.md): FP8 and B200 rows. The
+# Megatron-Core "Performance Benchmarks" summaries found in agent-skill repositories: secondary restatements (MFU 47%,
+# 390 TFLOP/s) of NVIDIA's pages without a run's layout and batch. Fugaku-LLM's DeepSpeedFugaku benchmark tables: A64FX
+# CPUs, not GPUs. llm-analysis (cli99/llm-analysis examples): re-derivations of the papers' own numbers (MT-NLG, Megatron-LM),
+# which are in earlier sets.
 
 DLPERF_MEGATRON = ("OneFlow 2021 (Oneflow-Inc/DLPerf Megatron-LM/README.md, version of commit 01e43de: '测试用例' and "
                    "'测试结果' tables, NVIDIA/Megatron-LM commit 8aa4619 in NGC PyTorch 20.12 on 4 nodes of 8 V100-SXM2-16GB; "
@@ -1841,7 +1854,8 @@ DLPERF_MEGATRON = ("OneFlow 2021 (Oneflow-Inc/DLPerf Megatron-LM/README.md, vers
 # Measured: 'lantency' in ms, the time of one iteration of the case's global batch (the summary report's Megatron-LM
 # sequences/sec are global batch / latency on every case, e.g. 64 / 0.68351 s = 93.63, 16 / 0.66464 s = 24.07, which fixes
 # that reading). Compared as step times. The duplicated cases: 480.96 and 480.22 ms (mean 480.59), 692.44 and 664.64 ms
-# (mean 678.54, +-2.0%): the run-to-run spread of this cluster.
+# (mean 678.54, +-2.0%): the run-to-run spread of this cluster. The latest stored version of the README (commit 248fcd8)
+# gives the same latencies.
 # Layout (the '测试用例' table: nodes, GPUs per node, data / tensor / pipeline sizes, micro-batch, accumulation steps, global
 # batch, hidden, heads, layers; case names DP x TP x PP _ global batch _ hidden x layers): as the table gives it, one row
 # each. Pipeline rows: 16 layers over 4 stages (4 each), 24 over 4 (6) and over 2 (12), 32 accumulation steps; Megatron-LM's
