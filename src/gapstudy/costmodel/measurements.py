@@ -41,8 +41,9 @@ fewer than the three wanted: the others read are listed, with reasons, beside it
 it is left unevaluated, to judge the next change once. HELD_OUT_13 (OneFlow DLPerf's timing of NVIDIA Megatron-LM, GPT
 0.1B-3.6B on 1-32 V100-16GB with data, tensor and pipeline parallelism, 2021; Open-Llama's 6.9B on 160 A100-80GB with
 DeepSpeed ZeRO-1, 2023; the Qwen team's full-parameter fine-tuning of Qwen-1.8B / 7B on one or two A100-80GB, 2023; the
-sources read and left out are listed, with reasons, beside its rows) was committed after all twelve had been seen or reserved and before any error on it
-was computed; it is left unevaluated too, to judge a change after the one HELD_OUT_12 judges.
+sources read and left out are listed, with reasons, beside its rows) was committed after all twelve had been seen or
+reserved and before any error on it was computed; it is left unevaluated too, to judge a change after the one HELD_OUT_12
+judges.
 DEEPSPEED_LAYOUTS (BigScience's Megatron-DeepSpeed topology benchmarks) are reported, neither fitted nor held out, and so
 are MEGASCALE_BASELINE (MegaScale's Megatron-LM baseline, GPT-3 175B on 256-12,288 A100s: data-parallel width at a fixed
 model-parallel layout), fit-side rows that decided not to add a width term. Since the round on the per-step cost of data

@@ -277,9 +277,9 @@ def held_out_13(calibration: Calibration = DEFAULT_CALIBRATION) -> list[Validati
     """Predicted vs measured on the thirteenth held-out set (measurements.HELD_OUT_13: OneFlow DLPerf's timing of NVIDIA
     Megatron-LM, GPT 0.1B-3.6B on 1-32 V100-16GB with data, tensor and pipeline parallelism, 2021; Open-Llama's 6.9B on 160
     A100-80GB, Accelerate with DeepSpeed ZeRO-1, 2023; the Qwen team's full-parameter fine-tuning of Qwen-1.8B / 7B on one
-    or two A100-80GB, Hugging Face Trainer with DeepSpeed, 2023), fixed before any error on it was computed, after all twelve earlier sets had been seen or reserved;
-    never used to fit or to choose a structure, and left unevaluated, to judge once a model change after the one
-    HELD_OUT_12 judges."""
+    or two A100-80GB, Hugging Face Trainer with DeepSpeed, 2023), fixed before any error on it was computed, after all
+    twelve earlier sets had been seen or reserved; never used to fit or to choose a structure, and left unevaluated, to
+    judge once a model change after the one HELD_OUT_12 judges."""
     return validate(calibration, _m.HELD_OUT_13)
 
 
