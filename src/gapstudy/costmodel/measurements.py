@@ -1838,7 +1838,11 @@ HELD_OUT_12 = HELD_OUT_12 + tuple(
 # Megatron-Core "Performance Benchmarks" summaries found in agent-skill repositories: secondary restatements (MFU 47%,
 # 390 TFLOP/s) of NVIDIA's pages without a run's layout and batch. Fugaku-LLM's DeepSpeedFugaku benchmark tables: A64FX
 # CPUs, not GPUs. llm-analysis (cli99/llm-analysis examples): re-derivations of the papers' own numbers (MT-NLG, Megatron-LM),
-# which are in earlier sets.
+# which are in earlier sets. Modalities' scaling tables (Modalities/modalities docs/scaling_experiments/scaling_mn5.md,
+# commit 5644c95: FSDP / HSDP runs of 2.7B-28B models on 4-2,048 H100 of MareNostrum 5; scaling_leonardo.md): the models'
+# shapes and vocabulary are not stated beside the tables, and no stored config is matched to them (the scaling tutorial
+# names sweep configs only); MareNostrum 5's are 64 GB H100s in 4-GPU nodes and Leonardo's 64 GB A100s, neither a
+# catalogue chip as such. Open-Llama's V1 column and the Qwen table's LoRA / Q-LoRA rows: see those sources' blocks.
 
 DLPERF_MEGATRON = ("OneFlow 2021 (Oneflow-Inc/DLPerf Megatron-LM/README.md, version of commit 01e43de: '测试用例' and "
                    "'测试结果' tables, NVIDIA/Megatron-LM commit 8aa4619 in NGC PyTorch 20.12 on 4 nodes of 8 V100-SXM2-16GB; "
