@@ -188,3 +188,22 @@ def test_silverman_rejects_refuses_an_unknown_lambda_rule():
     xs = np.sort(np.random.default_rng(0).normal(size=(3, 40)), axis=1)
     with pytest.raises(GapstudyError, match="lam must be"):
         calibrate.silverman_rejects(xs, alpha=0.05, rng=np.random.default_rng(1), lam="hall_york")
+
+
+def test_sorted_sampling_and_shared_bandwidths_change_no_draw_or_decision():
+    # the calibration density's sample_sorted is np.sort of sample on the same generator state, bit for bit
+    from gapstudy.stats.excess_mass import calibration_density
+    x = stats.sample_null("t4", 120, size=1, rng=np.random.default_rng(4), loc=10.0, round_sig=2)[0]
+    x = x + np.random.default_rng(5).uniform(-1e-3, 1e-3, x.size)
+    dens = calibration_density(x, 1, binned=True)
+    a = np.sort(dens.sample((40, x.size), np.random.default_rng(6)), axis=1)
+    assert np.array_equal(dens.sample_sorted((40, x.size), np.random.default_rng(6)), a)
+    # whole-line Silverman on the cell's shared critical bandwidths decides as on its own
+    xs = calibrate.jittered(stats.sample_null("normal", 60, size=40, rng=np.random.default_rng(7), loc=10.0, round_sig=2),
+                            np.random.default_rng(8))
+    own = calibrate.silverman_rejects(xs, alpha=0.2, rng=np.random.default_rng(9), central=None, lam="hall-york")
+    shared = calibrate.Densities(xs)
+    via = calibrate.silverman_rejects(xs, alpha=0.2, rng=np.random.default_rng(9), central=None, lam="hall-york",
+                                      densities=shared)
+    assert np.array_equal(own, via) and 0 < own.sum() < own.size
+    assert np.array_equal(shared.h_crit(), critical.critical_bandwidths(xs))

@@ -98,13 +98,14 @@ def jittered(xs: np.ndarray, rng) -> np.ndarray:
 # Each takes the tie-broken, sorted replicate samples and returns a reject flag per row.
 
 def silverman_rejects(xs, *, alpha, rng, n_boot=INNER_B, central: float | None = CENTRAL,
-                      lam: str = "calibrated") -> np.ndarray:
+                      lam: str = "calibrated", densities: Densities | None = None) -> np.ndarray:
     """Silverman's test on each row, modes counted inside the row's central share CENTRAL or, central=None,
     on the whole line, for h_crit and every bootstrap KDE: smoothed bootstrap from the KDE at h_crit
     (rescaled to the sample variance), all undecided replicates in one array per round. lam:
-    "calibrated" (silverman_test's default: the finite-sample lambda of n) or "hall-york" (asymptotic)."""
+    "calibrated" (silverman_test's default: the finite-sample lambda of n) or "hall-york" (asymptotic). densities: the
+    cell's Densities, whose whole-line critical bandwidths the whole-line test shares (the same computation)."""
     n = xs.shape[1]
-    hcrit = critical.critical_bandwidths(xs, central)
+    hcrit = densities.h_crit() if central is None and densities is not None else critical.critical_bandwidths(xs, central)
     if central is not None:
         if np.any(hcrit <= 0):
             raise GapstudyError("a sample's central part never shows two modes; silverman needs spread-out data")
@@ -141,18 +142,22 @@ def silverman_rejects(xs, *, alpha, rng, n_boot=INNER_B, central: float | None =
 
 class Densities:
     """The excess-mass calibration density of each row, built on first use and shared by the
-    dip and excess-mass tests of one cell (each costs a few ms)."""
+    dip and excess-mass tests of one cell (each costs a few ms), and the rows' whole-line critical
+    bandwidths, which the densities and the whole-line Silverman test share."""
 
     def __init__(self, xs: np.ndarray):
         self.xs = xs
         self.h = None
         self.built: dict[int, object] = {}
 
+    def h_crit(self) -> np.ndarray:
+        if self.h is None:
+            self.h = critical.critical_bandwidths(self.xs)
+        return self.h
+
     def __getitem__(self, i: int):
         if i not in self.built:
-            if self.h is None:
-                self.h = critical.critical_bandwidths(self.xs)
-            self.built[i] = calibration_density(self.xs[i], 1, h_crit=float(self.h[i]), binned=True)
+            self.built[i] = calibration_density(self.xs[i], 1, h_crit=float(self.h_crit()[i]), binned=True)
         return self.built[i]
 
 
@@ -167,7 +172,7 @@ def _calibrated_dip_rejects(xs, factor, *, alpha, rng, n_boot, densities, tie_rn
     def exceed(idx, b):
         out = np.empty(idx.size, dtype=np.int64)
         for j, k in enumerate(idx):
-            null = factor * dip.sorted_dips(np.sort(dens[k].sample((b, n), rng), axis=1))
+            null = factor * dip.sorted_dips(dens[k].sample_sorted((b, n), rng))
             out[j] = int(np.count_nonzero(null >= stat[k] - 1e-12))
         return out
 
@@ -334,7 +339,7 @@ def rejections(samples, tests, *, alpha, rng_for_test, opts: dict) -> dict[str, 
         elif name == "silverman_hy":
             rej = silverman_rejects(xs, alpha=alpha, rng=rng, n_boot=b, central=CENTRAL, lam="hall-york")
         elif name == "silverman_whole_line":
-            rej = silverman_rejects(xs, alpha=alpha, rng=rng, n_boot=b, central=None, lam="hall-york")
+            rej = silverman_rejects(xs, alpha=alpha, rng=rng, n_boot=b, central=None, lam="hall-york", densities=dens)
         elif name == "excess_mass":
             rej = excess_mass_rejects(xs, alpha=alpha, rng=rng, n_boot=b, densities=dens)
         elif name == "deficit":

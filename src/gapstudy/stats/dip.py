@@ -209,7 +209,7 @@ def dip_test(x, *, method: str = "calibrated", n_boot: int = DEFAULT_N_BOOT, jit
     elif method in ("calibrated", "data_like") and n >= CALIBRATED_MIN_N:
         from gapstudy.stats.excess_mass import calibration_density  # noqa: PLC0415 - avoids a cycle
 
-        null = np.sort(sorted_dips(np.sort(calibration_density(xj, 1).sample((n_boot, n), gen), axis=1)))
+        null = np.sort(sorted_dips(calibration_density(xj, 1).sample_sorted((n_boot, n), gen)))
     elif method in ("calibrated", "data_like", "cheng_hall"):
         d = curvature_ratio(xj)
         null = np.sort(reference_dips(d, n, n_boot, gen))
