@@ -1297,16 +1297,45 @@ def test_eleventh_held_out_set_is_fixed_cited_and_well_formed():
     assert (32 * (12 * 2560**2 + 13 * 2560) + 51200 * 2560) / 1e9 == pytest.approx(2.649, abs=0.0005)
 
 
+def test_twelfth_and_thirteenth_held_out_sets_one_evaluation_is_recorded():
+    """Sets 12 and 13, each committed before any error on it was computed, evaluated once together (commit after
+    8ee572e) on the engine round's model, unchanged since the eleventh set's evaluation: no change was being judged, so
+    they test the model as it stands, and the thirteenth's DLPerf rows (Megatron-LM 2021 on V100) the V100 e_max of 2021
+    software fitted on tr1-13B's DeepSpeed rows. Pinned so that a later change which moves them is seen and said."""
+    from gapstudy.costmodel.validation import held_out_12, held_out_13
+    r12, r13 = held_out_12(), held_out_13()
+    s12, s13 = error_summary(r12), error_summary(r13)
+    assert (s12["rows"], s13["rows"]) == (8, 26)
+    assert s12["mean_abs_error"] == pytest.approx(0.116, abs=0.001) and s12["max_abs_error"] == pytest.approx(0.206, abs=0.001)
+    assert s13["mean_abs_error"] == pytest.approx(1.127, abs=0.001) and s13["max_abs_error"] == pytest.approx(11.452, abs=0.001)
+
+    def errors(rows, source):
+        return [r.error for r in rows if r.source == source]
+    # llm.c's own CUDA kernels: faster than the model by 13-21%; PaddleNLP's TP 2 x sharding 4 on one node: within +4..+9%
+    assert all(-0.21 < e < -0.13 for e in errors(r12, measurements.LLMC))
+    assert all(0.04 < e < 0.09 for e in errors(r12, measurements.PADDLENLP))
+    # DLPerf's Megatron-LM on V100 (2021 e_max 0.53): one GPU and pure data parallelism to 32 GPUs within 10%; every
+    # layout with tensor parallelism too fast (+7..+24% but for tensor parallelism across nodes, 16 or 32 ranks over one
+    # 100 Gb/s link a node: 1.5-1.85x slower than predicted)
+    dl = [r for r in r13 if r.source == measurements.DLPERF_MEGATRON]
+    assert all(abs(r.error) < 0.10 for r in dl if r.tensor == r.pipeline == 1)
+    assert all(r.error > 0.07 for r in dl if r.tensor > 1)
+    assert [round(r.error, 2) for r in dl if r.tensor >= 16] == [0.50, 0.85]
+    assert errors(r13, measurements.OPEN_LLAMA)[0] == pytest.approx(0.407, abs=0.001)
+    # Qwen's fine-tuning steps take 2.1-2.3 s from 256 to 2,048 tokens on one GPU: a per-step cost the model lacks (the
+    # set's notes named the Trainer's overheads as not modelled before the evaluation), so the short rows are far off
+    qw = errors(r13, measurements.QWEN_FINETUNE)
+    assert qw[0] == pytest.approx(11.452, abs=0.001) and qw[5] == pytest.approx(-0.101, abs=0.001)
+    assert all(a > b for a, b in zip(qw[:6], qw[1:6]))  # the error falls as the sequence (the work a step) grows
+
+
 def test_twelfth_held_out_set_is_fixed_cited_and_well_formed():
     # Structure only: this test never predicts a row of the set (it was committed after the eleven earlier sets had been
-    # seen or reserved and before any error on it was computed; held_out_12 reports its errors, later and elsewhere, once).
-    import inspect
+    # seen or reserved and before any error on it was computed; held_out_12 reports its errors, elsewhere).
     from gapstudy.costmodel.validation import held_out_12
-    from gapstudy.experiments import parallelism_cost
     runs = measurements.HELD_OUT_12
     assert held_out_12.__module__ == "gapstudy.costmodel.validation"  # reported like the earlier sets (not called here)
-    # left unevaluated: the experiment does not report it
-    assert "held_out_12" not in inspect.getsource(parallelism_cost)
+    # (the experiment reports it since its one evaluation: test_twelfth_held_out_set_one_evaluation_is_recorded)
     lc = [r for r in runs if r.source == measurements.LLMC]
     pd = [r for r in runs if r.source == measurements.PADDLENLP]
     assert (len(lc), len(pd)) == (4, 4) and [r.source for r in runs] == [measurements.LLMC] * 4 + [measurements.PADDLENLP] * 4
@@ -1342,14 +1371,11 @@ def test_twelfth_held_out_set_is_fixed_cited_and_well_formed():
 
 def test_thirteenth_held_out_set_is_fixed_cited_and_well_formed():
     # Structure only: this test never predicts a row of the set (it was committed after the twelve earlier sets had been
-    # seen or reserved and before any error on it was computed; held_out_13 reports its errors, later and elsewhere, once).
-    import inspect
+    # seen or reserved and before any error on it was computed; held_out_13 reports its errors, elsewhere).
     from gapstudy.costmodel.validation import held_out_13
-    from gapstudy.experiments import parallelism_cost
     runs = measurements.HELD_OUT_13
     assert held_out_13.__module__ == "gapstudy.costmodel.validation"  # reported like the earlier sets (not called here)
-    # left unevaluated: the experiment does not report it
-    assert "held_out_13" not in inspect.getsource(parallelism_cost)
+    # (the experiment reports it since its one evaluation: test_thirteenth_held_out_set_one_evaluation_is_recorded)
     dl = [r for r in runs if r.source == measurements.DLPERF_MEGATRON]
     ol = [r for r in runs if r.source == measurements.OPEN_LLAMA]
     qw = [r for r in runs if r.source == measurements.QWEN_FINETUNE]

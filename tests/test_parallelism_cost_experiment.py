@@ -53,7 +53,8 @@ LATER_SETS = ((18, "MPT-70b a100_40gb, 128 GPUs"), (2, "OLMo-core 13B, 8 GPUs"),
               (6, "torchtitan Llama 2 70B, local batch 2, AC full"), (4, "fms-fsdp Llama 70b, 128 GPUs, FSDP"),
               (3, "BloombergGPT 50B, 512 GPUs"), (22, "InternLM 7B, 1024 GPUs, micro-batch 2 x 1, AC on"),
               (16, "DeepSpeed Azure 2T, 1024 GPUs, micro-batch 8, seq 1024"), (11, "StarCoderBase 15.5B, 512 GPUs (TP4 PP4 DP32)"),
-              (21, "DGXC NeMo GPT-3 175B BF16, 2048 GPUs"), (24, "StableLM-3B-4E1T, 256 A100-40GB"))
+              (21, "DGXC NeMo GPT-3 175B BF16, 2048 GPUs"), (24, "StableLM-3B-4E1T, 256 A100-40GB"),
+              (8, "llm.c GPT-2 1558M, 8 H100"), (26, "Open-Llama 6.9B, 160 A100-80GB"))
 
 
 def test_validation_reports_fit_and_held_out(results):
@@ -97,8 +98,9 @@ def test_validation_reports_fit_and_held_out(results):
     s2 = v["held_out_2_summary"]
     assert _errors_cell(s2) + f" {s2['size_drift_points']:+.1f} |" in _set_line(md, "second held-out set")
     assert "| 1.32B-64.9B |" in _set_line(md, "second held-out set")
-    # still held out, never used to fit: the third, fourth, tenth and eleventh, pooled whole with the never-fitted rows
-    for key, nth in (("held_out_3", "third"), ("held_out_4", "fourth"), ("held_out_10", "tenth"), ("held_out_11", "eleventh")):
+    # still held out, never used to fit: the third, fourth, tenth to thirteenth, pooled whole with the never-fitted rows
+    for key, nth in (("held_out_3", "third"), ("held_out_4", "fourth"), ("held_out_10", "tenth"), ("held_out_11", "eleventh"),
+                     ("held_out_12", "twelfth"), ("held_out_13", "thirteenth")):
         assert "held out, never used to fit" in _set_line(md, f"{nth} held-out set")
         assert f"## Validation: {nth} held-out set (fixed before it was evaluated; never used to fit)" in md
         assert {r["label"] for r in v[key]} <= {r["label"] for r in v["never_fitted"]}
@@ -238,3 +240,23 @@ def test_never_fitted_rows_are_the_held_out_rows_outside_every_fit_side_set(resu
     # sets still held out are pooled whole; a fit-side set contributes only rows outside the fit-side sets
     assert {"held_out_3", "held_out_4"} <= {k for k, _, _ in parallelism_cost.LATER_HELD_OUT if k not in parallelism_cost.FIT_SIDE}
     assert {"MosaicML 2023"}.isdisjoint({r["source"].split(" (")[0] for r in v["never_fitted"]})
+
+
+def test_never_fitted_error_is_split_into_source_levels_and_errors_within(results):
+    # every never-fitted row is either in a source (and chip) of two or more rows, with its leave-one-out error, or alone
+    v = results["validation"]
+    groups, sp = v["never_fitted_by_source"], v["never_fitted_split"]
+    assert sum(g["rows"] for g in groups) == sp["compared_rows"] and sp["compared_rows"] + sp["alone_rows"] == len(v["never_fitted"])
+    assert {lab for g in groups for lab in g["labels"]} < {r["label"] for r in v["never_fitted"]}
+    errors = {r["label"]: r["error"] for r in v["never_fitted"]}
+    for g in groups:
+        assert g["errors"] == pytest.approx([errors[lab] for lab in g["labels"]]) and len(g["within"]) == g["rows"] >= 2
+    # NeMo's GPT-3 175B on H100: level and errors within under 1.5% (the layouts the search picks for large models)
+    (nemo,) = [g for g in groups if g["labels"][0].startswith("DGXC NeMo")]
+    assert abs(nemo["level"]) < 0.015 and max(abs(w) for w in nemo["within"]) < 0.015
+    assert 0 < sp["within_mean_abs_error"] < sp["mean_abs_error"] and 0 < sp["level_share"] < 1
+    md = parallelism_cost.summarize(results)
+    assert "## Validation: a source's own level and the error between its layouts (rows never used to fit)" in md
+    assert f"{100 * sp['within_mean_abs_error']:.1f}% on average" in md and "median" in md
+    assert {"never-fitted within-source mean abs error", "never-fitted within-source max abs error"} <= set(
+        parallelism_cost.headline(results))

@@ -33,10 +33,10 @@ paper's Megatron-LM 1F1B baseline on A100s, SmolLM3 3B and NVIDIA's DGX Cloud GP
 H100s), fixed after all nine had been seen and before any error on it was computed, was evaluated once on the engine
 round's model, which cannot move its rows (held_out_10), and fits nothing. measurements.HELD_OUT_11, fixed after all ten had been seen and before
 any error on it was computed, was evaluated once on the engine round's model (held_out_11) and fits nothing.
-measurements.HELD_OUT_12, fixed after all eleven had been seen and before any error on it was computed, is not yet
-evaluated (held_out_12 reports it, once, when the next model change is judged). measurements.HELD_OUT_13, fixed after
-all twelve had been seen or reserved and before any error on it was computed, is not yet evaluated either (held_out_13
-reports it, once, to judge a model change after the one HELD_OUT_12 judges).
+measurements.HELD_OUT_12, fixed after all eleven had been seen and before any error on it was computed, and
+measurements.HELD_OUT_13, fixed after all twelve had been seen or reserved and before any error on it was computed, were
+evaluated once together on the engine round's model, unchanged since the eleventh set's evaluation (held_out_12,
+held_out_13), and fit nothing.
 Errors are of throughput: predicted / measured - 1 (for step times, measured / predicted - 1), so a negative error means
 the model is too slow.
 """
@@ -250,8 +250,7 @@ def held_out_10(calibration: Calibration = DEFAULT_CALIBRATION) -> list[Validati
     H100, nanotron's data + tensor parallelism, 2025; NVIDIA's DGX Cloud benchmarks of GPT-3 175B on 128-2,048 H100, NeMo's
     interleaved tensor + pipeline + data parallelism, and of Llama 2 70B on 64-256 H100, MaxText's fully sharded data
     parallelism, 2024), fixed before any error on it was computed, after all nine earlier
-    sets had been seen; never used to fit or to choose a structure, and left unevaluated for the next change to the
-    model, which it judges once."""
+    sets had been seen; never used to fit or to choose a structure; evaluated once, on the engine round's model."""
     return validate(calibration, _m.HELD_OUT_10)
 
 
@@ -259,8 +258,8 @@ def held_out_11(calibration: Calibration = DEFAULT_CALIBRATION) -> list[Validati
     """Predicted vs measured on the eleventh held-out set (measurements.HELD_OUT_11: KempnerForge's Llama-3-style 8B-71B on
     1-160 H200, PyTorch FSDP2 + tensor parallelism, 2026; Alpa's GPT 2.6B on 8 V100, JAX/XLA data x operator x pipeline
     parallelism, 2022; StableLM-3B-4E1T on 256 A100-40GB, GPT-NeoX's ZeRO-1 data parallelism, 2023), fixed before any error
-    on it was computed, after all ten earlier sets had been seen; never used to fit or to choose a structure, and left
-    unevaluated for the next change to the model, which it judges once."""
+    on it was computed, after all ten earlier sets had been seen; never used to fit or to choose a structure; evaluated
+    once, on the engine round's model."""
     return validate(calibration, _m.HELD_OUT_11)
 
 
@@ -269,7 +268,7 @@ def held_out_12(calibration: Calibration = DEFAULT_CALIBRATION) -> list[Validati
     8 A100-80GB or 8 H100, data parallelism with ZeRO-1, 2024; PaddleNLP's Llama 2 / Qwen / Baichuan 2 7B-13B on 8
     A100-80GB, tensor parallelism 2 x ZeRO-2 sharding 4, 2023), fixed before any
     error on it was computed, after all eleven earlier sets had been seen or reserved; never used to fit or to choose a
-    structure, and left unevaluated, to judge once a model change after the one HELD_OUT_11 judges."""
+    structure; evaluated once, with the thirteenth, on the engine round's model."""
     return validate(calibration, _m.HELD_OUT_12)
 
 
@@ -278,8 +277,8 @@ def held_out_13(calibration: Calibration = DEFAULT_CALIBRATION) -> list[Validati
     Megatron-LM, GPT 0.1B-3.6B on 1-32 V100-16GB with data, tensor and pipeline parallelism, 2021; Open-Llama's 6.9B on 160
     A100-80GB, Accelerate with DeepSpeed ZeRO-1, 2023; the Qwen team's full-parameter fine-tuning of Qwen-1.8B / 7B on one
     or two A100-80GB, Hugging Face Trainer with DeepSpeed, 2023), fixed before any error on it was computed, after all
-    twelve earlier sets had been seen or reserved; never used to fit or to choose a structure, and left unevaluated, to
-    judge once a model change after the one HELD_OUT_12 judges."""
+    twelve earlier sets had been seen or reserved; never used to fit or to choose a structure; evaluated once, with the
+    twelfth, on the engine round's model."""
     return validate(calibration, _m.HELD_OUT_13)
 
 
