@@ -607,12 +607,21 @@ def test_fifth_held_out_set_is_fixed_cited_and_reported():
 
 
 def _rows_before(n: int) -> tuple:
-    """Every row the n-th held-out set must not repeat: the fit rows, the held-out sets before it and the reported-only
-    rows. The later rounds' fit-side sets (FIT_SHARDED, FIT_WIDTH, FIT_V100, FIT_PYTHIA, FIT_V100_2021) are drawn from these
+    """Every row the n-th held-out set must not repeat: the fit rows, the held-out sets before it (HELD_OUT to
+    HELD_OUT_{n-1}: for the fourteenth, through HELD_OUT_13) and the reported-only rows. The later rounds' fit-side sets (FIT_SHARDED, FIT_WIDTH, FIT_V100, FIT_PYTHIA, FIT_V100_2021) are drawn from these
     (test_later_fit_side_sets_are_drawn_from_earlier_rows), so they add nothing here."""
     held = (measurements.HELD_OUT,) + tuple(getattr(measurements, f"HELD_OUT_{k}") for k in range(2, n))
     return (fit_rows() + sum(held, ()) + measurements.DEEPSPEED_LAYOUTS + measurements.FLASH_BASELINES
             + measurements.MEGASCALE_BASELINE)
+
+
+def test_rows_before_fourteen_holds_every_earlier_set():
+    ids = lambda runs: {(r.source, r.label) for r in runs}
+    rows = ids(_rows_before(14))
+    for k in range(2, 14):
+        assert ids(getattr(measurements, f"HELD_OUT_{k}")) <= rows, k
+    assert ids(measurements.HELD_OUT) <= rows and ids(fit_rows()) <= rows
+    assert ids(measurements.HELD_OUT_14).isdisjoint(rows)
 
 
 def test_later_fit_side_sets_are_drawn_from_earlier_rows():
@@ -1437,3 +1446,62 @@ def test_thirteenth_held_out_set_is_fixed_cited_and_well_formed():
     assert [r.layer_weights for r in qw] == [4.0 + 3.0 * 5504 / 2048] * 6 + [4.0 + 3.0 * 11008 / 4096] * 3
     assert 24 * (4 * 2048**2 + 3 * 2048 * 5504) + 2 * 151936 * 2048 == 1_836_580_864
     assert 32 * (4 * 4096**2 + 3 * 4096 * 11008) + 2 * 151936 * 4096 == 7_720_665_088
+
+
+def test_fourteenth_held_out_set_is_fixed_cited_and_well_formed():
+    # Structure only: this test never predicts a row of the set (it was committed after the thirteen earlier sets had been
+    # seen and before any error on it was computed; it is not yet evaluated, and nothing reports it).
+    import inspect
+    from gapstudy.costmodel.validation import held_out_14
+    from gapstudy.experiments import parallelism_cost
+    runs = measurements.HELD_OUT_14
+    assert held_out_14.__module__ == "gapstudy.costmodel.validation"  # defined for its one evaluation (not called here)
+    assert "held_out_14" not in inspect.getsource(parallelism_cost)  # not yet evaluated: the experiment does not report it
+    kf = [r for r in runs if r.source == measurements.KEMPNERFORGE_175B]
+    bn = [r for r in runs if r.source == measurements.BIGNLP_5B]
+    lg = [r for r in runs if r.source == measurements.LITGPT_THUNDER]
+    assert (len(kf), len(bn), len(lg)) == (1, 7, 3) and runs == tuple(kf) + tuple(bn) + tuple(lg)
+    assert 8 <= len(runs) <= 30
+    # cited: the report, README versions and scripts read, with their commits or stored-file ids
+    assert "benchmarks/175b_360gpu/README.md, commit b62d2e3" in measurements.KEMPNERFORGE_175B
+    assert "file ids 11928729803 and 12027147675" in measurements.BIGNLP_5B
+    assert "conf/training/gpt3/5b.yaml" in measurements.BIGNLP_5B and "NeMo 1.8.2" in measurements.BIGNLP_5B
+    assert "extensions/thunder/README.md, version of commit 059941f" in measurements.LITGPT_THUNDER
+    assert "extensions/thunder/pretrain.py (commit 03f8ddd" in measurements.LITGPT_THUNDER
+    # sources used nowhere else: not fitted on, in no earlier held-out set, not among the reported-only rows
+    earlier = _rows_before(14)
+    assert {r.source for r in runs}.isdisjoint({r.source for r in earlier})
+    key = _assert_new_rows_well_formed(runs, earlier, ("step_time",), stated_interleave=True, per_chip=True)
+    # one row per shape, layout and sharding (the LitGPT FSDP and DDP rows share a shape and batch, not a ZeRO stage)
+    assert len({(key(r), r.zero_stage) for r in runs}) == len(runs)
+    assert all(r.framework == "megatron" and r.metric == "step_time" for r in runs)
+    # KempnerForge 175B: 90 nodes of 4 H200, TP 4 (sequence parallel) x FSDP2 over 90, 8 sequences a replica, no accumulation
+    (k,) = kf
+    assert (k.chip, k.year, k.hardware_changes) == ("h200", 2026, {"chips_per_node": 4})
+    assert (k.layers, k.hidden, k.heads, k.seq_len, k.vocab) == (96, 12288, 96, 4096, 128256)
+    assert (k.tensor, k.pipeline, k.data, k.global_batch, k.micro_batches) == (4, 1, 90, 720, (8,))
+    assert (k.recompute, k.sequence_parallel, k.zero_stage, k.flash_attention, k.bytes_per_param) == ("full", True, 3, True,
+                                                                                                       16.0)
+    assert k.value == 19.09 and round(720 * 4096 / k.value) == 154485  # the stated 154,523 tokens/s, within rounding
+    assert k.layer_weights == 2.0 + 2.0 * 8 / 96 + 3.0 * 39680 / 12288 and k.embedding_params == 2.0 * 128256 * 12288
+    # the stated 171.8B in layers and 3.15B of embeddings
+    assert round(96 * k.layer_weights * 12288**2 / 1e8) == 1718 and round(k.embedding_params / 1e7) == 315
+    # NeMo Megatron 5B: TP 2 on 1-20 DGX A100 80GB nodes (4 replicas a node), global batch 1,440 of 2,048 tokens, the
+    # micro-batch and recomputation left to the model; GPT-2 BPE padded to 128 x TP
+    for r in bn:
+        assert (r.chip, r.year, r.layers, r.hidden, r.heads, r.seq_len, r.vocab) == ("a100_80gb", 2022, 24, 4096, 32, 2048,
+                                                                                     50432)
+        assert (r.tensor, r.pipeline, r.global_batch, r.micro_batches, r.recompute) == (2, 1, 1440, (1, 2), ("none", "full"))
+        assert r.data % 4 == 0 and not r.flash_attention and r.zero_stage == 0 and r.bytes_per_param == 18.0
+        assert r.vocab % (128 * r.tensor) == 0 and r.vocab - 128 * r.tensor < 50257 <= r.vocab
+        assert r.hardware_changes == {} and r.layer_weights is None and r.embedding_params is None
+    assert [(r.data // 4, round(1440 * 2048 / r.value)) for r in bn] == [
+        (1, 39660), (2, 78769), (5, 193258), (9, 342920), (10, 383500), (18, 652460), (20, 726384)]
+    # LitGPT TinyLlama 1.1B eager: one micro-batch of 4 a GPU per logged iteration, bf16-true (8 bytes), no checkpointing
+    for r in lg:
+        assert (r.chip, r.year, r.layers, r.hidden, r.heads, r.seq_len, r.vocab) == ("a100_40gb", 2024, 22, 2048, 32, 2048,
+                                                                                     32000)
+        assert (r.tensor, r.pipeline, r.micro_batches, r.recompute, r.flash_attention) == (1, 1, (4,), "none", True)
+        assert r.global_batch == 4 * r.data and r.bytes_per_param == 8.0 and r.hardware_changes == {}
+        assert r.layer_weights == 10.5 and r.embedding_params == 2 * 32000 * 2048
+    assert [(r.data, r.zero_stage, round(r.value * 1000, 2)) for r in lg] == [(8, 3, 456.57), (8, 0, 569.46), (1, 0, 447.65)]
