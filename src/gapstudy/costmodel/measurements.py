@@ -2021,7 +2021,8 @@ HELD_OUT_13 = HELD_OUT_13 + tuple(
 # benchmark (TinyLlama 1.1B in plain PyTorch on one or eight A100-40GB, FSDP / DDP, 2024): three projects, three chips'
 # clusters, three years, 1.1B-175B, 1-360 GPUs, eleven rows. Fewer rows and less independence than wanted: two of the three
 # projects appear elsewhere in the suite (KempnerForge in the eleventh set; the launcher's later README among the rejected
-# sources, with a new reason given in its block), and the LitGPT rows are single-node and early-step samples. The sources
+# sources, with a new reason given in its block), and the LitGPT rows are single-node, early-step samples of the sixth set's
+# TinyLlama shape in the code TinyLlama was trained with (lit-gpt), by another team on another cluster. The sources
 # read and left out are listed below, with reasons (the rule, not an error, decides).
 #
 # Sources read and left out (the rule, not an error, decides): torchtitan's later performance page and its benchmark copy
