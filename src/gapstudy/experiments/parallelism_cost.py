@@ -610,6 +610,32 @@ def _figures(results):
     return fig_band, fig_map, fig_cost, fig_hist, fig_val
 
 
+LEVEL_AXIS = 60.0  # the level figure's x range in percent; errors beyond it sit at its edge (their value in the hover text)
+
+
+def _level_figure(results):
+    """Per source and chip (rows never used to fit): each row's own error and its error against the level of the source's
+    other rows, side by side, so a reader sees how much of the error one factor per stack holds."""
+    import plotly.graph_objects as go
+
+    groups = results["validation"].get("never_fitted_by_source", [])
+    names = [f"{g['source'].split(' (')[0]}: {g['labels'][0].split(',')[0]} ({g['chip']})" for g in groups]
+    fig = go.Figure()
+    for key, name, symbol in (("errors", "row's own error", "circle-open"),
+                              ("within", "against its source's other rows (leave one out)", "x")):
+        ys = [n for n, g in zip(names, groups) for _ in g[key]]
+        errs = [100 * e for g in groups for e in g[key]]
+        labels = [f"{lab}: {e:+.1f}%" for g in groups for lab, e in zip(g["labels"], (100 * x for x in g[key]))]
+        fig.add_trace(go.Scatter(x=[min(max(e, -LEVEL_AXIS), LEVEL_AXIS) for e in errs], y=ys, mode="markers", name=name,
+                                 marker={"symbol": symbol, "size": 9}, text=labels, hoverinfo="text"))
+    for xv in (-10, 10):
+        fig.add_vline(x=xv, line_dash="dot", line_color="grey")
+    fig.update_layout(title="Held-out error by source, and with the source's own level taken out",
+                      xaxis={"title": "predicted / measured - 1 (%)", "range": [-LEVEL_AXIS - 5, LEVEL_AXIS + 5]},
+                      yaxis={"autorange": "reversed"}, height=max(400, 28 * len(groups) + 160))
+    return fig
+
+
 def sections(results) -> list[Section]:
     """Band vs cost, regimes, cost curves, histograms, validation, and the tables."""
     fig_band, fig_map, fig_cost, fig_hist, fig_val = _figures(results)
@@ -630,14 +656,18 @@ def sections(results) -> list[Section]:
         Section("Size choice", figures=[fig_hist], captions=[
             "Share of labs (lognormal budgets per year) that train each size when they build the largest model their "
             "budget allows: dotted without adoption costs, solid with them. A dip is the band; mass piles up below it."]),
-        Section("Validation", figures=[fig_val], captions=[
+        Section("Validation", figures=[fig_val, _level_figure(results)], captions=[
             "One point per published run: throughput error against size. Blue points were used to fit the constants, "
             "and the second, fifth and sixth held-out sets fit the sharded-data-parallel overlap rate since the round that "
             "made them fit side (measurements.FIT_SHARDED), and the seventh fits the overlap rate of pure data parallelism since "
             "the round on the per-step cost of data parallelism (measurements.FIT_WIDTH), and the eighth's Megatron-LM 2019 rows fit "
             "the V100's e_max since the V100 round (measurements.FIT_V100), and since the engine round the first set's Pythia rows "
             "decide how DeepSpeed's engine cost applies (measurements.FIT_PYTHIA) and the ninth's tr1-13B rows fit the V100's "
-            "e_max of 2021 (measurements.FIT_V100_2021); the others never were; dotted lines mark 5% and 10%."],
+            "e_max of 2021 (measurements.FIT_V100_2021); the others never were; dotted lines mark 5% and 10%.",
+            "One line per source and chip with two or more rows never used to fit: circles, each row's own error; crosses, "
+            "its error against the mean (log) error of the source's other rows. Where the crosses close in, the source's "
+            "error is one factor on every layout of its stack, which moves every size's cost alike; what stays apart is "
+            f"the error between layouts. Errors beyond +-{LEVEL_AXIS:g}% sit at the edge (hover for the value)."],
             tables=[Table(_SET_COLS, _set_rows(results)), Table(_LEVEL_COLS, _level_rows(results))]
             + [Table(_VAL_COLS, _val_rows(v[key])) for key in ("fit", "held_out", *(k for k, _, _ in LATER_HELD_OUT))]
             + [Table(_VAL_COLS, _val_rows(v.get("width", [])))]),
