@@ -456,10 +456,15 @@ def _level_rows(results) -> list[list]:
     sp = v.get("never_fitted_split")
     if sp and sp["compared_rows"]:
         out.append([f"all {sp['groups']} sources with two or more rows ({sp['alone_rows']} rows alone in theirs, not compared)",
-                    "", "", sp["compared_rows"], f"{100 * sp['level_share']:.0f}% of the squared log error",
+                    "", "", sp["compared_rows"], _share(sp) + " of the squared log error",
                     f"{100 * sp['mean_abs_error']:.1f}%", f"{100 * sp['within_mean_abs_error']:.1f}%",
                     f"{100 * sp['within_max_abs_error']:.1f}%", ""])
     return out
+
+
+def _share(sp) -> str:
+    """The levels' share of the squared log error, in percent ('n/a' where every compared row is exact)."""
+    return "n/a" if sp["level_share"] is None else f"{100 * sp['level_share']:.0f}%"
 
 
 def _split_sentence(v) -> str:
@@ -467,7 +472,7 @@ def _split_sentence(v) -> str:
     if not sp or not sp["compared_rows"]:
         return ""
     return (f" Split by source ({sp['compared_rows']} of those rows in {sp['groups']} sources, each source and chip with two "
-            f"or more rows): the sources' own levels hold {100 * sp['level_share']:.0f}% of the squared log error; against "
+            f"or more rows): the sources' own levels hold {_share(sp)} of the squared log error; against "
             f"the level of its source's other rows a row is off by {100 * sp['within_mean_abs_error']:.1f}% on average, at "
             f"most {100 * sp['within_max_abs_error']:.1f}% (their own errors: {100 * sp['mean_abs_error']:.1f}%, "
             f"{100 * sp['max_abs_error']:.1f}%). A level shared by every layout of a stack changes all sizes' costs by one "
@@ -484,7 +489,8 @@ def _summary_lines(results) -> list[str]:
     with_band = [y for y in results["years"] if y["band_mid"]]
     never = "" if nf is None else (
         f"Held-out rows never used to fit, pooled ({nf['rows']} rows: {_held_out_names(v['never_fitted'])}): mean "
-        f"{100 * nf['mean_abs_error']:.1f}%, median {100 * float(np.median([abs(r['error']) for r in v['never_fitted']])):.1f}%, max {100 * nf['max_abs_error']:.1f}%, drift {nf['size_drift_points']:+.1f} points "
+        f"{100 * nf['mean_abs_error']:.1f}%, median {100 * float(np.median([abs(r['error']) for r in v['never_fitted']])):.1f}%, "
+        f"max {100 * nf['max_abs_error']:.1f}%, drift {nf['size_drift_points']:+.1f} points "
         f"({_signed_range(v['never_fitted'])}); goal: mean <= {100 * GOAL_MEAN:g}%, max <= {100 * GOAL_MAX:g}%, drift within "
         f"{GOAL_DRIFT:g} points: {'met' if _meets_goal(nf) else 'not met'}.{_split_sentence(v)} ")
     return [
