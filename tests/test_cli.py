@@ -170,6 +170,12 @@ def test_bad_settings(tmp_path, args, pattern):
     assert not (tmp_path / "outputs").exists()  # rejected before any output folder exists
 
 
+def test_a_new_entry_of_a_mapping_setting_is_told_to_take_a_plus(tmp_path):
+    proc = gapstudy("experiment=competition", "competition.deploy_sensitivity={a: [1, 0, 0, 0, 0]}", cwd=tmp_path)
+    assert_clean_error(proc, r"competition.deploy_sensitivity.a: .*leading \+: \+competition.deploy_sensitivity.a=")
+    assert not (tmp_path / "outputs").exists()
+
+
 def test_bad_files_and_empty_selection(tmp_path, epoch_dir):
     chips = epoch_dir / "chips_2025-11-28.csv"
     assert_clean_error(gapstudy("experiment=trends", "data=epoch", f"data.path={chips}", cwd=tmp_path),

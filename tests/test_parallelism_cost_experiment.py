@@ -260,3 +260,17 @@ def test_never_fitted_error_is_split_into_source_levels_and_errors_within(result
     assert f"{100 * sp['within_mean_abs_error']:.1f}% on average" in md and "median" in md
     assert {"never-fitted within-source mean abs error", "never-fitted within-source max abs error"} <= set(
         parallelism_cost.headline(results))
+
+
+def test_level_figure_shows_own_and_within_source_errors_clipped_to_its_axis(results):
+    fig = parallelism_cost._level_figure(results)
+    own, within = fig.data
+    groups = results["validation"]["never_fitted_by_source"]
+    assert len(own.x) == len(within.x) == sum(g["rows"] for g in groups)
+    lim = parallelism_cost.LEVEL_AXIS
+    assert max(abs(x) for x in own.x) <= lim and max(abs(x) for x in within.x) <= lim
+    # a row past the axis sits at its edge, its true error in the hover text
+    big = max((e, lab) for g in groups for e, lab in zip(g["errors"], g["labels"]))
+    if 100 * big[0] > lim:
+        assert any(t.startswith(big[1]) and t.endswith(f"{100 * big[0]:+.1f}%") for t in own.text)
+    assert len(set(own.y)) == len(groups)

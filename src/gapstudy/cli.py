@@ -29,7 +29,10 @@ def _first_line(exc: BaseException) -> str:
         lines = text.splitlines()
         key = next((ln.split(":", 1)[1].strip() for ln in lines if ln.strip().startswith("full_key:")), "")
         if key:
-            return f"{key}: {lines[0].strip()}"
+            hint = ""
+            if "is not in struct" in lines[0] and "." in key:  # a new entry of a mapping setting needs Hydra's '+'
+                hint = f" (a misspelt name? a new entry of a mapping such as {key.rsplit('.', 1)[0]} takes a leading +: +{key}=...)"
+            return f"{key}: {lines[0].strip()}{hint}"
     return " ".join(chain[0].split())
 
 

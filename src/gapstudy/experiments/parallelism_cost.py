@@ -456,10 +456,15 @@ def _level_rows(results) -> list[list]:
     sp = v.get("never_fitted_split")
     if sp and sp["compared_rows"]:
         out.append([f"all {sp['groups']} sources with two or more rows ({sp['alone_rows']} rows alone in theirs, not compared)",
-                    "", "", sp["compared_rows"], f"{100 * sp['level_share']:.0f}% of the squared log error",
+                    "", "", sp["compared_rows"], _share(sp) + " of the squared log error",
                     f"{100 * sp['mean_abs_error']:.1f}%", f"{100 * sp['within_mean_abs_error']:.1f}%",
                     f"{100 * sp['within_max_abs_error']:.1f}%", ""])
     return out
+
+
+def _share(sp) -> str:
+    """The levels' share of the squared log error, in percent ('n/a' where every compared row is exact)."""
+    return "n/a" if sp["level_share"] is None else f"{100 * sp['level_share']:.0f}%"
 
 
 def _split_sentence(v) -> str:
@@ -467,7 +472,7 @@ def _split_sentence(v) -> str:
     if not sp or not sp["compared_rows"]:
         return ""
     return (f" Split by source ({sp['compared_rows']} of those rows in {sp['groups']} sources, each source and chip with two "
-            f"or more rows): the sources' own levels hold {100 * sp['level_share']:.0f}% of the squared log error; against "
+            f"or more rows): the sources' own levels hold {_share(sp)} of the squared log error; against "
             f"the level of its source's other rows a row is off by {100 * sp['within_mean_abs_error']:.1f}% on average, at "
             f"most {100 * sp['within_max_abs_error']:.1f}% (their own errors: {100 * sp['mean_abs_error']:.1f}%, "
             f"{100 * sp['max_abs_error']:.1f}%). A level shared by every layout of a stack changes all sizes' costs by one "
@@ -484,7 +489,8 @@ def _summary_lines(results) -> list[str]:
     with_band = [y for y in results["years"] if y["band_mid"]]
     never = "" if nf is None else (
         f"Held-out rows never used to fit, pooled ({nf['rows']} rows: {_held_out_names(v['never_fitted'])}): mean "
-        f"{100 * nf['mean_abs_error']:.1f}%, median {100 * float(np.median([abs(r['error']) for r in v['never_fitted']])):.1f}%, max {100 * nf['max_abs_error']:.1f}%, drift {nf['size_drift_points']:+.1f} points "
+        f"{100 * nf['mean_abs_error']:.1f}%, median {100 * float(np.median([abs(r['error']) for r in v['never_fitted']])):.1f}%, "
+        f"max {100 * nf['max_abs_error']:.1f}%, drift {nf['size_drift_points']:+.1f} points "
         f"({_signed_range(v['never_fitted'])}); goal: mean <= {100 * GOAL_MEAN:g}%, max <= {100 * GOAL_MAX:g}%, drift within "
         f"{GOAL_DRIFT:g} points: {'met' if _meets_goal(nf) else 'not met'}.{_split_sentence(v)} ")
     return [
@@ -610,6 +616,32 @@ def _figures(results):
     return fig_band, fig_map, fig_cost, fig_hist, fig_val
 
 
+LEVEL_AXIS = 60.0  # the level figure's x range in percent; errors beyond it sit at its edge (their value in the hover text)
+
+
+def _level_figure(results):
+    """Per source and chip (rows never used to fit): each row's own error and its error against the level of the source's
+    other rows, side by side, so a reader sees how much of the error one factor per stack holds."""
+    import plotly.graph_objects as go
+
+    groups = results["validation"].get("never_fitted_by_source", [])
+    names = [f"{g['source'].split(' (')[0]}: {g['labels'][0].split(',')[0]} ({g['chip']})" for g in groups]
+    fig = go.Figure()
+    for key, name, symbol in (("errors", "row's own error", "circle-open"),
+                              ("within", "against its source's other rows (leave one out)", "x")):
+        ys = [n for n, g in zip(names, groups) for _ in g[key]]
+        errs = [100 * e for g in groups for e in g[key]]
+        labels = [f"{lab}: {e:+.1f}%" for g in groups for lab, e in zip(g["labels"], (100 * x for x in g[key]))]
+        fig.add_trace(go.Scatter(x=[min(max(e, -LEVEL_AXIS), LEVEL_AXIS) for e in errs], y=ys, mode="markers", name=name,
+                                 marker={"symbol": symbol, "size": 9}, text=labels, hoverinfo="text"))
+    for xv in (-10, 10):
+        fig.add_vline(x=xv, line_dash="dot", line_color="grey")
+    fig.update_layout(title="Held-out error by source, and with the source's own level taken out",
+                      xaxis={"title": "predicted / measured - 1 (%)", "range": [-LEVEL_AXIS - 5, LEVEL_AXIS + 5]},
+                      yaxis={"autorange": "reversed"}, height=max(400, 28 * len(groups) + 160))
+    return fig
+
+
 def sections(results) -> list[Section]:
     """Band vs cost, regimes, cost curves, histograms, validation, and the tables."""
     fig_band, fig_map, fig_cost, fig_hist, fig_val = _figures(results)
@@ -630,14 +662,18 @@ def sections(results) -> list[Section]:
         Section("Size choice", figures=[fig_hist], captions=[
             "Share of labs (lognormal budgets per year) that train each size when they build the largest model their "
             "budget allows: dotted without adoption costs, solid with them. A dip is the band; mass piles up below it."]),
-        Section("Validation", figures=[fig_val], captions=[
+        Section("Validation", figures=[fig_val, _level_figure(results)], captions=[
             "One point per published run: throughput error against size. Blue points were used to fit the constants, "
             "and the second, fifth and sixth held-out sets fit the sharded-data-parallel overlap rate since the round that "
             "made them fit side (measurements.FIT_SHARDED), and the seventh fits the overlap rate of pure data parallelism since "
             "the round on the per-step cost of data parallelism (measurements.FIT_WIDTH), and the eighth's Megatron-LM 2019 rows fit "
             "the V100's e_max since the V100 round (measurements.FIT_V100), and since the engine round the first set's Pythia rows "
             "decide how DeepSpeed's engine cost applies (measurements.FIT_PYTHIA) and the ninth's tr1-13B rows fit the V100's "
-            "e_max of 2021 (measurements.FIT_V100_2021); the others never were; dotted lines mark 5% and 10%."],
+            "e_max of 2021 (measurements.FIT_V100_2021); the others never were; dotted lines mark 5% and 10%.",
+            "One line per source and chip with two or more rows never used to fit: circles, each row's own error; crosses, "
+            "its error against the mean (log) error of the source's other rows. Where the crosses close in, the source's "
+            "error is one factor on every layout of its stack, which moves every size's cost alike; what stays apart is "
+            f"the error between layouts. Errors beyond +-{LEVEL_AXIS:g}% sit at the edge (hover for the value)."],
             tables=[Table(_SET_COLS, _set_rows(results)), Table(_LEVEL_COLS, _level_rows(results))]
             + [Table(_VAL_COLS, _val_rows(v[key])) for key in ("fit", "held_out", *(k for k, _, _ in LATER_HELD_OUT))]
             + [Table(_VAL_COLS, _val_rows(v.get("width", [])))]),
