@@ -35,5 +35,5 @@ class ParallelismCostConfig:
     # variants of costmodel.sensitivity.VARIANTS (those that change the search cost a few seconds each)
     sensitivity: list[str] = field(default_factory=lambda: [
         "baseline", "no deadline", "5 runs per lab", "no lab spread", "techniques one year late",
-        "model-parallel steps 20% longer", "model-parallel steps 20% shorter", "step error +20 points at 1T",
-        "step error -20 points at 1T"])
+        "model-parallel steps 20% longer", "model-parallel steps 20% shorter", "model-parallel steps 35% longer",
+        "model-parallel steps 35% shorter", "step error +20 points at 1T", "step error -20 points at 1T"])
