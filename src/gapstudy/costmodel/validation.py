@@ -305,9 +305,10 @@ def size_drift(rows: list[ValidationRow]) -> float:
 
 
 def error_summary(rows: list[ValidationRow]) -> dict[str, float]:
-    """Mean and max absolute relative error, mean signed error and size drift (points, 1B to 1T)."""
+    """Mean, median and max absolute relative error, mean signed error and size drift (points, 1B to 1T)."""
     errs = np.array([r.error for r in rows])
-    return {"mean_abs_error": float(np.abs(errs).mean()), "max_abs_error": float(np.abs(errs).max()),
+    return {"mean_abs_error": float(np.abs(errs).mean()), "median_abs_error": float(np.median(np.abs(errs))),
+            "max_abs_error": float(np.abs(errs).max()),
             "mean_error": float(errs.mean()), "size_drift_points": size_drift(rows), "rows": len(rows)}
 
 

@@ -489,8 +489,9 @@ def _summary_lines(results) -> list[str]:
     with_band = [y for y in results["years"] if y["band_mid"]]
     never = "" if nf is None else (
         f"Held-out rows never used to fit, pooled ({nf['rows']} rows: {_held_out_names(v['never_fitted'])}): mean "
-        f"{100 * nf['mean_abs_error']:.1f}%, median {100 * float(np.median([abs(r['error']) for r in v['never_fitted']])):.1f}%, "
-        f"max {100 * nf['max_abs_error']:.1f}%, drift {nf['size_drift_points']:+.1f} points "
+        f"{100 * nf['mean_abs_error']:.1f}%, "
+        + ("" if "median_abs_error" not in nf else f"median {100 * nf['median_abs_error']:.1f}%, ")  # older results lack it
+        + f"max {100 * nf['max_abs_error']:.1f}%, drift {nf['size_drift_points']:+.1f} points "
         f"({_signed_range(v['never_fitted'])}); goal: mean <= {100 * GOAL_MEAN:g}%, max <= {100 * GOAL_MAX:g}%, drift within "
         f"{GOAL_DRIFT:g} points: {'met' if _meets_goal(nf) else 'not met'}.{_split_sentence(v)} ")
     return [
