@@ -54,7 +54,8 @@ LATER_SETS = ((18, "MPT-70b a100_40gb, 128 GPUs"), (2, "OLMo-core 13B, 8 GPUs"),
               (3, "BloombergGPT 50B, 512 GPUs"), (22, "InternLM 7B, 1024 GPUs, micro-batch 2 x 1, AC on"),
               (16, "DeepSpeed Azure 2T, 1024 GPUs, micro-batch 8, seq 1024"), (11, "StarCoderBase 15.5B, 512 GPUs (TP4 PP4 DP32)"),
               (21, "DGXC NeMo GPT-3 175B BF16, 2048 GPUs"), (24, "StableLM-3B-4E1T, 256 A100-40GB"),
-              (8, "llm.c GPT-2 1558M, 8 H100"), (26, "Open-Llama 6.9B, 160 A100-80GB"))
+              (8, "llm.c GPT-2 1558M, 8 H100"), (26, "Open-Llama 6.9B, 160 A100-80GB"),
+              (11, "NeMo Megatron (BigNLP) GPT-3 5B, 20 DGX A100 80GB (TP2 DP80)"))
 
 
 def test_validation_reports_fit_and_held_out(results):
@@ -98,9 +99,9 @@ def test_validation_reports_fit_and_held_out(results):
     s2 = v["held_out_2_summary"]
     assert _errors_cell(s2) + f" {s2['size_drift_points']:+.1f} |" in _set_line(md, "second held-out set")
     assert "| 1.32B-64.9B |" in _set_line(md, "second held-out set")
-    # still held out, never used to fit: the third, fourth, tenth to thirteenth, pooled whole with the never-fitted rows
+    # still held out, never used to fit: the third, fourth, tenth to fourteenth, pooled whole with the never-fitted rows
     for key, nth in (("held_out_3", "third"), ("held_out_4", "fourth"), ("held_out_10", "tenth"), ("held_out_11", "eleventh"),
-                     ("held_out_12", "twelfth"), ("held_out_13", "thirteenth")):
+                     ("held_out_12", "twelfth"), ("held_out_13", "thirteenth"), ("held_out_14", "fourteenth")):
         assert "held out, never used to fit" in _set_line(md, f"{nth} held-out set")
         assert f"## Validation: {nth} held-out set (fixed before it was evaluated; never used to fit)" in md
         assert {r["label"] for r in v[key]} <= {r["label"] for r in v["never_fitted"]}

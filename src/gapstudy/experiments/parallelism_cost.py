@@ -19,7 +19,7 @@ from gapstudy.costmodel.sensitivity import VARIANTS, range_costs, sensitivity
 from gapstudy.costmodel.source_level import by_source, split_summary
 from gapstudy.costmodel.validation import (error_summary, fit_rows, held_out, held_out_2, held_out_3, held_out_4, held_out_5,
                                            held_out_6, held_out_7, held_out_8, held_out_9, held_out_10, held_out_11,
-                                           held_out_12, held_out_13, validate as validate_rows)
+                                           held_out_12, held_out_13, held_out_14, validate as validate_rows)
 from gapstudy.errors import GapstudyError
 from gapstudy.experiments.common import counts_by_year, has_domain, load_data
 from gapstudy.progress import Progress, note
@@ -32,7 +32,8 @@ LATER_HELD_OUT = (("held_out_2", "second", held_out_2), ("held_out_3", "third", 
                   ("held_out_6", "sixth", held_out_6), ("held_out_7", "seventh", held_out_7),
                   ("held_out_8", "eighth", held_out_8), ("held_out_9", "ninth", held_out_9),
                   ("held_out_10", "tenth", held_out_10), ("held_out_11", "eleventh", held_out_11),
-                  ("held_out_12", "twelfth", held_out_12), ("held_out_13", "thirteenth", held_out_13))
+                  ("held_out_12", "twelfth", held_out_12), ("held_out_13", "thirteenth", held_out_13),
+                  ("held_out_14", "fourteenth", held_out_14))
 # Held-out sets whose rows (or some of them) fit a constant since a later round, and how their section title says so
 _SHARDED_SIDE = "fit side since the sharded-data-parallel round: its rows are in measurements.FIT_SHARDED"
 FIT_SIDE = {
