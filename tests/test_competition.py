@@ -286,3 +286,26 @@ def test_chinchilla_competitor_beats_the_frontiers_compute_not_its_loss():
     assert r.log10_params[0] == pytest.approx(expect, abs=1e-9)
     loss = simulate(dataclasses.replace(p, chinchilla_target="loss"), n_worlds=1, seed=5)
     assert loss.log10_params[0] < r.log10_params[0]
+
+
+def test_costmodel_prices_each_month_with_its_years_software(monkeypatch):
+    # gapstudy's training_cost is asked with software_year = the month's calendar year (its techniques, overlap and
+    # GEMM efficiency); an injected function keeps the three-argument call (the tests above)
+    import gapstudy.costmodel as cm
+    calls = []
+
+    def recording(params, tokens, hardware, software_year=None):
+        calls.append((hardware, software_year))
+        return flat_price(params, tokens, hardware)
+
+    monkeypatch.setattr(cm, "training_cost", recording)
+    p = lone(cost="costmodel", end=2021.0)
+    r = simulate(p, n_worlds=1, seed=3, hardware_in_use=lambda y: "standin")
+    years = r.meta["software_year_by_month"]
+    assert years[0] == 2017 and years[-1] == 2020 and sorted(set(years)) == [2017, 2018, 2019, 2020]
+    assert {y for _, y in calls} == {2017, 2018, 2019, 2020}
+    # the same sizes as with the stand-in called without a year (it ignores the year)
+    s = simulate(p, n_worlds=1, seed=3, training_cost=flat_price, hardware_in_use=lambda y: "standin")
+    np.testing.assert_allclose(r.log10_params, s.log10_params, atol=1e-9)
+    assert s.meta["software_year_by_month"] == [None] * len(years)
+    assert r.meta["pricing_by_year"] == {y: {"hardware": ["standin"], "software_year": y} for y in (2017, 2018, 2019, 2020)}

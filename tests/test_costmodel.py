@@ -329,3 +329,52 @@ def test_step_error_variants_change_only_the_calibration_field_they_name():
         assert a.max_days == 60.0  # the run's own overrides carry through
         assert getattr(a.calibration, field) == value
         assert dataclasses.replace(a.calibration, **{field: getattr(base.calibration, field)}) == base.calibration
+
+
+def test_software_year_searches_only_what_existed_then():
+    # a search for year Y uses only the techniques released by then (techniques.search_options), its software's
+    # overlap and GEMM efficiency: 2018 has no tensor or pipeline parallelism, so a V100-16GB trains nothing past
+    # what replicated state fits (16 bytes a parameter in 90% of 16 GB); the same chip with every technique does
+    from gapstudy.costmodel.regimes import sweep
+    sizes = (3e8, 2e9, 2e10)
+    old = sweep("v100_16gb", sizes, software_year=2018)
+    assert np.isfinite(old.dollars_per_param_token[0]) and old.regimes[1:] == ("infeasible", "infeasible")
+    assert all(lay.tensor == lay.pipeline == 1 and lay.zero_stage == 0 for lay in old.layouts[:1])
+    every = sweep("v100_16gb", sizes)
+    assert np.isfinite(every.dollars_per_param_token).all()
+    # 2021 software has no sequence parallelism or selective recompute (2022), which the unrestricted sweep uses
+    big = sweep("a100_40gb", (1e11, 5e11), software_year=2021)
+    assert not any(lay.sequence_parallel or lay.recompute == "selective" for lay in big.layouts)
+    assert any(lay.sequence_parallel or lay.recompute == "selective" for lay in sweep("a100_40gb", (1e11, 5e11)).layouts)
+    # later software is faster on the same chip (2024's overlap and GEMM efficiency against 2021's)
+    new, base = sweep("h100", (7e9, 7e10), software_year=2024), sweep("h100", (7e9, 7e10))
+    assert np.all(new.dollars_per_param_token < 0.95 * base.dollars_per_param_token)
+    for bad in (2010, 2020.5, True, "2021"):
+        with pytest.raises((GapstudyError, TypeError, ValueError)):
+            sweep("h100", (7e9,), software_year=bad)
+
+
+def test_training_cost_is_infinite_where_no_layout_is_feasible():
+    # sizes next to a grid size no layout can train cost inf (not the largest feasible size's price carried on);
+    # between feasible grid sizes the interpolation is the same log-log line as before
+    from gapstudy.costmodel.api import _cost_grid
+    from gapstudy.costmodel.regimes import Assumptions
+    n = np.array([2e8, 5e9, 5e10])
+    c = cm.training_cost(n, 20 * n, "v100_16gb", software_year=2018)
+    assert np.isfinite(c[0]) and np.isinf(c[1:]).all()
+    x, y = _cost_grid("a100_80gb", Assumptions.make())
+    m = np.logspace(8.1, 12.9, 25)
+    np.testing.assert_allclose(cm.training_cost(m, 20 * m, "a100_80gb"), np.exp(np.interp(np.log(m), x, y)) * 20 * m * m,
+                               rtol=1e-12)
+    # beyond the grid the end value is held when the end size is feasible
+    end = cm.training_cost(np.array([1e13, 3e13]), np.array([2e14, 6e14]), "a100_80gb")
+    assert end[1] / end[0] == pytest.approx(9.0)
+
+
+def test_predicted_band_uses_the_years_software():
+    from gapstudy.costmodel.hardware import hardware_in_use
+    from gapstudy.costmodel.regimes import band, sweep
+    for year in (2019, 2021, 2024):
+        hw = hardware_in_use(year)
+        assert cm.predicted_band(year) == band(sweep(hw, software_year=year))
+    assert cm.predicted_band(2021, software_year=None) == band(sweep(hardware_in_use(2021)))

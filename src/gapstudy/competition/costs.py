@@ -10,7 +10,7 @@ from gapstudy.competition import constants as K
 from gapstudy.competition import scaling
 from gapstudy.errors import GapstudyError
 
-TrainingCost = Callable[[np.ndarray, np.ndarray, str], np.ndarray]  # (params, tokens, hardware) -> dollars
+TrainingCost = Callable[..., np.ndarray]  # (params, tokens, hardware[, software_year=Y]) -> dollars
 HardwareInUse = Callable[[float], str]  # fractional year -> hardware name
 
 GRID_LOG10_MIN = 5.0  # smallest size costed on the grid (1e5 parameters, below any LM in the data)
@@ -31,7 +31,8 @@ def simple_cost(params: np.ndarray, belief: int, year: float, price_ref: float, 
 def resolve_costmodel(
     training_cost: TrainingCost | None = None, hardware_in_use: HardwareInUse | None = None
 ) -> tuple[TrainingCost, HardwareInUse]:
-    """The cost functions to use with cost='costmodel': the injected ones, else gapstudy.costmodel's."""
+    """The cost functions to use with cost='costmodel': the injected ones, else gapstudy.costmodel's
+    (whose training_cost takes software_year=, see uses_software_year)."""
     if training_cost is None or hardware_in_use is None:
         try:
             from gapstudy import costmodel
@@ -48,14 +49,27 @@ def resolve_costmodel(
     return training_cost, hardware_in_use
 
 
+def uses_software_year(training_cost: TrainingCost) -> bool:
+    """Whether training_cost is gapstudy.costmodel's own, which prices a month with the software of its year (an
+    injected function keeps the three-argument call)."""
+    try:
+        from gapstudy import costmodel
+    except ImportError:  # pragma: no cover - the package exists in the skeleton
+        return False
+    return training_cost is getattr(costmodel, "training_cost", None)
+
+
 class GridCost:
     """Costs of compute-optimal models (for one belief and hardware) on a log-spaced size grid,
     with the two questions the simulation asks answered without calling the cost model again."""
 
-    def __init__(self, training_cost: TrainingCost, hardware: str, belief: int) -> None:
+    def __init__(self, training_cost: TrainingCost, hardware: str, belief: int, software_year: int | None = None) -> None:
+        """`software_year`: passed on to training_cost as software_year= (gapstudy.costmodel.training_cost: the
+        techniques, overlap and GEMM efficiency of that year's software); None: training_cost(params, tokens, hardware)."""
         self.log10_n = np.arange(GRID_LOG10_MIN, GRID_LOG10_MAX + GRID_STEP / 2, GRID_STEP)
         n = 10.0**self.log10_n
-        dollars = np.asarray(training_cost(n, scaling.tokens_for(n, belief), hardware), dtype=float)
+        year_kw = {} if software_year is None else {"software_year": int(software_year)}
+        dollars = np.asarray(training_cost(n, scaling.tokens_for(n, belief), hardware, **year_kw), dtype=float)
         if dollars.shape != n.shape:
             raise GapstudyError(
                 f"gapstudy.costmodel.training_cost returned shape {dollars.shape} for {n.shape} sizes on {hardware!r}; "

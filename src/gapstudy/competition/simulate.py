@@ -89,17 +89,22 @@ class _Costs:
         self.p, self.t_mid, self.belief = p, t_mid, belief
         self.grids: list[costs.GridCost | None] = [None] * t_mid.size
         self.hardware: list[str | None] = [None] * t_mid.size
+        self.software_year: list[int | None] = [None] * t_mid.size
         if p.cost == "costmodel":
             tc, hw = costs.resolve_costmodel(training_cost, hardware_in_use)
-            cache: dict[tuple[str, int], costs.GridCost] = {}
+            # gapstudy's cost model prices a month with the software of its calendar year (its techniques, overlap and
+            # GEMM efficiency: a search for year Y uses only what existed in Y); an injected function is called as given
+            by_year = costs.uses_software_year(tc)
+            cache: dict[tuple[str, int | None, int], costs.GridCost] = {}
             self._tc, self._grid_cache = tc, cache
             for m, (t, b) in enumerate(zip(t_mid, belief)):  # months only
                 name = hw(float(t))
                 if not isinstance(name, str):
                     raise GapstudyError(f"gapstudy.costmodel.hardware_in_use({t:.3f}) returned {name!r}; it must return a hardware name")
-                if (name, int(b)) not in cache:
-                    cache[(name, int(b))] = costs.GridCost(tc, name, int(b))
-                self.grids[m], self.hardware[m] = cache[(name, int(b))], name
+                year = int(np.floor(t)) if by_year else None
+                if (name, year, int(b)) not in cache:
+                    cache[(name, year, int(b))] = costs.GridCost(tc, name, int(b), year)
+                self.grids[m], self.hardware[m], self.software_year[m] = cache[(name, year, int(b))], name, year
 
     def target(self, m: int, size: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(chosen size, log dollars) of the cheapest model at least `size` large in month m."""
@@ -121,9 +126,9 @@ class _Costs:
                 out_n[sel] = size[sel]
                 out_c[sel] = np.log(costs.simple_cost(size[sel], int(b), self.t_mid[m], self.p.price_per_flop, self.p.price_halving_years))
                 continue
-            key = (self.hardware[m], int(b))
+            key = (self.hardware[m], self.software_year[m], int(b))
             if key not in self._grid_cache:
-                self._grid_cache[key] = costs.GridCost(self._tc, self.hardware[m], int(b))
+                self._grid_cache[key] = costs.GridCost(self._tc, self.hardware[m], int(b), self.software_year[m])
             out_n[sel], out_c[sel] = self._grid_cache[key].cheapest_at_least(size[sel])
         return out_n, out_c
 
@@ -355,6 +360,16 @@ def _check_call(params, n_worlds, seed, world_offset, chunk_worlds) -> None:
         raise GapstudyError(f"simulate seed={seed!r} is invalid; use a non-negative integer")
 
 
+def _pricing_by_year(t_mid: np.ndarray, cm: _Costs) -> dict[int, dict]:
+    """Per calendar year of the months: the chips they were priced on (in order) and the software year."""
+    out: dict[int, dict] = {}
+    for t, hw, sy in zip(t_mid, cm.hardware, cm.software_year):
+        row = out.setdefault(int(np.floor(t)), {"hardware": [], "software_year": sy})
+        if hw not in row["hardware"]:
+            row["hardware"].append(hw)
+    return out
+
+
 def _run(params, n_worlds, seed, world_offset, chunk_worlds, training_cost, hardware_in_use, pw) -> SimulationResult:
     t_start, t_mid = labs.month_grid(params)
     cm = _Costs(params, t_mid, beliefs_by_month(params, t_mid), training_cost, hardware_in_use)
@@ -364,7 +379,9 @@ def _run(params, n_worlds, seed, world_offset, chunk_worlds, training_cost, hard
         pw_c = {k: v[c0:c0 + n_c] for k, v in pw.items()} if pw else None
         parts.append(_simulate_chunk(params, int(seed), world_offset + c0, n_c, cm, t_start, t_mid, pw_c))
     arrays = {a: np.concatenate([q[a] for q in parts]) for a in SimulationResult.ARRAYS}
-    meta = {"hardware_by_month": cm.hardware if params.cost == "costmodel" else None}
+    meta = {"hardware_by_month": cm.hardware if params.cost == "costmodel" else None,
+            "software_year_by_month": cm.software_year if params.cost == "costmodel" else None,
+            "pricing_by_year": _pricing_by_year(t_mid, cm) if params.cost == "costmodel" else None}
     return SimulationResult(params, int(seed), int(world_offset), int(n_worlds), **arrays, meta=meta)
 
 

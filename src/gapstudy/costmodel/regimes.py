@@ -11,6 +11,7 @@ from gapstudy.costmodel.gemm import DEFAULT_CALIBRATION, Calibration
 from gapstudy.costmodel.hardware import Hardware, get_hardware, load_catalogue
 from gapstudy.costmodel.memory import model_state_coefficients
 from gapstudy.costmodel.search import Layout, search
+from gapstudy.costmodel.techniques import search_options, software_overlap
 
 SIZES = tuple(float(x) for x in np.logspace(9, 12, 16))  # 1B..1T, 5 points per decade
 KAPLAN_TOKENS_PER_PARAM = 300e9 / 175e9  # GPT-3: 300B tokens for 175B parameters (Brown et al. 2020), ~1.7
@@ -72,6 +73,10 @@ class Assumptions:
     calibration: Calibration = DEFAULT_CALIBRATION
     seq_len: int = 2048
     vocab: int = 51200
+    # None: every technique, the GEMM efficiency of Megatron-LM's 2021 software and no overlap (the sweep before
+    # technique history). A year: only the techniques that existed in it (techniques.search_options), the
+    # communication overlap of its software (techniques.software_overlap) and its GEMM efficiency (gemm era).
+    software_year: int | None = None
 
     @classmethod
     def make(cls, **kwargs) -> "Assumptions":
@@ -86,7 +91,23 @@ class Assumptions:
 
             raise GapstudyError(f"unknown cost-model assumption(s) {sorted(unknown)}; known: "
                                 f"{sorted(cls.__dataclass_fields__) + ['gemm_max_efficiency', 'gemm_size_scale', 'elementwise_passes']}")
+        year = kwargs.get("software_year")
+        if year is not None:
+            if isinstance(year, bool) or not isinstance(year, (int, float, np.integer, np.floating)) or not float(year).is_integer():
+                from gapstudy.errors import GapstudyError
+
+                raise GapstudyError(f"software_year must be a whole year such as 2021 (or None), got {year!r}")
+            kwargs["software_year"] = int(year)
+            search_options(kwargs["software_year"])  # a year before data-parallel training is an error here
         return cls(calibration=cal, **kwargs)
+
+    def search_kwargs(self) -> dict:
+        """What search() is given for the software of software_year (nothing: every technique, 2021 software)."""
+        if self.software_year is None:
+            return {}
+        opts = search_options(self.software_year)
+        opts["zero_stages"] = tuple(z for z in self.zero_stages if z in opts["zero_stages"])
+        return {**opts, "overlap": software_overlap(self.software_year), "era": self.software_year}
 
     def hardware(self, name: str | Hardware) -> Hardware:
         hw = get_hardware(name)
@@ -128,8 +149,8 @@ def _sweep_cached(hardware: str, sizes: tuple[float, ...], a: Assumptions, pract
     evaluated = 0
     for n in sizes:
         r = search(n, hardware=hw, tokens=PRACTICES[practice] * n, max_gpus=a.max_gpus, max_days=a.max_days,
-                   zero_stages=a.zero_stages, bytes_per_param=a.bytes_per_param, reserve=a.reserve,
-                   calibration=a.calibration, seq_len=a.seq_len, vocab=a.vocab, verify=True)
+                   bytes_per_param=a.bytes_per_param, reserve=a.reserve, calibration=a.calibration, seq_len=a.seq_len,
+                   vocab=a.vocab, verify=True, **{"zero_stages": a.zero_stages, **a.search_kwargs()})
         evaluated += r.evaluated
         params.append(r.shape.params)
         if r.found:

@@ -230,6 +230,9 @@ def _scenario(p, seed, cfg, observed_counts, obs_year, obs_x, lower, upper, n_ob
         "log_score_2023_2025_by_width": by_width,
         "predicted_inside_mass_2023_2025": dens.mass(np.log10(lower), np.log10(upper)),
         "deficit": deficit,
+        # cost=costmodel: the chips each year's months were priced on and the software year (technique history)
+        "pricing": None if res.meta.get("pricing_by_year") is None else {
+            str(y): v for y, v in res.meta["pricing_by_year"].items()},
     }
 
 
