@@ -5,7 +5,7 @@ from collections import namedtuple
 import numpy as np
 import pytest
 
-from gapstudy.costmodel.source_level import by_source, split_summary
+from gapstudy.costmodel.source_level import by_source, chip_levels, split_summary
 
 Row = namedtuple("Row", "source chip label error")
 
@@ -58,3 +58,30 @@ def test_rows_alone_in_their_source_are_counted_not_compared():
     assert [g.labels for g in by_source(rows)] == [("a0", "a1")]
     empty = split_summary(rows[2:])
     assert empty["compared_rows"] == 0 and empty["alone_rows"] == 2 and empty["within_mean_abs_error"] is None
+
+
+def test_chip_levels_take_out_a_factor_per_chip_in_sample_and_out_of_source():
+    # one factor per chip (+20% on h100, -10% on a100) and nothing else: in sample every row is exact; out of source too,
+    # since every source of a chip shares it
+    rows = [Row(f"s{i}", chip, f"r{i}.{j}", f) for i, (chip, f) in enumerate((("h100", 0.2), ("h100", 0.2), ("a100_80gb", -0.1),
+                                                                              ("a100_80gb", -0.1))) for j in range(3)]
+    cl = chip_levels(rows)
+    assert cl["as_is"]["mean_abs_error"] == pytest.approx(0.15) and cl["as_is"]["max_abs_error"] == pytest.approx(0.2)
+    assert cl["in_sample"]["max_abs_error"] < 1e-12 and cl["leave_one_source_out"]["max_abs_error"] < 1e-12
+    assert cl["leave_one_source_out"]["uncorrected_rows"] == 0
+    # sources of one chip at different levels: in sample each is off by half their log gap; out of source by all of it
+    rows = [Row(s, "h100", f"{s}{j}", f) for s, f in (("a", 0.25), ("b", -0.2)) for j in range(2)]
+    cl = chip_levels(rows)
+    gap = np.log(1.25 / 0.8)
+    assert cl["in_sample"]["mean_abs_error"] == pytest.approx(np.mean([np.expm1(gap / 2), -np.expm1(-gap / 2)]))
+    assert cl["leave_one_source_out"]["max_abs_error"] == pytest.approx(1.25 / 0.8 - 1)
+    assert cl["leave_one_source_out"]["median_abs_error"] <= cl["leave_one_source_out"]["max_abs_error"]
+    # the smallest max any factor reaches: +25% and -20% balance at the factor 1.025 (1.25 / 1.025 - 1 = 1 - 0.8 / 1.025)
+    assert cl["in_sample"]["smallest_max_abs_error"] == pytest.approx(1.25 / 1.025 - 1)
+    f = np.linspace(0.8, 1.3, 5001)  # a brute-force search over factors agrees
+    assert cl["in_sample"]["smallest_max_abs_error"] == pytest.approx(np.min(np.maximum(1.25 / f - 1, 1 - 0.8 / f)), abs=1e-4)
+    # a source alone on its chip keeps its own error and is counted
+    cl = chip_levels(rows + [Row("c", "v100_16gb", "c0", 0.3)])
+    assert cl["leave_one_source_out"]["uncorrected_rows"] == 1 and cl["leave_one_source_out"]["max_abs_error"] == pytest.approx(
+        1.25 / 0.8 - 1)
+    assert chip_levels([]) is None

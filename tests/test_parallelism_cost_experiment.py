@@ -261,6 +261,16 @@ def test_never_fitted_error_is_split_into_source_levels_and_errors_within(result
     assert f"{100 * sp['within_mean_abs_error']:.1f}% on average" in md and "median" in md
     assert {"never-fitted within-source mean abs error", "never-fitted within-source max abs error"} <= set(
         parallelism_cost.headline(results))
+    # what re-fitting one factor per chip could do, in sample and for a source the re-fit did not see; the sentence
+    # gives both figures
+    cl = v["never_fitted_chip_levels"]
+    assert cl["as_is"]["rows"] == cl["in_sample"]["rows"] == len(v["never_fitted"])
+    assert cl["as_is"]["max_abs_error"] == pytest.approx(v["never_fitted_summary"]["max_abs_error"])
+    assert cl["in_sample"]["smallest_max_abs_error"] > 0.10  # the goal's max is out of reach of any factor per chip
+    assert cl["in_sample"]["smallest_max_abs_error"] <= cl["in_sample"]["max_abs_error"]
+    assert f"re-fitted on these same rows: mean {100 * cl['in_sample']['mean_abs_error']:.1f}%" in md
+    assert f"brings the max below {100 * cl['in_sample']['smallest_max_abs_error']:.1f}%" in md
+    assert f"did not see: mean {100 * cl['leave_one_source_out']['mean_abs_error']:.1f}%" in md
 
 
 def test_level_figure_shows_own_and_within_source_errors_clipped_to_its_axis(results):

@@ -73,3 +73,44 @@ def split_summary(rows, key=source_key) -> dict:
             "mean_abs_error": float(np.abs(own).mean()), "max_abs_error": float(np.abs(own).max()),
             "within_mean_abs_error": float(np.abs(within).mean()), "within_max_abs_error": float(np.abs(within).max()),
             "level_share": float(np.sum(levels ** 2) / total) if total > 0 else None}
+
+
+def _abs_summary(log_errors: np.ndarray) -> dict:
+    e = np.abs(np.expm1(log_errors))
+    return {"rows": int(e.size), "mean_abs_error": float(e.mean()), "median_abs_error": float(np.median(e)),
+            "max_abs_error": float(e.max()), "within_10pct": float(np.mean(e <= 0.10))}
+
+
+def chip_levels(rows) -> dict | None:
+    """What re-fitting one constant per chip could do for these rows: the errors once each chip's mean log error is
+    taken out. `in_sample`: the level (mean log error) fitted on the same rows, and `smallest_max_abs_error`, the
+    largest error no choice of one factor per chip (such as each chip's GEMM efficiency) can bring lower on these rows:
+    an exact bound; `leave_one_source_out`: each source's rows corrected by the level
+    of the other sources' rows on its chip (what such a re-fit gives a source it did not see; a row whose chip has no
+    other source keeps its own error, counted in `uncorrected_rows`). None without rows."""
+    if not rows:
+        return None
+    le = np.log1p(np.array([r.error for r in rows], dtype=float))
+    chips = np.array([r.chip for r in rows])
+    sources = np.array([r.source for r in rows])
+    in_sample = le.copy()
+    smallest_max = 0.0
+    for c in dict.fromkeys(chips):
+        m = chips == c
+        in_sample[m] = le[m] - le[m].mean()
+        # the factor that minimises the chip's largest |error|: (1 + lo) / f - 1 = -((1 + hi) / f - 1), f the mean of the
+        # extremes' ratios; no factor does better on that chip's rows
+        lo, hi = np.expm1(le[m].min()), np.expm1(le[m].max())
+        f = (2.0 + lo + hi) / 2.0
+        smallest_max = max(smallest_max, (1.0 + hi) / f - 1.0)
+    loso = le.copy()
+    uncorrected = 0
+    for s, c in dict.fromkeys(zip(sources, chips)):
+        m = (sources == s) & (chips == c)
+        other = (sources != s) & (chips == c)
+        if other.any():
+            loso[m] = le[m] - le[other].mean()
+        else:
+            uncorrected += int(m.sum())
+    return {"as_is": _abs_summary(le), "in_sample": {**_abs_summary(in_sample), "smallest_max_abs_error": float(smallest_max)},
+            "leave_one_source_out": {**_abs_summary(loso), "uncorrected_rows": uncorrected}}
