@@ -82,12 +82,13 @@ def _abs_summary(log_errors: np.ndarray) -> dict:
 
 
 def chip_levels(rows) -> dict | None:
-    """What re-fitting one constant per chip could do for these rows: the errors once each chip's mean log error is
-    taken out. `in_sample`: the level (mean log error) fitted on the same rows, and `smallest_max_abs_error`, the
-    largest error no choice of one factor per chip (such as each chip's GEMM efficiency) can bring lower on these rows:
-    an exact bound; `leave_one_source_out`: each source's rows corrected by the level
-    of the other sources' rows on its chip (what such a re-fit gives a source it did not see; a row whose chip has no
-    other source keeps its own error, counted in `uncorrected_rows`). None without rows."""
+    """What re-fitting one factor per chip (such as each chip's GEMM efficiency) could do for these rows.
+
+    `as_is`: the rows' own errors. `in_sample`: the errors once each chip's level (mean log error) fitted on the same
+    rows is taken out, and `smallest_max_abs_error`, the largest error that no choice of one factor per chip can bring
+    lower on these rows (an exact bound). `leave_one_source_out`: each source's rows corrected by the level of the other
+    sources' rows on its chip, what such a re-fit gives a source it did not see (a row whose chip has no other source
+    keeps its own error, counted in `uncorrected_rows`). None without rows."""
     if not rows:
         return None
     le = np.log1p(np.array([r.error for r in rows], dtype=float))
