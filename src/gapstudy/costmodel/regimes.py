@@ -12,6 +12,7 @@ from gapstudy.costmodel.hardware import Hardware, get_hardware, load_catalogue
 from gapstudy.costmodel.memory import model_state_coefficients
 from gapstudy.costmodel.search import Layout, search
 from gapstudy.costmodel.techniques import search_options, software_overlap
+from gapstudy.errors import GapstudyError
 
 SIZES = tuple(float(x) for x in np.logspace(9, 12, 16))  # 1B..1T, 5 points per decade
 KAPLAN_TOKENS_PER_PARAM = 300e9 / 175e9  # GPT-3: 300B tokens for 175B parameters (Brown et al. 2020), ~1.7
@@ -87,15 +88,11 @@ class Assumptions:
             kwargs["zero_stages"] = tuple(kwargs["zero_stages"])
         unknown = set(kwargs) - set(cls.__dataclass_fields__)
         if unknown:
-            from gapstudy.errors import GapstudyError
-
             raise GapstudyError(f"unknown cost-model assumption(s) {sorted(unknown)}; known: "
                                 f"{sorted(cls.__dataclass_fields__) + ['gemm_max_efficiency', 'gemm_size_scale', 'elementwise_passes']}")
         year = kwargs.get("software_year")
         if year is not None:
             if isinstance(year, bool) or not isinstance(year, (int, float, np.integer, np.floating)) or not float(year).is_integer():
-                from gapstudy.errors import GapstudyError
-
                 raise GapstudyError(f"software_year must be a whole year such as 2021 (or None), got {year!r}")
             kwargs["software_year"] = int(year)
             search_options(kwargs["software_year"])  # a year before data-parallel training is an error here
@@ -178,8 +175,6 @@ def _sweep_cached(hardware: str, sizes: tuple[float, ...], a: Assumptions, pract
 def sweep(hardware: str, sizes=SIZES, practice: str = "chinchilla", **assumptions) -> Sweep:
     """The cheapest fitting layout at each size on `hardware` (cached per assumptions)."""
     if practice not in PRACTICES:
-        from gapstudy.errors import GapstudyError
-
         raise GapstudyError(f"practice must be one of {sorted(PRACTICES)}, got {practice!r}")
     a = Assumptions.make(**assumptions)
     # without a deadline the token budget only scales the cost, so one sweep serves every practice
